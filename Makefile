@@ -1,0 +1,23 @@
+# The two commands: `make run` and `make test`. The rest are conveniences.
+.PHONY: run test setup train format lint knowledge-check clean
+
+run:            ## set up if needed, train if needed, start everything and chat
+	bash scripts/run.sh
+
+test:           ## everything CI runs
+	bash scripts/test.sh
+
+setup:          ## create .venv and install pinned dependencies
+	bash scripts/setup.sh
+
+train:          ## train only if data, domain or config changed
+	bash scripts/train.sh
+
+format:         ## fix formatting and simple lint
+	.venv/bin/ruff format . && .venv/bin/ruff check --fix .
+
+knowledge-check: ## validate knowledge files only (fast)
+	.venv/bin/python -m bot knowledge check
+
+clean:          ## remove models, results and local databases
+	rm -rf models results var .rasa

@@ -1,0 +1,1 @@
+"""Core library of the SEND rights assistant: knowledge, deadlines, storage, safety and the CLI."""

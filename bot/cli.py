@@ -1,0 +1,106 @@
+"""Command line for staff and CI: `python -m bot knowledge check | build | show ID | search TEXT`.
+
+Exit codes: 0 all good, 1 problems found (or nothing found), 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot import index
+from bot.intents import situation_intents
+from bot.knowledge import SECTIONS, load_knowledge
+from bot.render import render_citations, sources_block
+from bot.service import KnowledgeService, service_from_settings
+from bot.settings import load_settings
+
+
+def _service() -> KnowledgeService:
+    return service_from_settings()
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    knowledge_dir = Path(args.dir) if args.dir else settings.knowledge_dir
+    kb = load_knowledge(knowledge_dir, situation_intents())
+    for problem in kb.problems:
+        print(problem)
+    print(
+        f"{len(kb.articles)} valid article(s), {len(kb.errors)} error(s), {len(kb.warnings)} warning(s) "
+        f"in {knowledge_dir}"
+    )
+    if kb.errors or (args.fail_on_warnings and kb.warnings):
+        return 1
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    service = _service()
+    problems = service.build()
+    for problem in problems:
+        print(problem)
+    count = len(index.all_articles(service.engine))
+    errors = [p for p in problems if p.severity == "error"]
+    print(f"indexed {count} article(s) into {service.engine.url.render_as_string(hide_password=True)}")
+    return 1 if errors else 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    service = _service()
+    service.build()
+    article = service.article(args.id)
+    if article is None:
+        print(f"no valid article with id '{args.id}'", file=sys.stderr)
+        return 1
+    print(f"# {article.title}\n\n{render_citations(article.summary, article)}\n")
+    for key, heading in SECTIONS.items():
+        print(f"## {heading}\n\n{render_citations(article.sections[key], article)}\n")
+    print(sources_block(article))
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    service = _service()
+    service.build()
+    hits = service.search(args.text, limit=args.limit)
+    for hit in hits:
+        print(f"{hit.article_id:32} {hit.score:8.3f}  {hit.title}")
+    if not hits:
+        print("no matching articles")
+    return 0 if hits else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__.splitlines()[0])
+    groups = parser.add_subparsers(dest="group", required=True)
+    knowledge = groups.add_parser("knowledge", help="check, index and preview the knowledge base")
+    commands = knowledge.add_subparsers(dest="command", required=True)
+
+    check = commands.add_parser("check", help="validate every article; exit 1 on any error")
+    check.add_argument("--dir", help="knowledge folder to check (default: KNOWLEDGE_DIR or knowledge/)")
+    check.add_argument("--fail-on-warnings", action="store_true", help="also fail on warnings")
+    check.set_defaults(func=cmd_check)
+
+    build = commands.add_parser("build", help="validate and index into DATABASE_URL")
+    build.set_defaults(func=cmd_build)
+
+    show = commands.add_parser("show", help="preview an article as the bot would say it")
+    show.add_argument("id")
+    show.set_defaults(func=cmd_show)
+
+    search = commands.add_parser("search", help="full-text search, as the bot does when unsure")
+    search.add_argument("text")
+    search.add_argument("--limit", type=int, default=5)
+    search.set_defaults(func=cmd_search)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    return int(args.func(args))

@@ -1,0 +1,51 @@
+"""A Rasa NLU component that routes any message showing immediate risk to the `crisis` intent.
+
+It runs last in the pipeline, after the FallbackClassifier, so it overrides both a confident wrong
+intent and an "I'm not sure" fallback. The model's own ranking is kept after `crisis`, so the follow-up
+can offer to continue with what the parent was asking about once they have seen the emergency help.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.intents import CRISIS_INTENT
+from bot.safety import risk_signals
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class CrisisSafetyNet(GraphComponent):
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> CrisisSafetyNet:
+        return cls()
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {}
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            if risk_signals(message.get(TEXT) or ""):
+                apply_crisis_override(message)
+        return messages
+
+
+def apply_crisis_override(message: Message) -> None:
+    """Make `crisis` the top intent with full confidence, keeping the model's other guesses after it."""
+    ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get(INTENT_NAME_KEY) != CRISIS_INTENT]
+    top = {INTENT_NAME_KEY: CRISIS_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
+    message.set(INTENT, top, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)

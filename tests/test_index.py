@@ -1,0 +1,78 @@
+"""The knowledge index on SQLite (default) and PostgreSQL: storage, lookup and full-text search."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot import index
+from bot.knowledge import load_knowledge
+from tests.conftest import FIXTURE_INTENTS
+from tests.db import drop_postgres, postgres_url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request, tmp_path: Path):
+    if request.param == "sqlite":
+        engine = index.make_engine(f"sqlite:///{tmp_path / 'kb.db'}")
+        yield engine
+        engine.dispose()
+    else:
+        url = postgres_url()
+        engine = index.make_engine(url)
+        yield engine
+        engine.dispose()
+        drop_postgres(url)
+
+
+@pytest.fixture
+def indexed(engine, knowledge_dir: Path):
+    index.create_schema(engine)
+    for article in load_knowledge(knowledge_dir, FIXTURE_INTENTS).articles:
+        index.upsert_article(engine, article)
+    return engine
+
+
+def test_round_trip_keeps_every_field(indexed, knowledge_dir: Path) -> None:
+    original = load_knowledge(knowledge_dir, FIXTURE_INTENTS).by_intent()["ehc_delay"]
+    stored = index.article_for_intent(indexed, "ehc_delay")
+    assert stored == original
+
+
+def test_lookup_by_id_and_unknown(indexed) -> None:
+    assert index.get_article(indexed, "request-ehc-assessment").intents == ("request_ehc_assessment",)
+    assert index.get_article(indexed, "nope") is None
+    assert index.article_for_intent(indexed, "greet") is None
+
+
+def test_upsert_replaces_rather_than_duplicates(indexed, knowledge_dir: Path) -> None:
+    article = load_knowledge(knowledge_dir, FIXTURE_INTENTS).by_intent()["ehc_delay"]
+    index.upsert_article(indexed, article)
+    index.upsert_article(indexed, article)
+    assert [a.id for a in index.all_articles(indexed)] == ["ehc-delay", "request-ehc-assessment"]
+    assert len(index.search(indexed, "final plan weeks", limit=10)) == 1
+
+
+def test_search_finds_by_title_summary_and_body(indexed) -> None:
+    assert index.search(indexed, "taking too long")[0].article_id == "ehc-delay"  # title
+    assert index.search(indexed, "request an assessment")[0].article_id == "request-ehc-assessment"
+    assert index.search(indexed, "Ombudsman")[0].article_id == "ehc-delay"  # body only
+
+
+@pytest.mark.parametrize(
+    "nasty",
+    ['"', "' OR 1=1 --", "NEAR(", "title:foo*", "<script>alert(1)</script>", "🙂🙂", "", " " * 50, "a" * 5000],
+)
+def test_search_is_safe_for_any_input(indexed, nasty: str) -> None:
+    assert isinstance(index.search(indexed, nasty), list)
+
+
+def test_remove_missing(indexed) -> None:
+    assert index.remove_missing(indexed, {"ehc-delay"}) == ["request-ehc-assessment"]
+    assert index.article_for_intent(indexed, "request_ehc_assessment") is None
+    assert all(hit.article_id != "request-ehc-assessment" for hit in index.search(indexed, "request assessment"))
+
+
+def test_search_terms_drop_noise() -> None:
+    assert index.search_terms("My son's school EXCLUDED him, for 3 DAYS!!") == ["excluded", "days"]

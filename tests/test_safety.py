@@ -1,0 +1,96 @@
+"""The deterministic safety net: fires on risk whatever the model says, and not on ordinary worries."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.safety import risk_signals, shows_immediate_risk
+from bot.safety_net import CrisisSafetyNet
+
+AT_RISK = [
+    "my son said he wants to kill himself",
+    "she keeps saying she wants to die",
+    "he's been self harming since the exclusion",
+    "my daughter is cutting her arms again",
+    "found out dd has been selfharming",
+    "he took a load of pills last night",
+    "I think she's taken an overdose",
+    "my 14 year old is suicidal and the school don't care",
+    "sucidal thoughts every day since year 9 started",
+    "I can't go on like this anymore",
+    "honestly I think they'd be better off dead without me",
+    "I'm scared I'll hurt him, I'm so exhausted",
+    "his dad hits him at home every weekend",
+    "I think my son is being abused by his taxi escort",
+    "a teacher groomed my daughter",
+    "my son has gone missing after school",
+    "she ran away from home and we can't find her",
+    "he says he wants to jump off the bridge",
+    "she has a knife and is threatening to kill herself",
+    "we are not safe at home",
+    "my child is in danger",
+    "he said kms on his phone",
+]
+
+ORDINARY = [
+    "the school rang at 11 and told me to come and get him again",
+    "it's been 26 weeks and still no plan",
+    "CAMHS bounced the referral",
+    "he is missing school because of anxiety",
+    "section F is missing his speech therapy",
+    "she has been missing lessons for weeks",
+    "he is missing out on education",
+    "I can't cope with the council anymore, they ignore every email",
+    "the school said his behaviour is a danger to the timetable",  # "a danger to" is not "in danger"
+    "he gets so anxious he shuts down",
+    "he hit another child and got suspended for 3 days",
+    "what does the law say",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", AT_RISK)
+def test_fires_on_risk(text: str) -> None:
+    assert shows_immediate_risk(text), text
+
+
+@pytest.mark.parametrize("text", ORDINARY)
+def test_does_not_fire_on_ordinary_worries(text: str) -> None:
+    assert risk_signals(text) == [], text
+
+
+def test_tolerates_odd_input() -> None:
+    assert not shows_immediate_risk("<script>alert('x')</script>")
+    assert not shows_immediate_risk("🙂" * 1000)
+    assert shows_immediate_risk("he   wants\nto\tdie")
+
+
+def _message(text: str, intent: str, confidence: float) -> Message:
+    message = Message(data={"text": text})
+    message.set("intent", {"name": intent, "confidence": confidence}, add_to_output=True)
+    message.set(
+        "intent_ranking",
+        [{"name": intent, "confidence": confidence}, {"name": "greet", "confidence": 1 - confidence}],
+        add_to_output=True,
+    )
+    return message
+
+
+def test_component_overrides_a_confident_wrong_intent() -> None:
+    message = _message("they excluded him and now he says he wants to die", "suspension", 0.97)
+    CrisisSafetyNet().process([message])
+    assert message.get("intent") == {"name": "crisis", "confidence": 1.0}
+    assert [r["name"] for r in message.get("intent_ranking")] == ["crisis", "suspension", "greet"]
+
+
+def test_component_overrides_a_fallback() -> None:
+    message = _message("i cant go on", "nlu_fallback", 0.55)
+    CrisisSafetyNet().process([message])
+    assert message.get("intent")["name"] == "crisis"
+
+
+def test_component_leaves_ordinary_messages_alone() -> None:
+    message = _message("the school keeps sending him home", "informal_exclusion", 0.9)
+    CrisisSafetyNet().process([message])
+    assert message.get("intent") == {"name": "informal_exclusion", "confidence": 0.9}
