@@ -876,12 +876,12 @@ def next_step_if_overdue(deadline: Deadline, today: date) -> str | None:
     IRP request, where the parent must check the school's term dates).
     """
     if deadline.due is None:
-        if deadline.key == "irp_request" and deadline.earliest_if_no_holidays:
-            if today > deadline.earliest_if_no_holidays:
-                return (
-                    "Check the school's term dates now: the 15 school days may "
-                    "already have run out. " + _NEXT_STEPS["irp_request"]
-                )
+        illustration = deadline.earliest_if_no_holidays
+        if deadline.key == "irp_request" and illustration and today > illustration:
+            return (
+                "Check the school's term dates now: the 15 school days may "
+                "already have run out. " + _NEXT_STEPS["irp_request"]
+            )
         return None
     if today <= deadline.due:
         return None
