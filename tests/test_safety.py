@@ -31,6 +31,9 @@ AT_RISK = [
     "we are not safe at home",
     "my child is in danger",
     "he said kms on his phone",
+    "I'm in crisis and need help now",
+    "she is having a mental health crisis",
+    "I can't go on.",
 ]
 
 ORDINARY = [
@@ -46,6 +49,9 @@ ORDINARY = [
     "he gets so anxious he shuts down",
     "he hit another child and got suspended for 3 days",
     "what does the law say",
+    "they said she can't go on the residential unless I go with her",
+    "he can't go on the school trip because of his wheelchair",
+    "the council's SEND team is in crisis mode with staffing",  # about the council, not a person at risk
     "",
 ]
 
