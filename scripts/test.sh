@@ -37,7 +37,7 @@ done_step
 step "Conversation tests (tests/stories)"
 rm -rf results/core
 "$RASA" test core --stories tests/stories --model "$MODEL" --endpoints endpoints.yml --out results/core \
-  --fail-on-prediction-errors --no-plot --quiet || { cat results/core/failed_test_stories.yml 2>/dev/null; fail "conversation tests failed (see above)"; }
+  --e2e --fail-on-prediction-errors --no-plot --quiet || { cat results/core/failed_test_stories.yml 2>/dev/null; fail "conversation tests failed (see above)"; }
 done_step
 
 say "All checks passed"
