@@ -20,80 +20,99 @@ _CANT = r"(?:can'?t|cannot|cant|can\s+not)"
 _PILLS = r"(?:pills|tablets|paracetamol|meds|medication|medicine|painkillers)"
 
 _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("suicide", r"\bsu[i1]?c[i1]?d(?:e|es|al|ally)\b|\bgoodbye\s+(?:note|letter)\b|\bnote\b.{0,40}\bgoodbye\b"),
-    ("wishes dead", r"\bwish(?:es|ed)?\s+(?:i|he|she|they)\s+(?:was|were|had)\s+(?:dead|never\s+been\s+born)\b"),
+    (
+        "suicide",
+        r"\bsu[i1]?c[i1]?d(?:e|es|al|ally)\b|\bunaliv\w*|\bkms\b|\bgoodbye\s+(?:note|letter)s?\b|\bnote\b.{0,40}\bgoodbye\b"
+        r"|\bwritten\s+(?:goodbye\s+)?letters?\s+(?:for|to)\s+(?:the\s+kids|the\s+children|my\s+\w+|everyone)\b",
+    ),
     (
         "wants to die",
-        r"\b(?:want|wants|wanted|wanting|going|gonna|trying|tried|thinking\s+about|thoughts\s+of|talking\s+about|posting\s+about)\s+"
-        r"(?:to\s+)?(?:die|be\s+dead|end(?:ing)?\s+(?:it|it\s+all|things|" + _POSSESSIVE + r"\s+(?:own\s+)?life))\b",
+        r"\bto\s+die\b(?!\s+for)|\bbe\s+dead\b|\bnever\s+wake\s+up\b"
+        r"|\bwish(?:es|ed)?\s+(?:i|he|she|they)\s+(?:was|were|had)\s+(?:dead|never\s+been\s+born)\b"
+        r"|\bend(?:ing)?\s+(?:it\s+all|things|"
+        + _POSSESSIVE
+        + r"\s+(?:own\s+)?life)\b|\btake\s+"
+        + _POSSESSIVE
+        + r"\s+own\s+life\b"
+        r"|\b(?:want|wants|going|gonna|thinking\s+about|thoughts\s+of|talking\s+about)\s+(?:to\s+)?end\s+it\b",
     ),
-    ("end it all", r"\bend(?:ing)?\s+(?:it\s+all|" + _POSSESSIVE + r"\s+(?:own\s+)?life)\b"),
     (
         "kill self",
-        r"\b(?:kill|killing|killed|kills|stab|stabbing|hang|hanging|hurt|hurting|hurts|harm|harming|cut|cutting|burn|burning|strangle)\s+"
-        + _SELF
-        + r"\b|\bkms\b|\btake\s+"
-        + _POSSESSIVE
-        + r"\s+own\s+life\b",
+        r"\b(?:kill|killing|killed|kills|stab|stabbing|hang|hanging|hurt|hurting|hurts|harm|harming|cut|cutting|burn|burning"
+        r"|strangle|starve|starving|starved)\s+" + _SELF + r"\b",
     ),
     (
         "no point living",
         r"\b(?:better\s+off\s+(?:dead|without\s+(?:me|him|her))|no\s+(?:reason|point)\s+(?:in\s+)?(?:to\s+)?(?:living|live|being\s+alive|going\s+on)"
-        r"|(?:nobody|no\s+one|noone)\s+would\s+miss\s+(?:me|him|her)|not\s+want\s+to\s+(?:be\s+)?(?:alive|live|here\s+any\s*more)"
-        r"|do\s+something\s+stupid|(?:scared|frightened|terrified|afraid)\s+(?:of\s+)?what\s+(?:i|he|she)\s+might\s+do)\b"
+        r"|(?:don'?t|dont)\s+see\s+the\s+point\s+(?:any\s*more|in\s+(?:living|anything|going\s+on))"
+        r"|(?:nobody|no\s+one|noone)\s+would\s+miss\s+(?:me|him|her)"
+        r"|(?:not|don'?t|dont|doesn'?t|doesnt|didn'?t)\s+want\s+to\s+(?:be\s+)?(?:alive|live|exist|here\s+any\s*more)"
+        r"|do\s+something\s+stupid|(?:scared|frightened|terrified|afraid)\s+(?:of\s+)?what\s+(?:i|he|she)\s+might\s+do"
+        r"|(?:don'?t|dont)\s+trust\s+myself|(?:drive|crash)\s+(?:the|my)\s+car\s+into)\b"
         r"|\b" + _CANT + r"\s+go\s+on(?=\s*$|\s*[.!,?]|\s+(?:like\s+this|any\s*more|living|much\s+longer|with\s+life))",
     ),
     (
         "self-harm",
-        r"\bself[\s-]?harm\w*|\bself[\s-]?injur\w*|\bcuts\s+on\s+(?:"
-        + _POSSESSIVE
-        + r"|my\s+\w+'?s)\s+(?:arms?|legs?|wrists?|thighs?|body)"
-        r"|\bcut(?:s|ting)?\s+" + _POSSESSIVE + r"\s+(?:arms?|wrists?|legs?|skin|thighs?)\b",
+        r"\bself[\s-]?harm\w*|\bself[\s-]?injur\w*|\bcuts\s+are\s+deep\b"
+        r"|\bcuts\s+on\s+(?:" + _POSSESSIVE + r"|my\s+\w+'?s)\s+(?:arms?|legs?|wrists?|thighs?|body)"
+        r"|\bcut(?:s|ting)?\s+" + _POSSESSIVE + r"\s+(?:arms?|wrists?|legs?|skin|thighs?)\b"
+        r"|\b(?:been|is|was|started|keeps)\s+cutting\b(?!\s+(?:his|her|the|their|my|back|down|funding|hours|costs|support|corners|out))",
     ),
     (
         "overdose",
-        r"\bover\s?dos\w*|\bod'?d\b|\b(?:took|take|taking|taken|swallowed|swallowing)\s+(?:an?\s+|some\s+(?:of\s+)?|loads\s+of\s+|a\s+load\s+of\s+|a\s+handful\s+of\s+|all\s+(?:of\s+)?)?"
-        r"(?:" + _POSSESSIVE + r"\s+|the\s+)?" + _PILLS + r"\b",
+        r"\bover\s?dos\w*|\bod'?d\b"
+        r"|\b(?:took|take|taking|taken|had|swallowed|swallowing)\s+(?:\w+\s+){0,2}?(?:loads|lots|a\s+load|a\s+handful|a\s+(?:whole\s+)?(?:strip|box|packet|bottle)"
+        r"|all|too\s+many|every|a\s+bunch)\s+(?:of\s+)?(?:[\w']+\s+){0,3}?" + _PILLS + r"\b"
+        r"|\b" + _PILLS + r"\W+(?:loads|lots|all)\s+of\s+them\b|\b" + _PILLS + r"\s+(?:lined\s+up|counted\s+out)\b"
+        r"|\b(?:every|all\s+the)\s+(?:pill|tablet)s?\b.{0,40}\b(?:counted|lined\s+up)\b"
+        r"|\bswallowed\s+(?:some\s+)?(?:bleach|batteries|a\s+battery|detergent|chemicals|poison)",
     ),
     (
         "abuse",
-        r"\babus(?:e|ed|es|ing|ive)\b|\bmolest\w*|\bgroom(?:ed|ing)\b|\bsexually\s+(?:assaulted|touched)"
-        r"|\b(?:someone|somebody|a\s+(?:man|woman|teacher|ta|carer|stranger)|an\s+adult|staff)\b.{0,30}\b(?:touching|touched|groping)\s+(?:her|him|them)\b"
-        r"|\bdomestic\s+(?:violence|abuse)\b|\bgone\s+off\s+with\s+(?:a|an|some)\s+(?:man|men|older|adult|stranger)",
+        r"\babus(?:e|ed|es|ing|ive)\b(?!\s+(?:the|of)\s+(?:system|rules|process|timetable|part))|\bmolest\w*|\bgroom(?:ed|ing)\b|\bsexually\s+(?:assaulted|touched)"
+        r"|\b(?:has|have|had|was|were|is|been)\s+(?:been\s+)?(?:touching|groping)\s+(?:him|her|them)\b"
+        r"|\b(?:someone|somebody|a\s+(?:man|woman|teacher|ta|carer|stranger|driver)|an\s+adult|staff)\b.{0,30}\b(?:touching|touched|groping)\s+(?:her|him|them)\b"
+        r"|\bdomestic\s+(?:violence|abuse)\b|\bgone\s+off\s+with\s+(?:a|an|some)\s+(?:[\w-]+\s+){0,3}?(?:man|men|adults?|strangers?|boys|lads)\b"
+        r"|\b(?:man|adult|older\s+\w+)\s+(?:she|he)\s+met\s+online\b|\bwon'?t\s+tell\s+me\s+where\s+(?:she|he)\s+is\b",
     ),
     (
         "hurt by someone",
         r"\b(?:hits|hitting|hit|beat|beats|beating|punch(?:es|ed|ing)?|kick(?:s|ed|ing)?|strangl\w*|chok(?:ed|ing)|attack(?:s|ed|ing)?|shook|slapped|grabbed|dragged|hurting|been\s+rough\s+with)\s+"
         + _CHILD
         + r"\b(?!\s+(?:out|off|back|by\s+accident|accidentally))"
-        r"|\b(?:violent|violence)\s+(?:with|towards?|to)\s+(?:me|us|him|her|them)\b|\bgets\s+violent\b",
+        r"|\b(?:violent|violence)\s+(?:with|towards?|to)\s+(?:me|us|him|her|them)\b|\bgets\s+violent\b"
+        r"|\bpushed\s+(?:\w+\s+){1,3}down\s+the\s+stairs\b|\blocked\s+(?:me|us)\b(?:\s+and\s+the\s+\w+)?\s+in\b",
     ),
     (
         "injury",
-        r"\bbruis(?:e|es|ed|ing)\b|\bblack\s+eye\b|\bcut\s+lip\b|\bbleed(?:ing|s)?\b|\btil+\s+(?:they|it)\s+bleeds?\b"
+        r"\bbruis(?:e|es|ed)\b|\bblack\s+eye\b|\bcut\s+lip\b|\bbleed(?:ing|s)?\b|\btil+\s+(?:they|it)\s+bleeds?\b|\bcollapsed\b"
         r"|\bmarks\s+on\s+" + _POSSESSIVE + r"\s+(?:arms?|legs?|neck|wrists?|body|face|back)\b",
     ),
     (
         "threat",
-        r"\bthreaten(?:ed|ing|s)?\s+to\s+(?:kill|hurt|harm|stab|jump|take\s+(?:the\s+kids|them|him|her))\b"
+        r"\bthreaten(?:ed|ing|s)?\s+(?:to\s+(?:kill|hurt|harm|stab|jump|take\s+(?:the\s+kids|them|him|her))|(?:his|her|my)\s+(?:sister|brother|mum|dad|sibling))\b"
+        r"|\b(?:going\s+to|gonna|will|'ll|wants?\s+to)\s+(?:kill|hurt|harm|stab)\s+(?:me|us|him|her|them|the\s+kids|the\s+children|my\s+\w+)\b"
         r"|\b(?:i|I)\s*(?:'m|\s+am)?\s*(?:going\s+to|gonna)\s+(?:hurt|harm)\s+(?:him|her|them|my|myself)\b"
         r"|\b(?:scared|afraid|worried|frightened|terrified)\s+(?:i|I)\s*(?:'ll|\s+will|\s+might|\s+may)\s+(?:hurt|harm|hit)\b",
     ),
     (
         "danger",
-        r"\bin\s+(?:immediate\s+)?danger\b|\b(?:not|isn'?t)\s+safe\s+at\s+home\b|\bunsafe\s+at\s+home\b|\bscared\s+to\s+go\s+home\b"
+        r"\bin\s+(?:immediate\s+)?danger\b(?!\s+of\s+(?!being\s+(?:hurt|harmed|killed)))|\b(?:not|isn'?t)\s+safe\s+at\s+home\b|\bunsafe\s+at\s+home\b|\bscared\s+to\s+go\s+home\b"
         r"|\ba\s+danger\s+to\s+(?:my\s+(?:kids|children|son|daughter|family)|the\s+(?:kids|children)|him|her|them|myself|himself|herself|others)\b"
         r"|\b(?:can'?t|cannot|cant|can\s+not|not\s+able\s+to|unable\s+to|don'?t\s+think\s+i\s+can)\s+keep\s+(?:them|him|her|us|my\s+\w+|the\s+\w+)\s+(?:both\s+|all\s+)?safe\b"
         r"|\b(?:worried|scared|frightened|fear(?:ful)?)\s+(?:for|about)\s+(?:his|her|their|my\s+\w+'?s?)\s+safety\b"
         r"|\b(?:threatening\s+to\s+jump|jump(?:s|ing|ed)?\s+(?:off|from)\s+(?:a|the)\s+(?:bridge|roof|building|cliff|window))\b"
-        r"|\b(?:on(?:to)?\s+the\s+roof|railway\s+line|(?:has|had|with|holding|took|grabbed)\s+a\s+knife)\b",
+        r"|\b(?:on(?:to)?\s+the\s+roof|railway\s+line|(?:ran|run|running)\s+(?:towards?|into|onto)\s+(?:the\s+)?(?:main\s+)?road)\b"
+        r"|\b(?:has|had|with|holding|took|grabbed|got)\s+(?:a|the)\s+(?:knife|hammer|blade|weapon|gun)\b",
     ),
     (
         "missing",
         r"\b(?:gone|went|go|goes|going|reported|been)\s+missing\b(?!\s+(?:out|school|lessons?|education|class|classes|days|weeks|months|exams?|a\s+lot|so\s+much|the|his|her|their|my|from\s+school))"
         r"|\bis\s+missing\s*(?:[.!?]|$)|\bmissing\s+(?:since|overnight|from\s+home)\b|\bran\s+away\s+from\s+home\b"
-        r"|\b" + _CANT + r"\s+find\s+(?:him|her|them|my\s+(?:son|daughter|child))\b"
-        r"|\b(?:hasn'?t|hasnt|has\s+not|didn'?t|didnt|did\s+not)\s+(?:come|came)\s+home\b|\b(?:hasn'?t|hasnt|has\s+not)\s+been\s+seen\s+since\b"
+        r"|\b(?:"
+        + _CANT
+        + r"\s+(?:find|see)|lost)\s+(?:him|her|them|my\s+(?:son|daughter|child))\b(?!\s+(?:at|in)\s+(?:the\s+)?(?:meeting|plan))"
+        r"|\b(?:hasn'?t|hasnt|has\s+not|didn'?t|didnt|did\s+not|'s\s+not|is\s+not)\s+(?:come|came)\s+home\b|\b(?:hasn'?t|hasnt|has\s+not)\s+been\s+seen\s+since\b"
         r"|\b(?:nobody|no\s+one|noone)\s+knows\s+where\s+(?:he|she|they)\s+(?:is|are)\b",
     ),
     (

@@ -16,11 +16,33 @@ class Settings:
     database_url: str
     knowledge_dir: Path
     knowledge_refresh_seconds: float
+    # Days a conversation is kept after its last message (the web chat deletes older ones).
+    retention_days: int = 90
+    # Web chat: token signing secret (None: generated once into var/webchat_secret) and rate limits,
+    # written "12", "12/minute" or "300/hour".
+    webchat_secret: str | None = None
+    webchat_rate_per_conversation: str = "12/minute"
+    webchat_rate_per_address: str = "60/minute"
+
+    @property
+    def partners_dir(self) -> Path:
+        return self.knowledge_dir / "partners"
 
 
 def _default_database_url() -> str:
     # Absolute path so the action server, the CLI and the tests agree whatever their working folder.
     return f"sqlite:///{PROJECT_ROOT / 'var' / 'send.db'}"
+
+
+def _whole_days(name: str, default: int) -> int:
+    raw = os.environ.get(name) or str(default)
+    try:
+        days = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number of days, such as {default}; it is '{raw}'") from None
+    if days < 1:
+        raise ValueError(f"{name} must be at least 1 day; it is {days}")
+    return days
 
 
 def load_settings() -> Settings:
@@ -33,4 +55,8 @@ def load_settings() -> Settings:
         database_url=os.environ.get("DATABASE_URL") or _default_database_url(),
         knowledge_dir=knowledge_dir,
         knowledge_refresh_seconds=float(os.environ.get("KNOWLEDGE_REFRESH_SECONDS", "1")),
+        retention_days=_whole_days("RETENTION_DAYS", 90),
+        webchat_secret=os.environ.get("WEBCHAT_SECRET") or None,
+        webchat_rate_per_conversation=os.environ.get("WEBCHAT_RATE_PER_CONVERSATION") or "12/minute",
+        webchat_rate_per_address=os.environ.get("WEBCHAT_RATE_PER_ADDRESS") or "60/minute",
     )

@@ -100,3 +100,27 @@ def test_component_leaves_ordinary_messages_alone() -> None:
     message = _message("the school keeps sending him home", "informal_exclusion", 0.9)
     CrisisSafetyNet().process([message])
     assert message.get("intent") == {"name": "informal_exclusion", "confidence": 0.9}
+
+
+# --- the independent evaluation set (tests/safety/), written without sight of the patterns ---------
+
+SAFETY_DIR = __import__("pathlib").Path(__file__).parent / "safety"
+
+
+def _lines(name: str) -> list[str]:
+    return [line.strip() for line in (SAFETY_DIR / name).read_text().splitlines() if line.strip()]
+
+
+def test_patterns_never_fire_on_the_independent_ordinary_messages() -> None:
+    fired = [(t, risk_signals(t)) for t in _lines("ordinary_unseen.txt") if risk_signals(t)]
+    assert fired == []
+
+
+def test_pattern_recall_on_the_independent_crisis_messages() -> None:
+    # Even lines guided pattern development; odd lines never did. Floors sit just under what was
+    # measured (dev 39/40, held-out 23/40) so that a regression fails; the model covers the rest
+    # (scripts/check_safety.py measures both together).
+    crisis = _lines("crisis_unseen.txt")
+    dev, held_out = crisis[0::2], crisis[1::2]
+    assert sum(map(shows_immediate_risk, dev)) >= 38
+    assert sum(map(shows_immediate_risk, held_out)) >= 22

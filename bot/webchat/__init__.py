@@ -1,0 +1,6 @@
+"""The web chat: a Rasa input channel, its widget and demo page, and the rules that keep it safe.
+
+Modules: `channel` (the Rasa input channel and its routes), `tokens` (signed conversation tokens),
+`limits` (rate limits), `guard` (what a message may contain), `origins` (which websites may use the
+chat), `feedback` (the anonymous "was this helpful?" table) and `summary` (the downloadable summary).
+"""

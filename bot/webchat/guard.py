@@ -1,0 +1,73 @@
+"""What a chat message may be, as pure functions: length, emptiness and button payloads.
+
+Rasa treats a message starting with "/" as an intent to trigger directly, skipping the language
+model and the safety net. So a "/..." message is passed on as a payload only when it is exactly one
+of the buttons the assistant offered in its latest turn; anything else has its leading slashes
+removed and is read as ordinary words. HTML or script in a message is just text: it is never
+interpreted here, and the widget shows answers as text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+MAX_MESSAGE_CHARS = 1000
+TOO_LONG = (
+    f"That message is a bit long for me. Please keep it under {MAX_MESSAGE_CHARS} characters: "
+    "a sentence or two about what's happening is plenty."
+)
+EMPTY = "I didn't catch anything there. Tell me in your own words what's happening."
+NOT_TEXT = "Sorry, I couldn't read that message. Please type it again."
+
+LEADING_SLASHES = re.compile(r"^[\s/]+")
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The text to give Rasa, or the friendly reason it was refused."""
+
+    text: str | None = None
+    problem: str | None = None
+    is_payload: bool = False
+
+
+def clean(text: str) -> str:
+    """Remove control characters (keeping new lines and tabs) and surrounding white space."""
+    kept = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
+    return kept.strip()
+
+
+def offered_payloads(events: Iterable[Mapping[str, Any]]) -> set[str]:
+    """Button payloads the assistant sent after the parent's latest message (its most recent turn)."""
+    latest_turn: list[Mapping[str, Any]] = []
+    for event in events:
+        if event.get("event") == "user":
+            latest_turn = []
+        elif event.get("event") == "bot":
+            latest_turn.append(event)
+    payloads: set[str] = set()
+    for event in latest_turn:
+        for button in (event.get("data") or {}).get("buttons") or []:
+            payload = button.get("payload") if isinstance(button, Mapping) else None
+            if isinstance(payload, str) and payload:
+                payloads.add(payload)
+    return payloads
+
+
+def check_message(raw: object, offered: Collection[str] = ()) -> Checked:
+    """Decide what reaches Rasa for one message typed or clicked in the widget."""
+    if not isinstance(raw, str):
+        return Checked(problem=NOT_TEXT)
+    text = clean(raw)
+    if text.startswith("/") and text in offered:
+        return Checked(text=text, is_payload=True)
+    text = LEADING_SLASHES.sub("", text)
+    if not text:
+        return Checked(problem=EMPTY)
+    if len(text) > MAX_MESSAGE_CHARS:
+        return Checked(problem=TOO_LONG)
+    return Checked(text=text)

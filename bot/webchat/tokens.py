@@ -1,0 +1,154 @@
+"""Conversation tokens: the server, never the browser, chooses the conversation id.
+
+A token is `v1.<payload>.<signature>`: the payload (base64url JSON) holds a random, unguessable
+conversation id, the partner id and the issue time; the signature is an HMAC-SHA256 of it with a secret
+only the server knows. A browser can keep a token and send it back, but cannot make one up or change
+the partner or conversation in it.
+
+The secret comes from WEBCHAT_SECRET, or is generated once into var/webchat_secret (readable by its
+owner only), so tokens stay valid across restarts.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import logging
+import os
+import secrets
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.settings import PROJECT_ROOT
+
+logger = logging.getLogger(__name__)
+
+VERSION = "v1"
+MAX_TOKEN_CHARS = 400
+MIN_SECRET_CHARS = 32
+DEFAULT_SECRET_FILE = PROJECT_ROOT / "var" / "webchat_secret"
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """What a valid token says: whose conversation, for which partner, issued when (Unix seconds)."""
+
+    id: str
+    partner: str
+    issued_at: int
+
+
+def _b64encode(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _b64decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def new_conversation_id() -> str:
+    """192 random bits from the operating system's secure generator, URL-safe."""
+    return secrets.token_urlsafe(24)
+
+
+class TokenSigner:
+    """Issues and checks tokens. Tokens older than `max_age_seconds` are refused (the conversation has
+    been deleted by then anyway), and so are tokens of conversations deleted with /clear."""
+
+    def __init__(
+        self,
+        secret: bytes,
+        max_age_seconds: float | None = None,
+        clock: Callable[[], float] = time.time,
+        remember_revoked: int = 10_000,
+    ) -> None:
+        if len(secret) < MIN_SECRET_CHARS:
+            raise ValueError(f"the web chat secret must be at least {MIN_SECRET_CHARS} characters long")
+        self._secret = secret
+        self._max_age = max_age_seconds
+        self._clock = clock
+        self._revoked: OrderedDict[str, None] = OrderedDict()
+        self._remember_revoked = remember_revoked
+
+    def _sign(self, signed_part: str) -> str:
+        return _b64encode(hmac.new(self._secret, signed_part.encode("ascii"), hashlib.sha256).digest())
+
+    def issue(self, partner: str) -> tuple[str, Conversation]:
+        conversation = Conversation(new_conversation_id(), partner, int(self._clock()))
+        payload = json.dumps(
+            {"c": conversation.id, "p": conversation.partner, "t": conversation.issued_at},
+            separators=(",", ":"),
+        )
+        signed_part = f"{VERSION}.{_b64encode(payload.encode('utf-8'))}"
+        return f"{signed_part}.{self._sign(signed_part)}", conversation
+
+    def verify(self, token: object) -> Conversation | None:
+        """The conversation a token names, or None if it is malformed, forged, altered, expired or revoked."""
+        if not isinstance(token, str) or len(token) > MAX_TOKEN_CHARS or token.count(".") != 2:
+            return None
+        version, payload, signature = token.split(".")
+        if version != VERSION:
+            return None
+        try:
+            expected = self._sign(f"{version}.{payload}")
+        except UnicodeEncodeError:
+            return None
+        if not hmac.compare_digest(expected.encode("ascii"), signature.encode("utf-8", "replace")):
+            return None
+        try:
+            data = json.loads(_b64decode(payload))
+        except (binascii.Error, ValueError, UnicodeDecodeError):
+            return None
+        if not isinstance(data, dict):
+            return None
+        conversation_id, partner, issued_at = data.get("c"), data.get("p"), data.get("t")
+        if not (isinstance(conversation_id, str) and isinstance(partner, str) and isinstance(issued_at, int)):
+            return None
+        if self._max_age is not None and self._clock() - issued_at > self._max_age:
+            return None
+        if conversation_id in self._revoked:
+            return None
+        return Conversation(conversation_id, partner, issued_at)
+
+    def revoke(self, conversation_id: str) -> None:
+        """Refuse tokens for a deleted conversation (remembered in memory, for the most recent deletions)."""
+        self._revoked[conversation_id] = None
+        while len(self._revoked) > self._remember_revoked:
+            self._revoked.popitem(last=False)
+
+
+def load_secret(configured: str | None = None, path: Path = DEFAULT_SECRET_FILE) -> bytes:
+    """The signing secret: WEBCHAT_SECRET if set, else the file, created once with owner-only permissions."""
+    if configured:
+        if len(configured) < MIN_SECRET_CHARS:
+            raise ValueError(
+                f"WEBCHAT_SECRET must be at least {MIN_SECRET_CHARS} characters; make one with: "
+                "python -c 'import secrets; print(secrets.token_hex(32))'"
+            )
+        return configured.encode("utf-8")
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+                handle.write(secrets.token_hex(32) + "\n")
+            try:
+                os.link(temporary, path)  # atomic: if another process won the race, its secret is kept
+            except FileExistsError:
+                pass
+        finally:
+            temporary.unlink(missing_ok=True)
+    if path.stat().st_mode & 0o077:
+        logger.warning("webchat: %s was readable by others; restricting it to its owner", path)
+        os.chmod(path, 0o600)
+    secret = path.read_text(encoding="ascii").strip()
+    if len(secret) < MIN_SECRET_CHARS:
+        raise ValueError(f"{path} does not hold a usable secret: delete it and restart to make a new one")
+    return secret.encode("ascii")

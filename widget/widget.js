@@ -1,0 +1,1292 @@
+/*
+ * SEND rights assistant: the embeddable web chat widget.
+ *
+ * Embed with one line (the API address is worked out from this script's own address):
+ *   <script src="https://host/webhooks/webchat/widget.js" data-partner="example" defer></script>
+ *
+ * Plain JavaScript, no framework, no build step. It talks only to the server it was loaded from
+ * (see the web chat contract: /session, /message, /feedback, /clear, /summary, /partner/<id>).
+ * Everything is drawn inside an open Shadow DOM so the host page's CSS and ours never meet.
+ * Message text is never parsed as HTML: a small Markdown subset is turned into DOM nodes with
+ * createElement and textContent, and only http(s) links are made clickable.
+ *
+ * Optional script attributes:
+ *   data-partner   partner id (default "default"): branding, welcome and privacy notice
+ *   data-exit-url  where "Leave this site" goes (http or https; default BBC Weather)
+ */
+(() => {
+  "use strict";
+
+  if (window.__sendRightsAssistantWidget) return; // loaded twice on one page: keep the first
+  window.__sendRightsAssistantWidget = true;
+
+  const script =
+    document.currentScript ||
+    Array.from(document.querySelectorAll("script[src]")).find((s) => /\/widget\.js(?:[?#]|$)/.test(s.src));
+  if (!script) return;
+
+  const scriptUrl = new URL(script.src, document.baseURI);
+  const API = scriptUrl.origin + scriptUrl.pathname.replace(/\/widget\.js$/, "");
+  const rawPartner = (script.getAttribute("data-partner") || "default").trim();
+  const PARTNER_ID = /^[A-Za-z0-9_-]{1,64}$/.test(rawPartner) ? rawPartner : "default";
+  const EXIT_URL = safeUrl(script.getAttribute("data-exit-url") || "") || "https://www.bbc.co.uk/weather";
+
+  const STORE_KEY = `send-assistant:${PARTNER_ID}:conversation`;
+  const SIZE_KEY = "send-assistant:text-size";
+  const SIZES = [0.875, 1, 1.125, 1.25, 1.5];
+  const REQUEST_TIMEOUT_MS = 60000;
+
+  const TEXT = {
+    network:
+      "Sorry, I can't reach the assistant just now. Please check your internet connection and try again in a moment.",
+    server: "Sorry, something went wrong on our side. Please try again in a minute.",
+    generic: "Sorry, that didn't work. Please try again.",
+    timeout: "Sorry, the answer is taking too long. Please try again in a minute.",
+    empty: "Sorry, I don't have an answer for that. Could you tell me a bit more about what is happening?",
+  };
+
+  const DEFAULT_PARTNER = {
+    id: PARTNER_ID,
+    display_name: "SEND rights assistant",
+    colours: { primary: "#1d4f91", on_primary: "#ffffff", accent: "#ffbf47" },
+    logo_url: null,
+    welcome:
+      "Hello. Tell me in your own words what is happening with your child's education, support or care, " +
+      "and I will explain what the law in England says and what you can do.",
+    privacy_notice:
+      "What you type here is stored on our server so the assistant can answer you, and it is deleted after a " +
+      "set time. You never need to give names: please leave out your child's name, your name and the school's name.",
+    retention_days: null,
+  };
+
+  // ---------------------------------------------------------------- small helpers
+
+  function safeUrl(value) {
+    try {
+      const url = new URL(String(value));
+      return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Create an element. Strings among the children become text nodes, never markup. */
+  function h(tag, attrs, ...children) {
+    const el = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (key === "class") el.className = value;
+      else if (key === "text") el.textContent = value;
+      else if (key.startsWith("on") && typeof value === "function") el.addEventListener(key.slice(2), value);
+      else el.setAttribute(key, value === true ? "" : String(value));
+    }
+    for (const child of children.flat()) {
+      if (child !== null && child !== undefined && child !== false) el.append(child);
+    }
+    return el;
+  }
+
+  const SVG_NS = "http://www.w3.org/2000/svg";
+  function icon(paths, size = 20) {
+    const svg = document.createElementNS(SVG_NS, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("width", String(size));
+    svg.setAttribute("height", String(size));
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    for (const d of paths) {
+      const path = document.createElementNS(SVG_NS, "path");
+      path.setAttribute("d", d);
+      svg.append(path);
+    }
+    return svg;
+  }
+  const ICON_CHAT = ["M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"];
+  const ICON_CLOSE = ["M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6z"];
+  const ICON_SEND = ["M3 20.5 21 12 3 3.5 3 10l12 2-12 2z"];
+
+  const storage = {
+    get(key) {
+      try {
+        return window.sessionStorage.getItem(key);
+      } catch {
+        return null;
+      }
+    },
+    set(key, value) {
+      try {
+        window.sessionStorage.setItem(key, value);
+      } catch {
+        /* storage full or blocked: the chat still works, it just won't survive a reload */
+      }
+    },
+    remove(key) {
+      try {
+        window.sessionStorage.removeItem(key);
+      } catch {
+        /* nothing stored */
+      }
+    },
+  };
+
+  const reducedMotion = () => window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+
+  // ---------------------------------------------------------------- colours (WCAG contrast)
+
+  function parseHex(value) {
+    const m = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(String(value || "").trim());
+    if (!m) return null;
+    let hex = m[1];
+    if (hex.length === 3) hex = hex.replace(/./g, (c) => c + c);
+    return [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  }
+  function luminance(rgb) {
+    const [r, g, b] = rgb.map((v) => {
+      const c = v / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  }
+  function contrast(a, b) {
+    const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+    return (hi + 0.05) / (lo + 0.05);
+  }
+  const WHITE = [255, 255, 255];
+  const BOT_BUBBLE = [242, 244, 247]; // --sa-bot-bg
+
+  /** Partner colours, corrected where they would make text hard to read (4.5:1 or better). */
+  function paletteFor(colours) {
+    const fallback = DEFAULT_PARTNER.colours;
+    const primaryHex = parseHex(colours && colours.primary) ? colours.primary : fallback.primary;
+    const primary = parseHex(primaryHex);
+    let onPrimaryHex = parseHex(colours && colours.on_primary) ? colours.on_primary : fallback.on_primary;
+    if (contrast(primary, parseHex(onPrimaryHex)) < 4.5) {
+      onPrimaryHex = contrast(primary, WHITE) >= contrast(primary, [11, 12, 12]) ? "#ffffff" : "#0b0c0c";
+    }
+    const readableOnLight = contrast(primary, WHITE) >= 4.5 && contrast(primary, BOT_BUBBLE) >= 4.5;
+    const accentHex = parseHex(colours && colours.accent) ? colours.accent : fallback.accent;
+    return {
+      primary: primaryHex,
+      onPrimary: onPrimaryHex,
+      link: readableOnLight ? primaryHex : "#1d4f91",
+      accent: accentHex,
+    };
+  }
+
+  // ---------------------------------------------------------------- safe Markdown subset
+
+  const INLINE = /\*\*(.+?)\*\*|\[([^\]\n]+)\]\(([^()\s]+)\)|(https?:\/\/[^\s<>()]*[^\s<>().,;:!?'"])/g;
+
+  function link(label, href) {
+    const url = safeUrl(href);
+    if (!url) return null;
+    return h(
+      "a",
+      { href: url, target: "_blank", rel: "noopener noreferrer" },
+      label,
+      h("span", { class: "sr-only" }, " (opens in a new tab)"),
+    );
+  }
+
+  /** **bold**, [text](https://...) and bare https:// addresses; everything else stays text. */
+  function inline(text) {
+    const frag = document.createDocumentFragment();
+    let last = 0;
+    for (const m of String(text).matchAll(INLINE)) {
+      if (m.index > last) frag.append(text.slice(last, m.index));
+      if (m[1] !== undefined) frag.append(h("strong", null, inline(m[1])));
+      else if (m[2] !== undefined) frag.append(link(m[2], m[3]) || m[0]);
+      else frag.append(link(m[4], m[4]) || m[0]);
+      last = m.index + m[0].length;
+    }
+    if (last < text.length) frag.append(text.slice(last));
+    return frag;
+  }
+
+  /** Paragraphs, "- " bullets, "1. " numbered lists and "> " quotes, built as DOM nodes. */
+  function renderMarkdown(source) {
+    const frag = document.createDocumentFragment();
+    let para = null;
+    let list = null;
+    let listTag = "";
+    let item = null;
+    let quote = null;
+    const reset = () => {
+      para = list = item = quote = null;
+      listTag = "";
+    };
+    const appendLine = (el, content) => {
+      if (el.childNodes.length) el.append(h("br"));
+      el.append(content);
+    };
+
+    for (const raw of String(source || "").replace(/\r\n?/g, "\n").split("\n")) {
+      const line = raw.replace(/\s+$/, "");
+      const trimmed = line.trim();
+      if (!trimmed) {
+        reset();
+        continue;
+      }
+      const indented = /^\s/.test(line);
+      let m;
+
+      if (indented && item) {
+        // A line under a list item: a quote, a nested bullet or more text of the same item.
+        if ((m = /^>\s?(.*)$/.exec(trimmed))) {
+          let inner = item.lastElementChild;
+          if (!inner || inner.tagName !== "BLOCKQUOTE") {
+            inner = h("blockquote");
+            item.append(inner);
+          }
+          appendLine(inner, inline(m[1]));
+        } else if ((m = /^(?:[-*]|\d{1,3}[.)])\s+(.*)$/.exec(trimmed))) {
+          let inner = item.lastElementChild;
+          if (!inner || inner.tagName !== "UL") {
+            inner = h("ul");
+            item.append(inner);
+          }
+          inner.append(h("li", null, inline(m[1])));
+        } else {
+          item.append(h("br"), inline(trimmed));
+        }
+        continue;
+      }
+
+      if ((m = /^[-*]\s+(.*)$/.exec(trimmed)) || (m = /^(\d{1,3})[.)]\s+(.*)$/.exec(trimmed))) {
+        const ordered = m.length === 3;
+        const tag = ordered ? "ol" : "ul";
+        if (!list || listTag !== tag) {
+          reset();
+          list = h(tag);
+          listTag = tag;
+          if (ordered && m[1] !== "1") list.setAttribute("start", String(parseInt(m[1], 10)));
+          frag.append(list);
+        }
+        item = h("li", null, inline(ordered ? m[2] : m[1]));
+        list.append(item);
+        continue;
+      }
+      if ((m = /^>\s?(.*)$/.exec(trimmed))) {
+        if (!quote) {
+          reset();
+          quote = h("blockquote");
+          frag.append(quote);
+        }
+        appendLine(quote, inline(m[1]));
+        continue;
+      }
+      if ((m = /^#{1,6}\s+(.*)$/.exec(trimmed))) {
+        reset();
+        frag.append(h("p", { class: "heading" }, h("strong", null, inline(m[1]))));
+        continue;
+      }
+      if (!para) {
+        reset();
+        para = h("p");
+        frag.append(para);
+      }
+      appendLine(para, inline(trimmed));
+    }
+    return frag;
+  }
+
+  // ---------------------------------------------------------------- server calls
+
+  class ApiError extends Error {
+    constructor(status, message) {
+      super(message);
+      this.status = status;
+    }
+  }
+
+  function kindText(data) {
+    if (!data || !Array.isArray(data.messages)) return "";
+    return data.messages
+      .map((m) => (m && typeof m.text === "string" ? m.text.trim() : ""))
+      .filter(Boolean)
+      .join("\n\n");
+  }
+
+  async function request(method, path, body) {
+    const controller = typeof AbortController === "function" ? new AbortController() : null;
+    const timer = controller ? setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS) : null;
+    let response;
+    try {
+      response = await fetch(API + path, {
+        method,
+        headers: body ? { "Content-Type": "application/json" } : {},
+        body: body ? JSON.stringify(body) : undefined,
+        credentials: "omit",
+        cache: "no-store",
+        signal: controller ? controller.signal : undefined,
+      });
+    } catch (error) {
+      throw new ApiError(0, error && error.name === "AbortError" ? TEXT.timeout : TEXT.network);
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
+    return response;
+  }
+
+  async function requestJson(method, path, body) {
+    const response = await request(method, path, body);
+    let data = null;
+    try {
+      data = await response.json();
+    } catch {
+      data = null;
+    }
+    if (!response.ok) {
+      const fallback = response.status >= 500 ? TEXT.server : TEXT.generic;
+      throw new ApiError(response.status, kindText(data) || fallback);
+    }
+    if (!data || typeof data !== "object") throw new ApiError(response.status, TEXT.server);
+    return data;
+  }
+
+  // ---------------------------------------------------------------- state
+
+  const state = {
+    partner: DEFAULT_PARTNER,
+    partnerLoaded: false,
+    token: null,
+    accepted: false,
+    open: false,
+    busy: false,
+    messages: [], // {id, from: "bot"|"user", text, buttons, used, articleId, feedback, welcome, error}
+    size: 1,
+  };
+  let nextId = 1;
+
+  function restore() {
+    const sizeIndex = parseInt(storage.get(SIZE_KEY) || "", 10);
+    if (SIZES[sizeIndex]) state.size = SIZES[sizeIndex];
+    let saved = null;
+    try {
+      saved = JSON.parse(storage.get(STORE_KEY) || "null");
+    } catch {
+      saved = null;
+    }
+    if (!saved || saved.v !== 1 || !Array.isArray(saved.messages)) return;
+    state.token = typeof saved.token === "string" ? saved.token : null;
+    state.accepted = Boolean(saved.accepted);
+    state.open = Boolean(saved.open);
+    state.messages = saved.messages
+      .filter((m) => m && (m.from === "bot" || m.from === "user") && typeof m.text === "string")
+      .map((m) => ({
+        id: nextId++,
+        from: m.from,
+        text: m.text,
+        buttons: Array.isArray(m.buttons)
+          ? m.buttons.filter((b) => b && typeof b.title === "string" && typeof b.payload === "string")
+          : [],
+        used: typeof m.used === "number" ? m.used : null,
+        articleId: typeof m.articleId === "string" ? m.articleId : null,
+        feedback: ["sent", null].includes(m.feedback) ? m.feedback : null,
+        welcome: Boolean(m.welcome),
+      }));
+  }
+
+  /** Nothing is kept in the browser until the parent has sent a message. */
+  function save() {
+    const kept = state.messages.filter((m) => !m.error);
+    if (!kept.some((m) => m.from === "user")) {
+      storage.remove(STORE_KEY);
+      return;
+    }
+    const messages = kept.map((m) => ({
+      from: m.from,
+      text: m.text,
+      buttons: m.buttons,
+      used: m.used,
+      articleId: m.articleId,
+      feedback: m.feedback === "sent" ? "sent" : null,
+      welcome: m.welcome,
+    }));
+    storage.set(
+      STORE_KEY,
+      JSON.stringify({ v: 1, token: state.token, accepted: state.accepted, open: state.open, messages }),
+    );
+  }
+
+  // ---------------------------------------------------------------- styles
+
+  const CSS = `
+:host { all: initial; }
+.root {
+  --sa-primary: #1d4f91; --sa-on-primary: #ffffff; --sa-link: #1d4f91; --sa-accent: #ffbf47;
+  --sa-text: #1b1d20; --sa-muted: #4b5058; --sa-bot-bg: #f2f4f7; --sa-border: #c5cbd3;
+  --sa-focus: #0b0c0c; --sa-scale: 1;
+  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "Liberation Sans", "DejaVu Sans", sans-serif;
+  font-size: 16px; font-weight: 400; font-style: normal; line-height: 1.5; color: var(--sa-text);
+  letter-spacing: normal; word-spacing: normal; text-align: left; text-transform: none; text-indent: 0;
+  text-shadow: none; white-space: normal; direction: ltr; visibility: visible;
+  -webkit-font-smoothing: antialiased;
+}
+*, *::before, *::after { box-sizing: border-box; }
+[hidden] { display: none !important; }
+.sr-only {
+  position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden;
+  clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; border: 0;
+}
+button, textarea { font: inherit; color: inherit; letter-spacing: inherit; margin: 0; }
+button { cursor: pointer; -webkit-appearance: none; appearance: none; text-transform: none; }
+button:disabled { cursor: default; }
+:focus { outline: none; }
+:focus-visible { outline: 3px solid var(--sa-focus); outline-offset: 2px; }
+a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text-decoration: none; box-shadow: 0 3px 0 #0b0c0c; }
+
+.launcher {
+  position: fixed; right: 20px; bottom: 20px; z-index: 2147483000;
+  display: inline-flex; align-items: center; gap: 10px; min-height: 52px; padding: 12px 20px 12px 16px;
+  border: 2px solid var(--sa-on-primary); border-radius: 999px;
+  background: var(--sa-primary); color: var(--sa-on-primary);
+  font-size: 16px; font-weight: 700; line-height: 1.2;
+  box-shadow: 0 6px 18px rgba(0, 0, 0, 0.28);
+}
+.launcher svg { fill: currentColor; flex: none; }
+.launcher:hover { filter: brightness(1.08); }
+.launcher:focus-visible { outline: 3px solid #ffdd00; outline-offset: 0; box-shadow: 0 0 0 6px #0b0c0c; }
+
+.panel {
+  position: fixed; right: 20px; bottom: 88px; z-index: 2147483001;
+  width: 400px; max-width: calc(100vw - 40px); height: 660px; max-height: calc(100vh - 108px);
+  display: flex; flex-direction: column; overflow: hidden;
+  background: #ffffff; color: var(--sa-text); border: 1px solid rgba(0, 0, 0, 0.14); border-radius: 14px;
+  box-shadow: 0 16px 48px rgba(0, 0, 0, 0.3);
+  font-size: calc(16px * var(--sa-scale));
+}
+.root.animate .panel:not([hidden]) { animation: sa-rise 160ms ease-out; }
+@keyframes sa-rise { from { opacity: 0; transform: translateY(12px); } to { opacity: 1; transform: none; } }
+
+.header {
+  flex: none; display: flex; align-items: center; gap: 10px; padding: 10px 10px 10px 14px;
+  background: var(--sa-primary); color: var(--sa-on-primary); border-bottom: 4px solid var(--sa-accent);
+}
+.header :focus-visible { outline-color: var(--sa-on-primary); }
+.logo { flex: none; width: 36px; height: 36px; border-radius: 8px; background: #ffffff; object-fit: contain; padding: 3px; }
+.titles { flex: 1; min-width: 0; }
+.title { margin: 0; font-size: 1.05em; font-weight: 700; line-height: 1.25; }
+.subtitle { margin: 0; font-size: 0.8em; line-height: 1.3; }
+.icon-button {
+  flex: none; display: inline-flex; align-items: center; justify-content: center;
+  width: 44px; height: 44px; padding: 0; border: 0; border-radius: 8px; background: transparent;
+}
+.icon-button svg { fill: currentColor; }
+.header .icon-button:hover { background: rgba(255, 255, 255, 0.16); }
+
+.toolbar {
+  flex: none; display: flex; align-items: center; justify-content: space-between; gap: 8px; flex-wrap: wrap;
+  padding: 6px 10px; background: #f7f8fa; border-bottom: 1px solid var(--sa-border); font-size: 0.875em;
+}
+.exit {
+  min-height: 36px; padding: 4px 12px; border: 2px solid #0b0c0c; border-radius: 6px;
+  background: #ffffff; color: #0b0c0c; font-weight: 700;
+}
+.exit:hover { background: #0b0c0c; color: #ffffff; }
+.sizes { display: flex; align-items: center; gap: 6px; color: var(--sa-muted); }
+.size-button {
+  min-width: 40px; min-height: 36px; padding: 2px 8px; border: 1px solid #6b717a; border-radius: 6px;
+  background: #ffffff; color: var(--sa-text); font-weight: 700; line-height: 1;
+}
+.size-button:hover:not(:disabled) { background: #e9edf2; }
+.size-button:disabled { color: #6b717a; border-color: #c5cbd3; }
+
+.body { flex: 1; min-height: 0; display: flex; flex-direction: column; }
+.log {
+  flex: 1; min-height: 0; overflow-y: auto; overscroll-behavior: contain;
+  display: flex; flex-direction: column; gap: 10px; padding: 14px 12px;
+}
+.msg {
+  max-width: 90%; padding: 10px 13px; border-radius: 14px; overflow-wrap: anywhere; word-break: normal;
+}
+.msg.bot { align-self: flex-start; background: var(--sa-bot-bg); color: var(--sa-text); border-bottom-left-radius: 4px; }
+.msg.user {
+  align-self: flex-end; background: var(--sa-primary); color: var(--sa-on-primary);
+  border-bottom-right-radius: 4px; white-space: pre-wrap;
+}
+.msg.error { background: #fdf2f1; color: #5c130e; border: 1px solid #c9362a; }
+.msg p { margin: 0 0 0.5em; }
+.msg > :last-child, .msg li > :last-child { margin-bottom: 0; }
+.msg p.heading { margin-top: 0.25em; }
+.msg ul, .msg ol { margin: 0.25em 0 0.5em; padding-left: 1.35em; }
+.msg li { margin: 0.25em 0; }
+.msg blockquote {
+  margin: 0.4em 0; padding: 0.45em 0.75em; background: #ffffff; border-left: 4px solid var(--sa-link);
+  border-radius: 0 6px 6px 0;
+}
+.msg a { color: var(--sa-link); text-decoration: underline; text-underline-offset: 2px; }
+.msg a:hover { text-decoration-thickness: 3px; }
+
+.replies { align-self: flex-start; display: flex; flex-wrap: wrap; gap: 8px; max-width: 100%; margin-top: -2px; }
+.reply {
+  min-height: 40px; padding: 6px 14px; border: 2px solid var(--sa-link); border-radius: 999px;
+  background: #ffffff; color: var(--sa-link); font-size: 0.95em; font-weight: 600; line-height: 1.3; text-align: left;
+}
+.reply:hover:not(:disabled) { background: #eaf0f8; }
+.reply:disabled { border-color: #c5cbd3; color: #5a6069; background: #ffffff; }
+.reply.chosen:disabled { border-color: #8b929b; background: #e4e8ee; color: #2b2f34; }
+
+.feedback {
+  align-self: flex-start; display: flex; flex-wrap: wrap; align-items: center; gap: 6px 8px;
+  max-width: 90%; font-size: 0.875em; color: var(--sa-muted);
+}
+.feedback p { margin: 0; }
+.fb-button {
+  min-height: 32px; padding: 3px 12px; border: 1px solid #6b717a; border-radius: 6px;
+  background: #ffffff; color: var(--sa-text);
+}
+.fb-button:hover { background: #e9edf2; }
+.fb-button[aria-pressed="true"] { background: var(--sa-primary); border-color: var(--sa-primary); color: var(--sa-on-primary); }
+.fb-form { flex-basis: 100%; display: flex; flex-direction: column; gap: 6px; }
+.fb-form label { color: var(--sa-text); font-weight: 600; }
+.fb-form textarea {
+  width: 100%; min-height: 64px; padding: 8px; border: 2px solid #6b717a; border-radius: 6px;
+  background: #ffffff; color: var(--sa-text); resize: vertical;
+}
+.fb-form .hint { color: var(--sa-muted); }
+.fb-send {
+  align-self: flex-start; min-height: 36px; padding: 4px 14px; border: 0; border-radius: 6px;
+  background: var(--sa-primary); color: var(--sa-on-primary); font-weight: 700;
+}
+.fb-thanks { color: var(--sa-text); font-weight: 600; }
+.fb-error { color: #5c130e; flex-basis: 100%; }
+
+.typing {
+  align-self: flex-start; display: inline-flex; gap: 5px; align-items: center;
+  padding: 14px 16px; background: var(--sa-bot-bg); border-radius: 14px; border-bottom-left-radius: 4px;
+}
+.typing span { width: 8px; height: 8px; border-radius: 50%; background: #5a6069; animation: sa-dot 1.2s infinite ease-in-out; }
+.typing span:nth-child(2) { animation-delay: 0.15s; }
+.typing span:nth-child(3) { animation-delay: 0.3s; }
+@keyframes sa-dot { 0%, 80%, 100% { opacity: 0.35; transform: translateY(0); } 40% { opacity: 1; transform: translateY(-4px); } }
+
+.notice { flex: 1; min-height: 0; overflow-y: auto; padding: 18px 16px; }
+.notice h2 { margin: 0 0 0.5em; font-size: 1.15em; line-height: 1.3; }
+.notice .notice-text { margin-bottom: 1em; }
+.notice .notice-text p { margin: 0 0 0.6em; }
+.primary-button {
+  min-height: 44px; padding: 8px 22px; border: 0; border-radius: 8px;
+  background: var(--sa-primary); color: var(--sa-on-primary); font-weight: 700;
+}
+.primary-button:hover, .send:hover, .fb-send:hover { filter: brightness(1.1); }
+
+.confirm {
+  flex: none; margin: 0 10px 8px; padding: 10px 12px; border: 2px solid #c9362a; border-radius: 8px;
+  background: #fdf2f1; color: #3d0c08;
+}
+.confirm p { margin: 0 0 8px; }
+.confirm .actions { display: flex; flex-wrap: wrap; gap: 8px; }
+.danger { min-height: 40px; padding: 6px 14px; border: 0; border-radius: 6px; background: #b3261e; color: #ffffff; font-weight: 700; }
+.secondary {
+  min-height: 40px; padding: 6px 14px; border: 2px solid #4b5058; border-radius: 6px;
+  background: #ffffff; color: var(--sa-text); font-weight: 600;
+}
+
+.composer { flex: none; padding: 8px 12px 6px; border-top: 1px solid var(--sa-border); background: #ffffff; }
+.composer label { display: block; margin-bottom: 4px; font-size: 0.875em; font-weight: 700; }
+.composer .row { display: flex; align-items: flex-end; gap: 8px; }
+.input {
+  flex: 1; min-width: 0; min-height: 46px; max-height: 9em; padding: 10px 11px; resize: none; overflow-y: auto;
+  border: 2px solid #5a6069; border-radius: 10px; background: #ffffff; color: var(--sa-text); line-height: 1.4;
+}
+.input:focus-visible { outline-offset: 1px; border-color: var(--sa-focus); }
+.send {
+  flex: none; display: inline-flex; align-items: center; gap: 6px; min-height: 46px; padding: 8px 14px;
+  border: 0; border-radius: 10px; background: var(--sa-primary); color: var(--sa-on-primary); font-weight: 700;
+}
+.send svg { fill: currentColor; }
+.send[aria-disabled="true"] { opacity: 0.75; cursor: progress; }
+.footer {
+  flex: none; display: flex; flex-wrap: wrap; align-items: center; gap: 2px 14px;
+  padding: 2px 12px 8px; background: #ffffff; font-size: 0.8125em;
+}
+.link-button {
+  min-height: 32px; padding: 2px 0; border: 0; background: transparent; color: var(--sa-link);
+  text-decoration: underline; text-underline-offset: 2px;
+}
+.link-button:hover { text-decoration-thickness: 3px; }
+.status { flex-basis: 100%; margin: 0; color: var(--sa-muted); }
+
+@media (max-width: 480px) {
+  .panel {
+    inset: 0; width: 100%; max-width: none; height: 100%; height: 100dvh; max-height: none;
+    border: 0; border-radius: 0; box-shadow: none;
+  }
+  .root.is-open .launcher { display: none; }
+  .msg { max-width: 94%; }
+}
+@media (prefers-reduced-motion: reduce) {
+  *, *::before, *::after { animation: none !important; transition: none !important; scroll-behavior: auto !important; }
+  .typing span { opacity: 0.8; transform: none; }
+}
+@media (forced-colors: active) {
+  .launcher, .panel, .msg, .reply, .send, .primary-button, .fb-button, .exit { border: 1px solid CanvasText; }
+}
+`;
+
+  // ---------------------------------------------------------------- user interface
+
+  const ui = {};
+
+  function build() {
+    const host = h("send-rights-assistant");
+    // Inline !important beats anything the host page says about this element.
+    host.style.cssText =
+      "all: initial !important; display: block !important; position: static !important; " +
+      "width: 0 !important; height: 0 !important; margin: 0 !important; padding: 0 !important;";
+    const shadow = host.attachShadow({ mode: "open" });
+    if ("adoptedStyleSheets" in shadow && typeof CSSStyleSheet === "function" && "replaceSync" in CSSStyleSheet.prototype) {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(CSS);
+      shadow.adoptedStyleSheets = [sheet];
+    } else {
+      shadow.append(h("style", { text: CSS }));
+    }
+
+    ui.host = host;
+    ui.shadow = shadow;
+    ui.root = h("div", { class: "root" });
+    shadow.append(ui.root);
+
+    ui.launcher = h(
+      "button",
+      {
+        type: "button",
+        class: "launcher",
+        "aria-label": "Open SEND rights assistant chat",
+        "aria-expanded": "false",
+        "aria-controls": "sa-panel",
+        onclick: () => (state.open ? closePanel(true) : openPanel(true)),
+      },
+      icon(ICON_CHAT, 22),
+      h("span", { text: "SEND rights assistant" }),
+    );
+
+    ui.logo = h("img", { class: "logo", alt: "", width: "36", height: "36", hidden: true });
+    ui.logo.addEventListener("error", () => ui.logo.setAttribute("hidden", ""));
+    ui.title = h("p", { class: "title", id: "sa-title" });
+    ui.close = h(
+      "button",
+      { type: "button", class: "icon-button", "aria-label": "Close chat", onclick: () => closePanel(true) },
+      icon(ICON_CLOSE, 24),
+    );
+    const header = h(
+      "div",
+      { class: "header" },
+      ui.logo,
+      h("div", { class: "titles" }, ui.title, h("p", { class: "subtitle", text: "Information, not legal advice" })),
+      ui.close,
+    );
+
+    ui.smaller = h("button", {
+      type: "button",
+      class: "size-button",
+      "aria-label": "Smaller text",
+      text: "A\u2212",
+      onclick: () => changeSize(-1),
+    });
+    ui.larger = h("button", {
+      type: "button",
+      class: "size-button",
+      "aria-label": "Larger text",
+      text: "A+",
+      onclick: () => changeSize(1),
+    });
+    const toolbar = h(
+      "div",
+      { class: "toolbar" },
+      h("button", {
+        type: "button",
+        class: "exit",
+        text: "Leave this site",
+        title: "Leave quickly: this clears the chat from this browser and opens a neutral website",
+        onclick: safeExit,
+      }),
+      h(
+        "div",
+        { class: "sizes", role: "group", "aria-labelledby": "sa-size-label" },
+        h("span", { id: "sa-size-label", text: "Text size" }),
+        ui.smaller,
+        ui.larger,
+      ),
+    );
+
+    // Privacy notice, shown before the first message.
+    ui.noticeText = h("div", { class: "notice-text" });
+    ui.start = h("button", { type: "button", class: "primary-button", text: "OK, start", onclick: acceptNotice });
+    ui.notice = h(
+      "section",
+      { class: "notice", "aria-labelledby": "sa-notice-title" },
+      h("h2", { id: "sa-notice-title", text: "Before you start" }),
+      ui.noticeText,
+      ui.start,
+    );
+
+    ui.log = h("div", {
+      class: "log",
+      role: "log",
+      "aria-live": "polite",
+      "aria-label": "Conversation",
+      tabindex: "0",
+    });
+    ui.typing = h("div", { class: "typing", "aria-hidden": "true", hidden: true }, h("span"), h("span"), h("span"));
+    ui.typingStatus = h("p", { class: "sr-only", role: "status" });
+
+    ui.confirm = h(
+      "div",
+      { class: "confirm", role: "group", "aria-labelledby": "sa-confirm-text", hidden: true },
+      h("p", {
+        id: "sa-confirm-text",
+        text: "Clear this conversation? It will be deleted from this browser and from our server.",
+      }),
+      h(
+        "div",
+        { class: "actions" },
+        h("button", { type: "button", class: "danger", text: "Yes, clear it", onclick: confirmClear }),
+        h("button", { type: "button", class: "secondary", text: "Keep it", onclick: () => hideConfirm(true) }),
+      ),
+    );
+
+    ui.input = h("textarea", {
+      id: "sa-input",
+      class: "input",
+      rows: "1",
+      maxlength: "2000",
+      autocomplete: "off",
+      "aria-describedby": "sa-input-hint",
+    });
+    ui.input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        submit();
+      }
+    });
+    ui.input.addEventListener("input", autoGrow);
+    ui.send = h(
+      "button",
+      { type: "button", class: "send", onclick: submit },
+      icon(ICON_SEND, 18),
+      h("span", { text: "Send" }),
+    );
+    ui.status = h("p", { class: "status", role: "status" });
+    ui.composer = h(
+      "div",
+      { class: "composer" },
+      h("label", { for: "sa-input", text: "Type your message" }),
+      h("p", {
+        id: "sa-input-hint",
+        class: "sr-only",
+        text: "Press Enter to send, Shift and Enter for a new line. You don't need to give any names.",
+      }),
+      h("div", { class: "row" }, ui.input, ui.send),
+    );
+    ui.footer = h(
+      "div",
+      { class: "footer" },
+      h("button", { type: "button", class: "link-button", text: "Download my summary", onclick: downloadSummary }),
+      h("button", { type: "button", class: "link-button", text: "Clear conversation", onclick: showConfirm }),
+      ui.status,
+    );
+    ui.chat = h("div", { class: "body" }, ui.log, ui.typingStatus, ui.confirm, ui.composer, ui.footer);
+
+    ui.panel = h(
+      "div",
+      {
+        id: "sa-panel",
+        class: "panel",
+        role: "dialog",
+        "aria-modal": "false",
+        "aria-labelledby": "sa-title",
+        hidden: true,
+      },
+      header,
+      toolbar,
+      ui.notice,
+      ui.chat,
+    );
+    ui.panel.addEventListener("keydown", onPanelKey);
+    ui.launcher.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && state.open) closePanel(true);
+    });
+
+    ui.root.append(ui.panel, ui.launcher);
+    applySize();
+    applyPartner();
+    showNoticeOrChat();
+    for (const message of state.messages) ui.log.append(...renderMessage(message));
+    ui.log.append(ui.typing);
+    return host;
+  }
+
+  function applyPartner() {
+    const partner = state.partner;
+    const name = typeof partner.display_name === "string" && partner.display_name.trim()
+      ? partner.display_name.trim()
+      : DEFAULT_PARTNER.display_name;
+    ui.title.textContent = name;
+    const palette = paletteFor(partner.colours);
+    ui.root.style.setProperty("--sa-primary", palette.primary);
+    ui.root.style.setProperty("--sa-on-primary", palette.onPrimary);
+    ui.root.style.setProperty("--sa-link", palette.link);
+    ui.root.style.setProperty("--sa-accent", palette.accent);
+
+    // The logo is shown only when it comes from our own server: the widget makes no other requests.
+    ui.logo.setAttribute("hidden", "");
+    if (typeof partner.logo_url === "string" && partner.logo_url) {
+      try {
+        const url = new URL(partner.logo_url, `${API}/`);
+        if (url.origin === scriptUrl.origin && (url.protocol === "https:" || url.protocol === "http:")) {
+          ui.logo.src = url.href;
+          ui.logo.removeAttribute("hidden");
+        }
+      } catch {
+        /* no logo */
+      }
+    }
+
+    ui.noticeText.replaceChildren(renderMarkdown(privacyText(partner)));
+    // A welcome message not yet followed by anything takes the partner's wording once it has loaded.
+    const first = state.messages[0];
+    if (first && first.welcome && state.messages.length === 1 && first.text !== welcomeText()) {
+      first.text = welcomeText();
+      const bubble = ui.log.querySelector(`[data-id="${first.id}"] .content`);
+      if (bubble) bubble.replaceChildren(renderMarkdown(first.text));
+    }
+  }
+
+  function welcomeText() {
+    const text = state.partner.welcome;
+    return typeof text === "string" && text.trim() ? text : DEFAULT_PARTNER.welcome;
+  }
+
+  function privacyText(partner) {
+    let text =
+      typeof partner.privacy_notice === "string" && partner.privacy_notice.trim()
+        ? partner.privacy_notice.trim()
+        : DEFAULT_PARTNER.privacy_notice;
+    const days = partner.retention_days;
+    if (Number.isInteger(days) && days > 0 && !text.includes(String(days))) {
+      text += `\n\nConversations are deleted after ${days} day${days === 1 ? "" : "s"}.`;
+    }
+    return text;
+  }
+
+  async function loadPartner() {
+    try {
+      const data = await requestJson("GET", `/partner/${encodeURIComponent(PARTNER_ID)}`);
+      state.partner = { ...DEFAULT_PARTNER, ...data };
+      state.partnerLoaded = true;
+      applyPartner();
+    } catch {
+      /* keep the built-in defaults: the chat still works */
+    }
+  }
+
+  function showNoticeOrChat() {
+    ui.notice.hidden = state.accepted;
+    ui.chat.hidden = !state.accepted;
+  }
+
+  function acceptNotice() {
+    state.accepted = true;
+    if (!state.messages.length) addMessage({ from: "bot", text: welcomeText(), welcome: true });
+    showNoticeOrChat();
+    ui.input.focus();
+  }
+
+  function openPanel(moveFocus) {
+    state.open = true;
+    ui.panel.hidden = false;
+    ui.root.classList.add("is-open");
+    ui.launcher.setAttribute("aria-expanded", "true");
+    ui.launcher.setAttribute("aria-label", "Close SEND rights assistant chat");
+    scrollToEnd(false);
+    if (moveFocus) (state.accepted ? ui.input : ui.start).focus();
+    save();
+  }
+
+  function closePanel(returnFocus) {
+    state.open = false;
+    hideConfirm(false);
+    ui.panel.hidden = true;
+    ui.root.classList.remove("is-open");
+    ui.launcher.setAttribute("aria-expanded", "false");
+    ui.launcher.setAttribute("aria-label", "Open SEND rights assistant chat");
+    if (returnFocus) ui.launcher.focus();
+    save();
+  }
+
+  function onPanelKey(event) {
+    if (event.key !== "Escape") return;
+    event.preventDefault();
+    event.stopPropagation();
+    if (!ui.confirm.hidden) hideConfirm(true);
+    else closePanel(true);
+  }
+
+  function autoGrow() {
+    ui.input.style.height = "auto";
+    ui.input.style.height = `${ui.input.scrollHeight + 4}px`;
+  }
+
+  function changeSize(step) {
+    const index = Math.min(SIZES.length - 1, Math.max(0, SIZES.indexOf(state.size) + step));
+    state.size = SIZES[index];
+    storage.set(SIZE_KEY, String(index));
+    applySize();
+    setStatus(`Text size ${Math.round(state.size * 100)}%`);
+  }
+
+  function applySize() {
+    const index = SIZES.indexOf(state.size);
+    ui.root.style.setProperty("--sa-scale", String(state.size));
+    ui.smaller.disabled = index <= 0;
+    ui.larger.disabled = index >= SIZES.length - 1;
+  }
+
+  function setStatus(text) {
+    ui.status.textContent = text;
+  }
+
+  // ---------------------------------------------------------------- messages
+
+  function addMessage(fields) {
+    const message = {
+      id: nextId++,
+      from: fields.from,
+      text: String(fields.text || ""),
+      buttons: fields.buttons || [],
+      used: null,
+      articleId: fields.articleId || null,
+      feedback: null,
+      welcome: Boolean(fields.welcome),
+      error: Boolean(fields.error),
+    };
+    state.messages.push(message);
+    const nodes = renderMessage(message);
+    ui.log.insertBefore(nodes[0], ui.typing);
+    for (const node of nodes.slice(1)) ui.log.insertBefore(node, ui.typing);
+    return { message, node: nodes[0] };
+  }
+
+  function renderMessage(message) {
+    const nodes = [];
+    const who = message.from === "user" ? "You said:" : "Assistant said:";
+    const content = h("div", { class: "content" });
+    if (message.from === "user") content.textContent = message.text;
+    else content.append(renderMarkdown(message.text));
+    nodes.push(
+      h(
+        "div",
+        { class: `msg ${message.from}${message.error ? " error" : ""}`, "data-id": String(message.id) },
+        h("span", { class: "sr-only", text: `${who} ` }),
+        content,
+      ),
+    );
+    // Feedback belongs to the answer, so it comes before the buttons that lead on from it.
+    if (message.articleId && message.from === "bot") nodes.push(renderFeedback(message));
+    if (message.buttons.length) nodes.push(renderReplies(message));
+    return nodes;
+  }
+
+  function renderReplies(message) {
+    const group = h("div", { class: "replies", role: "group", "aria-label": "Suggested replies" });
+    message.buttons.forEach((button, index) => {
+      const used = message.used !== null;
+      group.append(
+        h("button", {
+          type: "button",
+          class: `reply${message.used === index ? " chosen" : ""}`,
+          text: button.title,
+          disabled: used,
+          onclick: (event) => {
+            if (state.busy || message.used !== null) return;
+            message.used = index;
+            for (const [i, el] of Array.from(group.children).entries()) {
+              el.disabled = true;
+              if (i === index) el.classList.add("chosen");
+            }
+            // Keyboard users carry on typing; on touch screens this would pop up the keyboard.
+            if (event.detail === 0) ui.input.focus();
+            send({ payload: button.payload }, button.title);
+          },
+        }),
+      );
+    });
+    return group;
+  }
+
+  function renderFeedback(message) {
+    const box = h("div", { class: "feedback", role: "group", "aria-label": "Feedback on this answer" });
+    if (message.feedback === "sent") {
+      box.append(h("p", { class: "fb-thanks", text: "Thanks for your feedback" }));
+      return box;
+    }
+    const question = h("p", { text: "Was this helpful?" });
+    const yes = h("button", { type: "button", class: "fb-button", "aria-pressed": "false", text: "Helpful" });
+    const no = h("button", { type: "button", class: "fb-button", "aria-pressed": "false", text: "Not helpful" });
+    const error = h("p", { class: "fb-error", hidden: true });
+    let form = null;
+
+    const thank = () => {
+      message.feedback = "sent";
+      save();
+      const hadFocus = box.contains(ui.shadow.activeElement);
+      const thanks = h("p", { class: "fb-thanks", tabindex: "-1", text: "Thanks for your feedback" });
+      box.replaceChildren(thanks);
+      if (hadFocus) thanks.focus();
+    };
+    const post = async (helpful, reason) => {
+      error.hidden = true;
+      try {
+        await ensureToken();
+        const body = { token: state.token, article_id: message.articleId, helpful };
+        if (reason) body.reason = reason;
+        await requestJson("POST", "/feedback", body);
+        thank();
+      } catch (err) {
+        error.textContent = err instanceof ApiError ? err.message : TEXT.generic;
+        error.hidden = false;
+      }
+    };
+
+    yes.addEventListener("click", () => {
+      yes.setAttribute("aria-pressed", "true");
+      no.setAttribute("aria-pressed", "false");
+      if (form) form.hidden = true;
+      post(true);
+    });
+    no.addEventListener("click", () => {
+      no.setAttribute("aria-pressed", "true");
+      yes.setAttribute("aria-pressed", "false");
+      if (!form) {
+        const id = `sa-reason-${message.id}`;
+        const reason = h("textarea", { id, rows: "2", maxlength: "500", "aria-describedby": `${id}-hint` });
+        form = h(
+          "div",
+          { class: "fb-form" },
+          h("label", { for: id, text: "What was wrong or missing? (optional)" }),
+          h("span", { id: `${id}-hint`, class: "hint", text: "Please don't include any names." }),
+          reason,
+          h("button", {
+            type: "button",
+            class: "fb-send",
+            text: "Send feedback",
+            onclick: () => post(false, reason.value.trim().slice(0, 500)),
+          }),
+        );
+        box.insertBefore(form, error);
+      }
+      form.hidden = false;
+      form.querySelector("textarea").focus();
+    });
+    box.append(question, yes, no, error);
+    return box;
+  }
+
+  function showTyping(on) {
+    ui.typing.hidden = !on;
+    ui.typingStatus.textContent = on ? "The assistant is typing" : "";
+    if (on) scrollToEnd(true);
+  }
+
+  function scrollToEnd(smooth) {
+    ui.log.scrollTo({ top: ui.log.scrollHeight, behavior: smooth && !reducedMotion() ? "smooth" : "auto" });
+  }
+
+  /** Long answers are shown from their first line; short ones just scroll to the end. */
+  function scrollToMessage(node) {
+    const behavior = reducedMotion() ? "auto" : "smooth";
+    const top = node.offsetTop - ui.log.offsetTop - 8;
+    if (ui.log.scrollHeight - top > ui.log.clientHeight) ui.log.scrollTo({ top, behavior });
+    else scrollToEnd(true);
+  }
+
+  // ---------------------------------------------------------------- talking to the server
+
+  async function ensureToken() {
+    if (state.token) return state.token;
+    const data = await requestJson("POST", "/session", { partner: PARTNER_ID });
+    if (typeof data.token !== "string" || !data.token) throw new ApiError(500, TEXT.server);
+    state.token = data.token;
+    return state.token;
+  }
+
+  async function postMessage(body) {
+    await ensureToken();
+    try {
+      return await requestJson("POST", "/message", { token: state.token, ...body });
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 401) throw error;
+      state.token = null; // expired or unknown: start a new conversation once and try again
+      await ensureToken();
+      return requestJson("POST", "/message", { token: state.token, ...body });
+    }
+  }
+
+  function submit() {
+    const text = ui.input.value.trim();
+    if (!text || state.busy) return;
+    ui.input.value = "";
+    autoGrow();
+    send({ text }, text);
+  }
+
+  async function send(body, shownText) {
+    if (state.busy) return;
+    clearErrors();
+    setStatus("");
+    state.busy = true;
+    ui.send.setAttribute("aria-disabled", "true");
+    const { node: userNode } = addMessage({ from: "user", text: shownText });
+    save();
+    scrollToEnd(true);
+    showTyping(true);
+    try {
+      const data = await postMessage(body);
+      const articleId = typeof data.article_id === "string" && data.article_id ? data.article_id : null;
+      const incoming = (Array.isArray(data.messages) ? data.messages : [])
+        .filter((m) => m && (typeof m.text === "string" || Array.isArray(m.buttons)))
+        .map((m) => ({
+          text: typeof m.text === "string" ? m.text : "",
+          buttons: (Array.isArray(m.buttons) ? m.buttons : []).filter(
+            (b) => b && typeof b.title === "string" && typeof b.payload === "string",
+          ),
+        }))
+        .filter((m) => m.text.trim() || m.buttons.length);
+      showTyping(false);
+      if (!incoming.length) incoming.push({ text: TEXT.empty, buttons: [] });
+      let first = null;
+      incoming.forEach((m, index) => {
+        const isLast = index === incoming.length - 1;
+        const { node } = addMessage({
+          from: "bot",
+          text: m.text,
+          buttons: m.buttons,
+          articleId: isLast ? articleId : null,
+        });
+        first = first || node;
+      });
+      save();
+      scrollToMessage(first || userNode);
+    } catch (error) {
+      showTyping(false);
+      const text = error instanceof ApiError ? error.message : TEXT.generic;
+      addMessage({ from: "bot", text, error: true });
+      if (body.text && !ui.input.value) {
+        ui.input.value = body.text; // give the parent their words back to try again
+        autoGrow();
+      }
+      scrollToEnd(true);
+    } finally {
+      state.busy = false;
+      ui.send.removeAttribute("aria-disabled");
+    }
+  }
+
+  function clearErrors() {
+    state.messages = state.messages.filter((m) => {
+      if (!m.error) return true;
+      const node = ui.log.querySelector(`[data-id="${m.id}"]`);
+      if (node) node.remove();
+      return false;
+    });
+  }
+
+  // ---------------------------------------------------------------- summary, clear, safe exit
+
+  async function downloadSummary() {
+    setStatus("");
+    if (!state.token || !state.messages.some((m) => m.from === "user")) {
+      setStatus("There is nothing to download yet. Ask a question first.");
+      return;
+    }
+    try {
+      const response = await request("GET", `/summary?token=${encodeURIComponent(state.token)}`);
+      if (!response.ok) {
+        let data = null;
+        try {
+          data = await response.json();
+        } catch {
+          data = null;
+        }
+        throw new ApiError(response.status, kindText(data) || (response.status >= 500 ? TEXT.server : TEXT.generic));
+      }
+      const text = await response.text();
+      const disposition = response.headers.get("Content-Disposition") || "";
+      const named = /filename="?([A-Za-z0-9._-]+\.txt)"?/i.exec(disposition);
+      const url = URL.createObjectURL(new Blob([text], { type: "text/plain;charset=utf-8" }));
+      const anchor = h("a", { href: url, download: named ? named[1] : "send-assistant-summary.txt", hidden: true });
+      ui.root.append(anchor);
+      anchor.click();
+      anchor.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 30000);
+      setStatus("Your summary has been downloaded.");
+    } catch (error) {
+      setStatus(error instanceof ApiError ? error.message : TEXT.generic);
+    }
+  }
+
+  function showConfirm() {
+    setStatus("");
+    ui.confirm.hidden = false;
+    ui.confirm.querySelector(".secondary").focus();
+  }
+
+  function hideConfirm(returnFocus) {
+    if (ui.confirm.hidden) return;
+    ui.confirm.hidden = true;
+    const error = ui.confirm.querySelector(".fb-error");
+    if (error) error.remove();
+    if (returnFocus) ui.input.focus();
+  }
+
+  async function confirmClear() {
+    let newToken = null;
+    if (state.token) {
+      try {
+        const data = await requestJson("POST", "/clear", { token: state.token });
+        newToken = typeof data.token === "string" && data.token ? data.token : null;
+      } catch (error) {
+        const old = ui.confirm.querySelector(".fb-error");
+        if (old) old.remove();
+        ui.confirm.append(
+          h("p", { class: "fb-error", text: error instanceof ApiError ? error.message : TEXT.generic }),
+        );
+        return;
+      }
+    }
+    storage.remove(STORE_KEY);
+    state.token = newToken;
+    state.messages = [];
+    ui.log.replaceChildren(ui.typing);
+    ui.confirm.hidden = true;
+    addMessage({ from: "bot", text: welcomeText(), welcome: true });
+    setStatus("Conversation cleared.");
+    ui.input.value = "";
+    autoGrow();
+    ui.input.focus();
+  }
+
+  function safeExit() {
+    storage.remove(STORE_KEY);
+    ui.log.replaceChildren();
+    ui.panel.hidden = true;
+    window.location.replace(EXIT_URL);
+  }
+
+  // ---------------------------------------------------------------- start
+
+  function start() {
+    restore();
+    const host = build();
+    document.body.append(host);
+    if (!reducedMotion()) ui.root.classList.add("animate");
+    if (state.open) openPanel(false);
+    loadPartner();
+  }
+
+  if (document.body) start();
+  else document.addEventListener("DOMContentLoaded", start, { once: true });
+})();
