@@ -1,8 +1,11 @@
 # The two commands: `make run` and `make test`. The rest are conveniences.
-.PHONY: run test setup train format lint knowledge-check clean
+.PHONY: run shell test setup train format lint knowledge-check clean
 
-run:            ## set up if needed, train if needed, start everything and chat
+run:            ## set up if needed, train if needed, start everything; chat on the demo page
 	bash scripts/run.sh
+
+shell:          ## the same, but chat in the terminal
+	bash scripts/shell.sh
 
 test:           ## everything CI runs
 	bash scripts/test.sh

@@ -6,7 +6,9 @@ the whole request, conversation included, and leave the parent with silence.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
@@ -17,7 +19,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot import answers, index
 from bot.intents import SECTION_INTENTS
+from bot.partners import PartnerBook
 from bot.service import KnowledgeService, service_from_settings
+from bot.settings import load_settings
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +30,7 @@ SORRY = (
     "Please try again in a moment, or ask to talk to an adviser."
 )
 FACT_SLOTS = ("school_type", "need_type", "year_group", "child_age", "duration", "date")
+ADVISER_INTENT = "talk_to_adviser"
 
 
 @lru_cache(maxsize=1)
@@ -34,6 +39,30 @@ def knowledge_service() -> KnowledgeService:
     service = service_from_settings()
     service.build()
     return service
+
+
+@lru_cache(maxsize=1)
+def partner_book() -> PartnerBook:
+    """The partners (knowledge/partners), re-read when a file changes."""
+    return PartnerBook(load_settings().partners_dir)
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def partner_help(tracker: Tracker, with_services: bool) -> list[answers.Reply]:
+    """The helpline of the partner whose site the message came from (the default one if none is named).
+
+    Best effort: a broken partner file must not take the answer itself away.
+    """
+    try:
+        metadata = tracker.latest_message.get("metadata") or {}
+        partner_id = metadata.get("partner") if isinstance(metadata, dict) else None
+        return answers.partner_help(partner_book().get_or_default(partner_id), now(), with_services)
+    except Exception:
+        logger.exception("partner help could not be added")
+        return []
 
 
 def send(dispatcher: CollectingDispatcher, replies: Iterable[answers.Reply]) -> None:
@@ -46,9 +75,13 @@ def titles_by_intent(service: KnowledgeService) -> dict[str, str]:
     return {intent: a.title for a in index.all_articles(service.engine) for intent in a.intents}
 
 
-class SafeAction(Action):
-    """Runs `act`; on any error logs it (without the conversation) and says sorry kindly."""
+class SafeAction(Action, ABC):
+    """Runs `act`; on any error logs it (without the conversation) and says sorry kindly.
 
+    Abstract, so the action server (which registers every subclass of Action it finds) skips it.
+    """
+
+    @abstractmethod
     def name(self) -> str:  # pragma: no cover - each subclass names itself
         raise NotImplementedError
 
@@ -80,7 +113,10 @@ class ActionAnswerSituation(SafeAction):
             dispatcher.utter_message(text=SORRY, buttons=[answers.ADVISER_BUTTON])
             return []
         facts = {slot: tracker.get_slot(slot) for slot in FACT_SLOTS}
-        send(dispatcher, answers.article_answer(article, facts, bool(tracker.get_slot("disclaimer_shown"))))
+        replies = answers.article_answer(article, facts, bool(tracker.get_slot("disclaimer_shown")))
+        if intent == ADVISER_INTENT:
+            replies = answers.before_buttons(replies, partner_help(tracker, with_services=True))
+        send(dispatcher, replies)
         return [SlotSet("article_id", article.id), SlotSet("disclaimer_shown", True)]
 
 
@@ -99,7 +135,10 @@ class ActionShowSection(SafeAction):
                 "what you can do and who can help."
             )
             return []
-        send(dispatcher, answers.section_answer(article, section))
+        replies = answers.section_answer(article, section)
+        if section == "who_can_help":
+            replies = answers.before_buttons(replies, partner_help(tracker, with_services=False))
+        send(dispatcher, replies)
         return []
 
 

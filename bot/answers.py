@@ -5,11 +5,13 @@ Pure functions: the actions turn these replies into Rasa messages, and the tests
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.index import SearchHit
 from bot.knowledge import SECTIONS, Article
+from bot.partners import Partner, contact_text, national_services_text
 from bot.render import chunk, render_citations, sources_block
 from bot.tailoring import tailored_lines
 
@@ -58,6 +60,23 @@ def section_answer(article: Article, section: str) -> list[Reply]:
         replies.append(Reply(sources_block(article)))
     replies.append(Reply("Anything else about this?", section_buttons(exclude=section)))
     return replies
+
+
+def partner_help(partner: Partner | None, now: dt.datetime, with_services: bool) -> list[Reply]:
+    """The partner's helpline, open or closed, with its details; and, if asked, the services it points to."""
+    if partner is None:
+        return []
+    texts = [contact_text(partner, now)]
+    if with_services:
+        texts.append(national_services_text(partner))
+    return [Reply(text) for text in texts if text]
+
+
+def before_buttons(replies: list[Reply], extra: Sequence[Reply]) -> list[Reply]:
+    """Insert messages just before an answer's closing "what next?" buttons."""
+    if not extra or not replies:
+        return replies + list(extra)
+    return replies[:-1] + list(extra) + replies[-1:]
 
 
 def did_you_mean(

@@ -13,7 +13,10 @@ from pathlib import Path
 
 from bot import index
 from bot.intents import situation_intents
-from bot.knowledge import SECTIONS, load_knowledge
+from bot.knowledge import SECTIONS, Problem, article_paths, load_knowledge
+from bot.ladders import LADDERS_DIRNAME, load_ladders
+from bot.letters import load_letters
+from bot.partners import load_partners
 from bot.render import render_citations, sources_block
 from bot.service import KnowledgeService, service_from_settings
 from bot.settings import load_settings
@@ -23,19 +26,34 @@ def _service() -> KnowledgeService:
     return service_from_settings()
 
 
+def _report(kind: str, folder: Path, count: int, problems: list[Problem]) -> tuple[int, int]:
+    """Print one collection's problems and a count line; return (errors, warnings)."""
+    for problem in problems:
+        print(problem)
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    print(f"{count} valid {kind}, {errors} error(s), {warnings} warning(s) in {folder}")
+    return errors, warnings
+
+
 def cmd_check(args: argparse.Namespace) -> int:
+    """Validate everything staff edit: articles, escalation ladders, letters and partner files."""
     settings = load_settings()
     knowledge_dir = Path(args.dir) if args.dir else settings.knowledge_dir
     kb = load_knowledge(knowledge_dir, situation_intents())
-    for problem in kb.problems:
-        print(problem)
-    print(
-        f"{len(kb.articles)} valid article(s), {len(kb.errors)} error(s), {len(kb.warnings)} warning(s) "
-        f"in {knowledge_dir}"
-    )
-    if kb.errors or (args.fail_on_warnings and kb.warnings):
-        return 1
-    return 0
+    article_ids = {p.stem for p in article_paths(knowledge_dir)}
+    ladders, ladder_problems = load_ladders(knowledge_dir / LADDERS_DIRNAME, article_ids)
+    letters, letter_problems = load_letters(knowledge_dir / "letters", article_ids)
+    partners, partner_problems = load_partners(knowledge_dir / "partners")
+    totals = [
+        _report("article(s)", knowledge_dir / "articles", len(kb.articles), kb.problems),
+        _report("ladder(s)", knowledge_dir / LADDERS_DIRNAME, len(ladders), ladder_problems),
+        _report("letter(s)", knowledge_dir / "letters", len(letters), letter_problems),
+        _report("partner(s)", knowledge_dir / "partners", len(partners), partner_problems),
+    ]
+    errors = sum(e for e, _ in totals)
+    warnings = sum(w for _, w in totals)
+    return 1 if errors or (args.fail_on_warnings and warnings) else 0
 
 
 def cmd_build(args: argparse.Namespace) -> int:

@@ -25,12 +25,12 @@ import yaml
 
 from bot.knowledge import (
     CITATION_MARKER,
+    GLOSSARY,
     ID_PATTERN,
     SOURCE_KEYS,
     Problem,
     Source,
     _as_date,
-    _check_jargon,
     _Reporter,
     _valid_url,
 )
@@ -49,6 +49,9 @@ SOURCE_OPTIONAL = ("short",)
 CLOSED_ROUTE_KEYS = ("route", "why")
 
 SourcesRenderer = Callable[[Sequence[Source]], str]
+# A text field for the citation and jargon checks: (group, where, value, (first line, last line)).
+# Fields of one group (a step, a closed route, the title) can be shown on their own in the chat.
+_Field = tuple[str, str, str, tuple[int, int]]
 
 
 @dataclass(frozen=True)
@@ -209,10 +212,10 @@ def _parse_sources(raw: object, root: _Located, report: _Reporter) -> list[tuple
     return sources
 
 
-def _parse_steps(raw: object, root: _Located, report: _Reporter) -> tuple[list[Step], list[tuple[str, str, tuple[int, int]]]]:
+def _parse_steps(raw: object, root: _Located, report: _Reporter) -> tuple[list[Step], list[_Field]]:
     """Returns the steps and every text field with its line span (for citation checks)."""
     steps: list[Step] = []
-    texts: list[tuple[str, str, tuple[int, int]]] = []
+    texts: list[_Field] = []
     if not isinstance(raw, list) or not raw:
         report.error(root.line("steps"), "steps must be a list with at least one step")
         return steps, texts
@@ -290,7 +293,7 @@ def _parse_steps(raw: object, root: _Located, report: _Reporter) -> tuple[list[S
         for key in STEP_TEXT_FIELDS:
             value = item.get(key)
             if isinstance(value, str) and value.strip():
-                texts.append((f"{where}{key}", value, at.span(key)))
+                texts.append((f"step-{number}", f"{where}{key}", value, at.span(key)))
         steps.append(
             Step(
                 id=step_id,
@@ -306,11 +309,9 @@ def _parse_steps(raw: object, root: _Located, report: _Reporter) -> tuple[list[S
     return steps, texts
 
 
-def _parse_closed_routes(
-    raw: object, root: _Located, report: _Reporter
-) -> tuple[list[ClosedRoute], list[tuple[str, str, tuple[int, int]]]]:
+def _parse_closed_routes(raw: object, root: _Located, report: _Reporter) -> tuple[list[ClosedRoute], list[_Field]]:
     routes: list[ClosedRoute] = []
-    texts: list[tuple[str, str, tuple[int, int]]] = []
+    texts: list[_Field] = []
     if raw is None:
         return routes, texts
     if not isinstance(raw, list):
@@ -335,9 +336,39 @@ def _parse_closed_routes(
         if not CITATION_MARKER.search(why):
             report.error(at.line("why"), f"{where}saying a route is closed is a legal statement: cite it with [@key]")
         for key in CLOSED_ROUTE_KEYS:
-            texts.append((f"{where}{key}", str(item[key]), at.span(key)))
+            texts.append((f"route-{number}", f"{where}{key}", str(item[key]), at.span(key)))
         routes.append(ClosedRoute(route=_text(item["route"]), why=_text(why), line=line))
     return routes, texts
+
+
+def _check_jargon_group(fields: list[tuple[str, tuple[int, int]]], lines: list[str], report: _Reporter) -> None:
+    """Each abbreviation must be explained at or before its first use within the group (as for articles)."""
+    joined = ""
+    starts: list[tuple[int, tuple[int, int]]] = []
+    for value, span in fields:
+        starts.append((len(joined), span))
+        joined += CITATION_MARKER.sub("", value) + "\n"
+    lowered = joined.lower()
+    for abbreviation, expansions in GLOSSARY.items():
+        # "SEND Information, Advice and Support Service" is a proper name, explained by what follows it.
+        pattern = rf"(?<![A-Za-z]){abbreviation}(?![A-Za-z])(?! Information, Advice)"
+        match = re.search(pattern, joined)
+        if not match:
+            continue
+        sentence_end = re.search(r"[.!?\n]", joined[match.end() :])
+        limit = match.end() + (sentence_end.start() if sentence_end else len(joined))
+        if any(0 <= lowered.find(expansion) < limit for expansion in expansions):
+            continue
+        span = next(sp for start, sp in reversed(starts) if start <= match.start())
+        where = next(
+            (n for n in range(span[0], min(span[1], len(lines)) + 1) if re.search(pattern, lines[n - 1])),
+            span[0],
+        )
+        report.error(
+            where,
+            f"'{abbreviation}' is used before it is explained; write it out first, "
+            f"e.g. '{expansions[0]} ({abbreviation})'",
+        )
 
 
 def parse_ladder(
@@ -402,9 +433,7 @@ def _parse(path: Path, known_articles: set[str] | None, today: dt.date) -> _Pars
         if article_id in NO_LADDER_ARTICLES:
             report.error(line, f"article '{article_id}' must not have a ladder (see docs/ladders.md)")
         elif known_articles is not None and article_id not in known_articles:
-            report.error(
-                line, f"unknown article '{article_id}' (no file knowledge/articles/{article_id}.md)"
-            )
+            report.error(line, f"unknown article '{article_id}' (no file knowledge/articles/{article_id}.md)")
         claims.append((article_id, line))
 
     # Dates and owner.
@@ -432,9 +461,9 @@ def _parse(path: Path, known_articles: set[str] | None, today: dt.date) -> _Pars
     # Citations: every marker must name a source, and every source must be cited somewhere.
     keys = {s.key for s, _ in sources}
     title = str(data.get("title") or "")
-    all_texts = [("title", title, root.span("title")), *step_texts, *route_texts]
+    all_texts: list[_Field] = [("title", "title", title, root.span("title")), *step_texts, *route_texts]
     cited: set[str] = set()
-    for where, value, span in all_texts:
+    for _, where, value, span in all_texts:
         for marker in CITATION_MARKER.finditer(value):
             cited.add(marker.group(1))
             if marker.group(1) not in keys:
@@ -447,9 +476,11 @@ def _parse(path: Path, known_articles: set[str] | None, today: dt.date) -> _Pars
             report.error(line, f"source '{source.key}' is never cited: add [@{source.key}] where it is used")
 
     # Plain English: a step or closed route may be shown on its own, so each explains its own jargon.
-    units = [title] + [" ".join(s.texts()) for s in steps] + [f"{r.route}: {r.why}" for r in routes]
-    for unit in units:
-        _check_jargon(CITATION_MARKER.sub("", unit), text, report)
+    groups: dict[str, list[tuple[str, tuple[int, int]]]] = {}
+    for group, _, value, span in all_texts:
+        groups.setdefault(group, []).append((value, span))
+    for fields in groups.values():
+        _check_jargon_group(fields, lines, report)
 
     if report.has_errors:
         return _Parsed(None, report.problems, claims)
@@ -500,7 +531,12 @@ def load_ladders(
         if parsed.ladder is not None:
             if parsed.ladder.id in ids:
                 problems.append(
-                    Problem(str(path), 1, "error", f"duplicate ladder id '{parsed.ladder.id}' (also {ids[parsed.ladder.id]})")
+                    Problem(
+                        str(path),
+                        1,
+                        "error",
+                        f"duplicate ladder id '{parsed.ladder.id}' (also {ids[parsed.ladder.id]})",
+                    )
                 )
             ids.setdefault(parsed.ladder.id, str(path))
             ladders.append(parsed.ladder)

@@ -17,7 +17,7 @@ _SELF = r"(?:him|her|my|them|your|our|it)\s*sel(?:f|ves|fs)"
 _CHILD = r"(?:him|her|them|me|us|my\s+(?:son|daughter|child|kid|kids|children|boy|girl|little\s+\w+|baby|teenager)|the\s+(?:kids|children))"
 _POSSESSIVE = r"(?:his|her|their|my|your)"
 _CANT = r"(?:can'?t|cannot|cant|can\s+not)"
-_PILLS = r"(?:pills|tablets|paracetamol|meds|medication|medicine|painkillers)"
+_PILLS = r"(?:pills|tablets|paracet\w*mol|meds|medication|medicine|painkillers)"
 
 _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
     (
@@ -56,13 +56,14 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         r"\bself[\s-]?harm\w*|\bself[\s-]?injur\w*|\bcuts\s+are\s+deep\b"
         r"|\bcuts\s+on\s+(?:" + _POSSESSIVE + r"|my\s+\w+'?s)\s+(?:arms?|legs?|wrists?|thighs?|body)"
         r"|\bcut(?:s|ting)?\s+" + _POSSESSIVE + r"\s+(?:arms?|wrists?|legs?|skin|thighs?)\b"
-        r"|\b(?:been|is|was|started|keeps)\s+cutting\b(?!\s+(?:his|her|the|their|my|back|down|funding|hours|costs|support|corners|out))",
+        r"|(?:\b(?:been|is|was|started|keeps|keep)|'s)\s+cutting\b(?!\s+(?:his|her|the|their|my|back|down|funding|hours|costs|support|corners|out|class|lessons?))",
     ),
     (
         "overdose",
         r"\bover\s?dos\w*|\bod'?d\b"
         r"|\b(?:took|take|taking|taken|had|swallowed|swallowing)\s+(?:\w+\s+){0,2}?(?:loads|lots|a\s+load|a\s+handful|a\s+(?:whole\s+)?(?:strip|box|packet|bottle)"
         r"|all|too\s+many|every|a\s+bunch)\s+(?:of\s+)?(?:[\w']+\s+){0,3}?" + _PILLS + r"\b"
+        r"|\b(?:'s|has|had)\s+taken\s+(?:some\s+|a\s+lot\s+of\s+|loads\s+of\s+|a\s+load\s+of\s+)?(?:pills|paracet\w*mol)\b"
         r"|\b" + _PILLS + r"\W+(?:loads|lots|all)\s+of\s+them\b|\b" + _PILLS + r"\s+(?:lined\s+up|counted\s+out)\b"
         r"|\b(?:every|all\s+the)\s+(?:pill|tablet)s?\b.{0,40}\b(?:counted|lined\s+up)\b"
         r"|\bswallowed\s+(?:some\s+)?(?:bleach|batteries|a\s+battery|detergent|chemicals|poison)",
@@ -114,6 +115,28 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         + r"\s+(?:find|see)|lost)\s+(?:him|her|them|my\s+(?:son|daughter|child))\b(?!\s+(?:at|in)\s+(?:the\s+)?(?:meeting|plan))"
         r"|\b(?:hasn'?t|hasnt|has\s+not|didn'?t|didnt|did\s+not|'s\s+not|is\s+not)\s+(?:come|came)\s+home\b|\b(?:hasn'?t|hasnt|has\s+not)\s+been\s+seen\s+since\b"
         r"|\b(?:nobody|no\s+one|noone)\s+knows\s+where\s+(?:he|she|they)\s+(?:is|are)\b",
+    ),
+    (
+        "warning signs",
+        r"\bif\s+(?:i|he|she|they)\s+(?:wasn'?t|weren'?t|was\s+not|were\s+not)\s+(?:here|around|alive)\b"
+        r"|\bgiv(?:ing|en|es)\s+(?:away\s+)?(?:his|her|their|my|all\s+(?:his|her|their|my))\s+(?:things|stuff|games|belongings|possessions|toys)\b"
+        r"|\bsaying\s+goodbye\s+to\s+(?:her|his|their|my|everyone)\b|\bletter\s+to\s+open\s+['\"]?later"
+        r"|\b(?:think\w*|thoughts|talk\w*)\s+(?:about|of)\s+ending\s+it\b|\bscared\s+to\s+go\s+to\s+bed\b",
+    ),
+    (
+        "exploitation",
+        r"\b(?:carry|carrying|selling|deliver\w*)\s+drugs\b|\bcounty\s+lines\b"
+        r"|\b(?:men|man|lads|adults?)\b.{0,30}\b(?:give|gave|giving|gives)\s+(?:him|her|them)\s+(?:stuff|money|drugs|presents|gifts)\b"
+        r"|\basking\s+(?:my\s+)?(?:[\w-]+\s+){0,4}for\s+(?:photos|pictures|pics|nudes)\b|\b(?:photos|pictures|pics|nudes)\s+of\s+(?:herself|himself)\b",
+    ),
+    (
+        "harm at home",
+        r"\bsmash(?:ing|ed)\s+(?:the\s+)?(?:house|place|home)\s+up\b|\b(?:kids|children)\s+are\s+hiding\b"
+        r"|\bgrab(?:s|bed|bing)?\s+(?:him|her|them)\s+(?:round|around|by)\s+the\s+(?:neck|throat)\b"
+        r"|\b(?:he|she|they|someone|somebody)\s+(?:has\s+)?hurt\s+(?:her|him|me|them)\b"
+        r"|\bsplit\s+(?:his|her|their|my)\s+(?:\w+\s+)?open\b"
+        r"|\b(?:drank|drunk|swallowed|ate|eaten)\s+(?:some\s+(?:of\s+)?)?(?:the\s+)?(?:bleach|batteries|a\s+battery|detergent|chemicals|poison|washing\s+(?:tablets|pods)|antifreeze|weed\s*killer)\b"
+        r"|\b(?:standing|sitting|stood|sat|climbed)\b.{0,30}\b(?:bridge|ledge|window\s*sill|roof)\b",
     ),
     (
         "crisis",

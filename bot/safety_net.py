@@ -19,6 +19,8 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.intents import CRISIS_INTENT
 from bot.safety import risk_signals
 
+FALLBACK_INTENT = "nlu_fallback"
+
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class CrisisSafetyNet(GraphComponent):
@@ -38,9 +40,22 @@ class CrisisSafetyNet(GraphComponent):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            if risk_signals(message.get(TEXT) or ""):
+            if risk_signals(message.get(TEXT) or "") or unsure_but_crisis_likeliest(message):
                 apply_crisis_override(message)
         return messages
+
+
+def unsure_but_crisis_likeliest(message: Message) -> bool:
+    """The model fell back ("not sure") but its best guess was crisis.
+
+    The fallback threshold exists to avoid confident wrong answers; for crisis the costs are the other
+    way round (an unneeded emergency number costs seconds, a missed one may cost a life), so an unsure
+    crisis guess is treated as crisis.
+    """
+    if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != FALLBACK_INTENT:
+        return False
+    guesses = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get(INTENT_NAME_KEY) != FALLBACK_INTENT]
+    return bool(guesses) and guesses[0].get(INTENT_NAME_KEY) == CRISIS_INTENT
 
 
 def apply_crisis_override(message: Message) -> None:

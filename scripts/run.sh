@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Set up (if needed), index the knowledge base, train (if needed), start the action server, then chat.
+# Set up (if needed), index the knowledge base, train (if needed), start the action server, then the
+# assistant: the web chat (default), or `run.sh shell` for a chat in this terminal (what `make shell` does).
 source "$(dirname "$0")/common.sh"
+MODE="${1:-web}"
+RASA_PORT="${RASA_PORT:-5005}"
 bash scripts/setup.sh
 mkdir -p var/log
 
@@ -24,7 +27,17 @@ for _ in $(seq 1 60); do
   sleep 1
 done
 
-say "Starting the assistant. Talk to it below; type /stop or press Ctrl+C to finish."
+if [ "$MODE" = "shell" ]; then
+  say "Starting the assistant. Talk to it below; type /stop or press Ctrl+C to finish."
+  echo "    Conversations are kept in var/tracker.db on this machine."
+  "$RASA" shell --model "$MODEL" --endpoints endpoints.yml --credentials credentials-shell.yml \
+    --interface 127.0.0.1 --port "$RASA_PORT" --quiet
+  exit
+fi
+
+# The web chat channel only (credentials.yml), on loopback, and never Rasa's HTTP API (no --enable-api).
+say "Starting the assistant on 127.0.0.1:$RASA_PORT (it takes a few seconds to load; Ctrl+C stops it)"
+echo "    Open http://127.0.0.1:$RASA_PORT/webhooks/webchat/demo to talk to the assistant"
 echo "    Conversations are kept in var/tracker.db on this machine."
-"$RASA" shell --model "$MODEL" --endpoints endpoints.yml --credentials credentials.yml \
-  --interface 127.0.0.1 --port "${RASA_PORT:-5005}" --quiet
+"$RASA" run --model "$MODEL" --endpoints endpoints.yml --credentials credentials.yml \
+  -i 127.0.0.1 -p "$RASA_PORT"

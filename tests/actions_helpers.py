@@ -27,7 +27,9 @@ def tracker(
     slots: dict[str, Any] | None = None,
     ranking: list[dict[str, Any]] | None = None,
     entities: list[dict[str, Any]] | None = None,
+    metadata: dict[str, Any] | None = None,
 ) -> Tracker:
+    """A tracker as the action server receives it; `metadata` is what the channel attached to the message."""
     ranking = ranking if ranking is not None else [{"name": intent, "confidence": 0.95}]
     return Tracker(
         sender_id="test-conversation",
@@ -37,6 +39,7 @@ def tracker(
             "intent": {"name": intent, "confidence": ranking[0]["confidence"] if ranking else 1.0},
             "intent_ranking": ranking,
             "entities": entities or [],
+            "metadata": metadata or {},
         },
         events=[],
         paused=False,

@@ -1,14 +1,20 @@
-"""Actions with hand-built trackers: answers, sections, did-you-mean, crisis follow-up, errors."""
+"""Actions with hand-built trackers: answers, sections, did-you-mean, crisis follow-up, partners, errors."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 
 import actions.actions as acts
+from bot import index
 from bot.answers import DISCLAIMER
+from bot.partners import PartnerBook
+from bot.service import KnowledgeService
 from tests.actions_helpers import make_service, payloads, run_action, texts, tracker
+from tests.conftest import FIXTURE_INTENTS
+from tests.webchat_helpers import write_partners
 
 
 @pytest.fixture
@@ -125,3 +131,128 @@ async def test_an_error_gives_a_kind_reply_not_a_crash(monkeypatch) -> None:
 async def test_missing_article_is_handled(service) -> None:
     messages, _ = await run_action(acts.ActionAnswerSituation(), tracker("crisis"))
     assert "can't show that answer" in texts(messages)[0]
+
+
+# --- partners: the helpline of the website the parent is on ----------------------------------------------
+
+ADVISER_ARTICLE = """\
+---
+id: talk-to-adviser
+title: "I want to talk to a real person"
+intents: [talk_to_adviser]
+summary: Free, independent help is available [@cop].
+last_reviewed: 2026-11-01
+review_by: 2027-05-01
+owner: SEND law content lead
+sources:
+  - key: cop
+    title: SEND Code of Practice
+    citation: SEND Code of Practice 0-25 (2015), para 2.1
+    url: https://www.gov.uk/government/publications/send-code-of-practice-0-to-25
+related: [ehc-delay]
+---
+
+## What the law says
+
+Every council must arrange an advice service [@cop].
+
+## What you can do now
+
+> "I would like to talk to someone about my child's support."
+
+## If that doesn't work
+
+Ask again.
+
+## Who can help
+
+A local adviser.
+"""
+
+MONDAY_MORNING = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.timezone.utc)
+SATURDAY = dt.datetime(2026, 11, 28, 10, 0, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture
+def with_partners(knowledge_dir: Path, tmp_path: Path, monkeypatch):
+    (knowledge_dir / "articles" / "talk-to-adviser.md").write_text(ADVISER_ARTICLE, encoding="utf-8")
+    svc = KnowledgeService(
+        index.make_engine(f"sqlite:///{tmp_path / 'kb-partners.db'}"),
+        knowledge_dir,
+        [*FIXTURE_INTENTS, "talk_to_adviser"],
+        refresh_seconds=0,
+    )
+    assert [p for p in svc.build() if p.severity == "error"] == []
+    book = PartnerBook(write_partners(tmp_path / "partners"), refresh_seconds=0)
+    monkeypatch.setattr(acts, "knowledge_service", lambda: svc)
+    monkeypatch.setattr(acts, "partner_book", lambda: book)
+    monkeypatch.setattr(acts, "now", lambda: MONDAY_MORNING)
+    return svc
+
+
+async def test_talk_to_adviser_adds_the_partners_helpline_before_the_buttons(with_partners) -> None:
+    messages, _ = await run_action(
+        acts.ActionAnswerSituation(), tracker("talk_to_adviser", metadata={"partner": "charity"})
+    )
+    said = texts(messages)
+    assert said[0] == "Free, independent help is available (SEND Code of Practice 0-25 (2015), para 2.1)."
+    helpline = next(t for t in said if t.startswith("**Talk to Sampleshire Family Support**"))
+    assert "Our helpline is open now until 4:30pm." in helpline
+    assert "- Phone: 01632 960123" in helpline and "- Email: help@example.org" in helpline
+    services = next(t for t in said if t.startswith("**Free, independent help**"))
+    assert "Your local SENDIASS: Your council's free, impartial advice service." in services
+    assert said.index(helpline) < said.index(services) < len(said) - 1
+    assert messages[-1]["buttons"] and said[-1] == "What would you like to know next?"
+
+
+async def test_helpline_closed_says_when_it_opens(with_partners, monkeypatch) -> None:
+    monkeypatch.setattr(acts, "now", lambda: SATURDAY)
+    messages, _ = await run_action(
+        acts.ActionAnswerSituation(), tracker("talk_to_adviser", metadata={"partner": "charity"})
+    )
+    assert any("We're closed now — back Monday at 9:30am." in t for t in texts(messages))
+
+
+async def test_no_partner_named_uses_the_default_partner(with_partners) -> None:
+    # As in `rasa shell`: the message has no metadata. The demo partner has no helpline of its own.
+    messages, _ = await run_action(acts.ActionAnswerSituation(), tracker("talk_to_adviser"))
+    said = texts(messages)
+    assert not any(t.startswith("**Talk to") for t in said)
+    assert any("[IPSEA](https://www.ipsea.org.uk): Free helplines with legally based advice." in t for t in said)
+    unknown, _ = await run_action(
+        acts.ActionAnswerSituation(), tracker("talk_to_adviser", metadata={"partner": "nobody"})
+    )
+    assert texts(unknown) == said
+
+
+async def test_who_can_help_section_adds_the_partners_helpline(with_partners) -> None:
+    messages, _ = await run_action(
+        acts.ActionShowSection(),
+        tracker("section_who_can_help", slots={"article_id": "ehc-delay"}, metadata={"partner": "charity"}),
+    )
+    said = texts(messages)
+    assert said[0].startswith("**Who can help**")
+    assert said[1].startswith("**Talk to Sampleshire Family Support**\nOur helpline is open now until 4:30pm.")
+    assert said[-1] == "Anything else about this?" and len(payloads(messages)) == 3
+    other, _ = await run_action(
+        acts.ActionShowSection(),
+        tracker("section_law", slots={"article_id": "ehc-delay"}, metadata={"partner": "charity"}),
+    )
+    assert not any("Sampleshire" in t for t in texts(other))
+
+
+async def test_situation_answers_other_than_the_adviser_one_are_unchanged(with_partners) -> None:
+    messages, _ = await run_action(acts.ActionAnswerSituation(), tracker("ehc_delay", metadata={"partner": "charity"}))
+    assert not any("Sampleshire" in t or "Free, independent help" in t for t in texts(messages))
+
+
+async def test_a_broken_partner_setup_never_takes_the_answer_away(with_partners, monkeypatch) -> None:
+    def broken():
+        raise OSError("partners folder unreadable")
+
+    monkeypatch.setattr(acts, "partner_book", broken)
+    messages, _ = await run_action(
+        acts.ActionAnswerSituation(), tracker("talk_to_adviser", metadata={"partner": "charity"})
+    )
+    assert texts(messages)[0].startswith("Free, independent help is available")
+    assert "something went wrong" not in " ".join(texts(messages))

@@ -128,3 +128,22 @@ def test_real_knowledge_base_is_valid_and_complete() -> None:
 
 def test_check_command_passes_on_real_knowledge_base() -> None:
     assert main(["knowledge", "check"]) == 0
+
+
+def test_check_command_covers_ladders_letters_and_partners(tmp_path: Path, capsys) -> None:
+    import shutil
+
+    root = Path(__file__).resolve().parent.parent / "knowledge"
+    copy = tmp_path / "knowledge"
+    shutil.copytree(root, copy)
+    assert main(["knowledge", "check", "--dir", str(copy)]) == 0
+    letter = copy / "letters" / "request-ehc-assessment.md"
+    letter.write_text(letter.read_text().replace("articles:", "articels:", 1))
+    ladder = next((copy / "ladders").glob("*.yml"))
+    ladder.write_text(ladder.read_text() + "\nsteps: [oops\n")
+    partner = copy / "partners" / "default.yml"
+    partner.write_text(partner.read_text() + "\n  bad indent: [\n")
+    capsys.readouterr()
+    assert main(["knowledge", "check", "--dir", str(copy)]) == 1
+    out = capsys.readouterr().out
+    assert "request-ehc-assessment.md" in out and ladder.name in out and "default.yml" in out

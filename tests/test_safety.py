@@ -116,11 +116,38 @@ def test_patterns_never_fire_on_the_independent_ordinary_messages() -> None:
     assert fired == []
 
 
-def test_pattern_recall_on_the_independent_crisis_messages() -> None:
-    # Even lines guided pattern development; odd lines never did. Floors sit just under what was
-    # measured (dev 39/40, held-out 23/40) so that a regression fails; the model covers the rest
-    # (scripts/check_safety.py measures both together).
+def test_pattern_recall_on_the_first_evaluation_set() -> None:
+    # crisis_unseen.txt was written without sight of the patterns, then used to improve them, so it is a
+    # regression guard now; crisis_fresh.txt (scripts/check_safety.py) is the untouched measure.
     crisis = _lines("crisis_unseen.txt")
-    dev, held_out = crisis[0::2], crisis[1::2]
-    assert sum(map(shows_immediate_risk, dev)) >= 38
-    assert sum(map(shows_immediate_risk, held_out)) >= 22
+    assert sum(map(shows_immediate_risk, crisis)) >= len(crisis) - 1
+
+
+def test_component_treats_an_unsure_crisis_guess_as_crisis() -> None:
+    message = _message("he is not himself tonight, I am frightened", "nlu_fallback", 0.65)
+    message.set(
+        "intent_ranking",
+        [
+            {"name": "nlu_fallback", "confidence": 0.65},
+            {"name": "crisis", "confidence": 0.4},
+            {"name": "greet", "confidence": 0.2},
+        ],
+        add_to_output=True,
+    )
+    CrisisSafetyNet().process([message])
+    assert message.get("intent") == {"name": "crisis", "confidence": 1.0}
+
+
+def test_component_leaves_other_fallbacks_alone() -> None:
+    message = _message("banana", "nlu_fallback", 0.65)
+    message.set(
+        "intent_ranking",
+        [
+            {"name": "nlu_fallback", "confidence": 0.65},
+            {"name": "greet", "confidence": 0.3},
+            {"name": "crisis", "confidence": 0.2},
+        ],
+        add_to_output=True,
+    )
+    CrisisSafetyNet().process([message])
+    assert message.get("intent")["name"] == "nlu_fallback"

@@ -451,7 +451,7 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
 .panel {
   position: fixed; right: 20px; bottom: 88px; z-index: 2147483001;
   width: 400px; max-width: calc(100vw - 40px); height: 660px; max-height: calc(100vh - 108px);
-  display: flex; flex-direction: column; overflow: hidden;
+  display: flex; flex-direction: column; overflow: hidden; overflow: clip;
   background: #ffffff; color: var(--sa-text); border: 1px solid rgba(0, 0, 0, 0.14); border-radius: 14px;
   box-shadow: 0 16px 48px rgba(0, 0, 0, 0.3);
   font-size: calc(16px * var(--sa-scale));
@@ -492,9 +492,9 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
 .size-button:hover:not(:disabled) { background: #e9edf2; }
 .size-button:disabled { color: #6b717a; border-color: #c5cbd3; }
 
-.body { flex: 1; min-height: 0; display: flex; flex-direction: column; }
+.body { position: relative; flex: 1; min-height: 0; display: flex; flex-direction: column; }
 .log {
-  flex: 1; min-height: 0; overflow-y: auto; overscroll-behavior: contain;
+  position: relative; flex: 1; min-height: 0; overflow-y: auto; overscroll-behavior: contain;
   display: flex; flex-direction: column; gap: 10px; padding: 14px 12px;
 }
 .msg {
@@ -583,7 +583,7 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
   background: #ffffff; color: var(--sa-text); font-weight: 600;
 }
 
-.composer { flex: none; padding: 8px 12px 6px; border-top: 1px solid var(--sa-border); background: #ffffff; }
+.composer { position: relative; flex: none; padding: 8px 12px 6px; border-top: 1px solid var(--sa-border); background: #ffffff; }
 .composer label { display: block; margin-bottom: 4px; font-size: 0.875em; font-weight: 700; }
 .composer .row { display: flex; align-items: flex-end; gap: 8px; }
 .input {
@@ -682,14 +682,14 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
     ui.smaller = h("button", {
       type: "button",
       class: "size-button",
-      "aria-label": "Smaller text",
+      "aria-label": "A\u2212 smaller text",
       text: "A\u2212",
       onclick: () => changeSize(-1),
     });
     ui.larger = h("button", {
       type: "button",
       class: "size-button",
-      "aria-label": "Larger text",
+      "aria-label": "A+ larger text",
       text: "A+",
       onclick: () => changeSize(1),
     });
@@ -991,30 +991,41 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
   }
 
   function renderReplies(message) {
-    const group = h("div", { class: "replies", role: "group", "aria-label": "Suggested replies" });
+    const group = h("div", {
+      class: "replies",
+      role: "group",
+      "aria-label": "Suggested replies",
+      "data-replies-for": String(message.id),
+    });
     message.buttons.forEach((button, index) => {
-      const used = message.used !== null;
       group.append(
         h("button", {
           type: "button",
-          class: `reply${message.used === index ? " chosen" : ""}`,
+          class: "reply",
           text: button.title,
-          disabled: used,
           onclick: (event) => {
             if (state.busy || message.used !== null) return;
             message.used = index;
-            for (const [i, el] of Array.from(group.children).entries()) {
-              el.disabled = true;
-              if (i === index) el.classList.add("chosen");
-            }
+            syncReplies(message);
             // Keyboard users carry on typing; on touch screens this would pop up the keyboard.
             if (event.detail === 0) ui.input.focus();
-            send({ payload: button.payload }, button.title);
+            send({ payload: button.payload }, button.title, message);
           },
         }),
       );
     });
+    syncReplies(message, group);
     return group;
+  }
+
+  /** Buttons work once, and only until the next message: the server accepts only its latest ones. */
+  function syncReplies(message, group) {
+    const box = group || ui.log.querySelector(`[data-replies-for="${message.id}"]`);
+    if (!box) return;
+    Array.from(box.children).forEach((button, index) => {
+      button.disabled = message.used !== null;
+      button.classList.toggle("chosen", message.used === index);
+    });
   }
 
   function renderFeedback(message) {
@@ -1098,7 +1109,7 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
   /** Long answers are shown from their first line; short ones just scroll to the end. */
   function scrollToMessage(node) {
     const behavior = reducedMotion() ? "auto" : "smooth";
-    const top = node.offsetTop - ui.log.offsetTop - 8;
+    const top = node.offsetTop - 8; // .log is positioned, so it is the offsetParent
     if (ui.log.scrollHeight - top > ui.log.clientHeight) ui.log.scrollTo({ top, behavior });
     else scrollToEnd(true);
   }
@@ -1133,9 +1144,15 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
     send({ text }, text);
   }
 
-  async function send(body, shownText) {
+  async function send(body, shownText, clicked) {
     if (state.busy) return;
     clearErrors();
+    // Earlier buttons stop working once something new is said (-1: expired without being chosen).
+    const expired = state.messages.filter((m) => m.buttons.length && m.used === null);
+    for (const m of expired) {
+      m.used = -1;
+      syncReplies(m);
+    }
     setStatus("");
     state.busy = true;
     ui.send.setAttribute("aria-disabled", "true");
@@ -1172,6 +1189,11 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
       scrollToMessage(first || userNode);
     } catch (error) {
       showTyping(false);
+      // Nothing reached the assistant, so its last buttons still work.
+      for (const m of clicked ? [...expired, clicked] : expired) {
+        m.used = null;
+        syncReplies(m);
+      }
       const text = error instanceof ApiError ? error.message : TEXT.generic;
       addMessage({ from: "bot", text, error: true });
       if (body.text && !ui.input.value) {

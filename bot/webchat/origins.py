@@ -7,6 +7,7 @@ the token and the rate limits govern instead.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -15,6 +16,7 @@ LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]", "::1"})
 ALLOWED_METHODS = "GET, POST, OPTIONS"
 ALLOWED_HEADERS = "Content-Type, X-Conversation-Token"
 PREFLIGHT_MAX_AGE = "600"
+HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")
 
 
 def _split(value: str) -> tuple[str, str, int] | None:
@@ -34,6 +36,8 @@ def _split(value: str) -> tuple[str, str, int] | None:
         return None
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
+    elif not HOST.match(host):  # no wildcards or other odd characters
+        return None
     return scheme, host, port or DEFAULT_PORTS[scheme]
 
 
@@ -81,7 +85,11 @@ def is_allowed(origin: str | None, allowed_origins: Iterable[str], host_header: 
 
 def cors_headers(origin: str) -> dict[str, str]:
     """Headers that let the page at `origin` read a response (only ever sent for an allowed origin)."""
-    return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
+    return {
+        "Access-Control-Allow-Origin": origin,
+        "Access-Control-Expose-Headers": "Content-Disposition, Retry-After",
+        "Vary": "Origin",
+    }
 
 
 def preflight_headers(origin: str) -> dict[str, str]:

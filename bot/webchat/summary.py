@@ -26,12 +26,16 @@ def plain_text(markdown: str) -> str:
 
 
 def _is_menu_prompt(text: str, buttons: object) -> bool:
-    """"What would you like to know next?" and the like: they only introduce buttons."""
+    """ "What would you like to know next?" and the like: they only introduce buttons."""
     return bool(buttons) and "\n" not in text.strip() and text.strip().endswith(("?", ":"))
 
 
-def bot_messages(events: Iterable[Mapping[str, Any]]) -> list[str]:
-    """The assistant's messages, in order, without repeats or button menus. User events are never read."""
+def bot_messages(events: Iterable[Mapping[str, Any]], skip_headings: Iterable[str] = ()) -> list[str]:
+    """The assistant's messages, in order, without repeats or button menus. User events are never read.
+
+    Messages starting with one of `skip_headings` are left out (the summary adds a fresh copy).
+    """
+    skipped = {heading.strip() for heading in skip_headings if heading.strip()}
     seen: set[str] = set()
     messages: list[str] = []
     for event in events:
@@ -40,6 +44,8 @@ def bot_messages(events: Iterable[Mapping[str, Any]]) -> list[str]:
         text = str(event.get("text") or "").strip()
         buttons = (event.get("data") or {}).get("buttons")
         if not text or text in seen or text == DISCLAIMER or _is_menu_prompt(text, buttons):
+            continue
+        if text.splitlines()[0].strip() in skipped:
             continue
         seen.add(text)
         messages.append(plain_text(text))
@@ -52,14 +58,19 @@ def build_summary(
     today: dt.date,
     contact: str | None = None,
 ) -> str:
-    """The text file: title and date, the answers, who to contact, then the "not legal advice" line."""
+    """The text file: title and date, the answers, who to contact, then the "not legal advice" line.
+
+    `contact` is Markdown blocks separated by blank lines; answers that were an earlier copy of one of
+    them (such as the helpline, with an "open now" that is out of date by the time it is read) are left out.
+    """
     parts = [
         f"{title}: summary of your conversation",
         f"Saved on {today.day} {today:%B %Y}",
         "This is what the assistant told you. Your own messages are not included.",
         "",
     ]
-    answers = bot_messages(events)
+    headings = [block.strip().splitlines()[0] for block in (contact or "").split("\n\n") if block.strip()]
+    answers = bot_messages(events, headings)
     parts.extend(f"{message}\n" for message in answers)
     if not answers:
         parts.append("The assistant has not given any answers yet.\n")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 import hmac
 import json
@@ -139,10 +140,8 @@ def load_secret(configured: str | None = None, path: Path = DEFAULT_SECRET_FILE)
         try:
             with os.fdopen(descriptor, "w", encoding="ascii") as handle:
                 handle.write(secrets.token_hex(32) + "\n")
-            try:
-                os.link(temporary, path)  # atomic: if another process won the race, its secret is kept
-            except FileExistsError:
-                pass
+            with contextlib.suppress(FileExistsError):  # another process won the race: keep its secret
+                os.link(temporary, path)  # atomic, unlike checking then writing
         finally:
             temporary.unlink(missing_ok=True)
     if path.stat().st_mode & 0o077:

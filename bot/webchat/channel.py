@@ -1,0 +1,470 @@
+"""The web chat channel: `bot.webchat.channel.WebChatInput`, registered in credentials.yml.
+
+Rasa mounts it at /webhooks/webchat/. The widget (widget/) talks to these routes:
+
+    GET  /widget.js, /demo        the widget script and a demo page that embeds it
+    GET  /partner/<id>            a partner's public settings (colours, helpline, privacy notice)
+    POST /session                 a new signed conversation token
+    POST /message                 one message in, the assistant's replies out
+    POST /feedback                "was this helpful?" for an answer, stored anonymously
+    POST /clear                   delete the conversation; returns a new token
+    GET  /summary                 the assistant's answers so far, as a text file
+
+The server chooses every conversation id (inside a signed token), so a browser can neither pick nor
+guess someone else's conversation. Requests are checked in this order: the website (origin), the rate
+limit for the client address, the token, the rate limit for the conversation, then the message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import logging
+import re
+import time
+from collections.abc import Awaitable, Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.knowledge import ID_PATTERN
+from bot.partners import DEFAULT_PARTNER, Partner, PartnerBook, contact_text, national_services_text, public_config
+from bot.settings import PROJECT_ROOT, Settings, load_settings
+from bot.storage import UnsupportedTrackerStore, delete_conversation, purge_inactive
+from bot.webchat import feedback, guard, origins, summary
+from bot.webchat.limits import WAIT_MESSAGE, RateLimiter, parse_rate
+from bot.webchat.tokens import Conversation, TokenSigner, load_secret
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 16_384
+PURGE_EVERY_SECONDS = 3600
+TOKEN_HEADER = "X-Conversation-Token"
+
+INLINE_STYLE = re.compile(rb"<style[^>]*>(.*?)</style>", re.DOTALL | re.IGNORECASE)
+
+ORIGIN_REFUSED = "Sorry, this chat can't be used from this website."
+BAD_REQUEST = "Sorry, I couldn't read that request. Please reload the page and try again."
+BAD_TOKEN = "This chat has expired or isn't valid any more. Please start a new chat."
+UNKNOWN_PARTNER = "Sorry, this chat isn't set up for this website yet."
+NOT_READY = "The assistant is just starting up. Please try again in a minute."
+SORRY = (
+    "Sorry, something went wrong on my side. Please try again in a moment. If it keeps happening, "
+    "the services listed under 'Who can help' can talk things through with you."
+)
+NOT_DELETED = "Sorry, I couldn't delete this conversation just now. Please try again in a moment."
+FEEDBACK_NOT_HERE = "Thanks, but I can only take feedback on answers given in this chat."
+FEEDBACK_TOO_LONG = f"Thanks! Please keep the reason under {feedback.MAX_REASON_CHARS} characters."
+
+
+class Refused(Exception):
+    """A request the chat turns down, with the kind words the widget shows."""
+
+    def __init__(self, status: int, kind: str, text: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(kind)
+        self.status, self.kind, self.text, self.headers = status, kind, text, headers or {}
+
+
+def html_security_headers(html: bytes) -> dict[str, str]:
+    """Headers for an HTML page we serve: it may load scripts, styles, images and data from this server
+    only. The page's own inline <style> blocks are allowed by their hashes, so nothing injected is."""
+    hashes = "".join(
+        f" 'sha256-{base64.b64encode(hashlib.sha256(block).digest()).decode()}'" for block in INLINE_STYLE.findall(html)
+    )
+    policy = (
+        f"default-src 'self'; style-src 'self'{hashes}; base-uri 'none'; object-src 'none'; "
+        "frame-ancestors 'none'; form-action 'self'"
+    )
+    return {"Content-Security-Policy": policy, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> HTTPResponse:
+    return response.json(
+        body,
+        status=status,
+        headers={"Cache-Control": "no-store", **(headers or {})},
+        content_type="application/json; charset=utf-8",
+        dumps=lambda data: json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+    )
+
+
+def refusal_response(refused: Refused) -> HTTPResponse:
+    body = {"messages": [{"text": refused.text, "buttons": []}], "error": refused.kind}
+    return json_response(body, refused.status, refused.headers)
+
+
+def refusals(handler: Callable[..., Awaitable[HTTPResponse]]) -> Callable[..., Awaitable[HTTPResponse]]:
+    """Turn a `Refused` raised anywhere in a handler into its JSON reply."""
+
+    @wraps(handler)
+    async def wrapped(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
+        try:
+            return await handler(request, *args, **kwargs)
+        except Refused as refused:
+            return refusal_response(refused)
+
+    return wrapped
+
+
+def client_address(request: Request) -> str:
+    """The client's address; behind a proxy, set SANIC_PROXIES_COUNT (or SANIC_REAL_IP_HEADER)."""
+    return request.remote_addr or request.ip or "unknown"
+
+
+def tracker_events(tracker: Any) -> list[dict[str, Any]]:
+    return [event.as_dict() for event in tracker.events] if tracker is not None else []
+
+
+def bot_messages(collected: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rasa's collected output as the widget's {text, buttons}: text only, buttons as title and payload."""
+    messages = []
+    for message in collected:
+        text = message.get("text")
+        if not isinstance(text, str) or not text:
+            continue
+        buttons = [
+            {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
+            for b in message.get("buttons") or []
+            if isinstance(b, dict) and b.get("payload")
+        ]
+        messages.append({"text": text, "buttons": buttons})
+    return messages
+
+
+def article_ids_given(events: list[dict[str, Any]]) -> set[str]:
+    """Articles the assistant answered from in this conversation (the `article_id` slot's values)."""
+    return {
+        e["value"]
+        for e in events
+        if e.get("event") == "slot" and e.get("name") == "article_id" and isinstance(e.get("value"), str)
+    }
+
+
+class WebChatInput(InputChannel):
+    """Rasa input channel for the embeddable web chat widget."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "webchat"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> WebChatInput:
+        # Everything is configured through settings (.env), so credentials.yml needs no values here.
+        return cls()
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        partners: PartnerBook | None = None,
+        signer: TokenSigner | None = None,
+        per_conversation: RateLimiter | None = None,
+        per_address: RateLimiter | None = None,
+        feedback_engine: Any = None,
+        widget_dir: Path | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.settings = settings or load_settings()
+        retention_seconds = self.settings.retention_days * 86_400
+        self.partners = partners or PartnerBook(self.settings.partners_dir)
+        self.signer = signer or TokenSigner(load_secret(self.settings.webchat_secret), retention_seconds)
+        self.per_conversation = per_conversation or RateLimiter(
+            parse_rate(self.settings.webchat_rate_per_conversation, "WEBCHAT_RATE_PER_CONVERSATION")
+        )
+        self.per_address = per_address or RateLimiter(
+            parse_rate(self.settings.webchat_rate_per_address, "WEBCHAT_RATE_PER_ADDRESS")
+        )
+        self._feedback_engine = feedback_engine
+        self.widget_dir = widget_dir or PROJECT_ROOT / "widget"
+        self.clock = clock
+        self._purge_task: asyncio.Task | None = None
+        self.partners.all()
+        for problem in self.partners.problems:
+            logger.error("partners: %s", problem)
+
+    # -- checks shared by the routes ------------------------------------------------------------
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self.clock(), dt.timezone.utc)
+
+    def feedback_engine(self) -> Any:
+        if self._feedback_engine is None:
+            self._feedback_engine = feedback.feedback_engine(self.settings.database_url)
+        return self._feedback_engine
+
+    def _known_origins(self) -> set[str]:
+        return {origin for partner in self.partners.all().values() for origin in partner.allowed_origins}
+
+    def check_site(self, request: Request) -> None:
+        """Refuse a browser on a website no partner allows; otherwise let it read our replies (CORS)."""
+        origin = request.headers.get("origin")
+        if not origins.is_allowed(origin, self._known_origins(), request.host):
+            raise Refused(403, "origin_not_allowed", ORIGIN_REFUSED)
+        if origin:
+            request.ctx.cors_origin = origin
+
+    @staticmethod
+    def check_partner_site(request: Request, partner: Partner) -> None:
+        if not origins.is_allowed(request.headers.get("origin"), partner.allowed_origins, request.host):
+            raise Refused(403, "origin_not_allowed", ORIGIN_REFUSED)
+
+    @staticmethod
+    def _limit(limiter: RateLimiter, key: str) -> None:
+        allowed, wait = limiter.check(key)
+        if not allowed:
+            raise Refused(429, "rate_limited", WAIT_MESSAGE, {"Retry-After": str(wait)})
+
+    @staticmethod
+    def body(request: Request) -> dict[str, Any]:
+        raw = request.body or b""
+        if len(raw) > MAX_BODY_BYTES:
+            raise Refused(400, "too_large", guard.TOO_LONG)
+        try:
+            data = json.loads(raw or b"{}")
+        except (ValueError, UnicodeDecodeError):
+            raise Refused(400, "bad_request", BAD_REQUEST) from None
+        if not isinstance(data, dict):
+            raise Refused(400, "bad_request", BAD_REQUEST)
+        return data
+
+    def conversation(self, request: Request, body: dict[str, Any]) -> tuple[Conversation, Partner]:
+        """The conversation a token names (body, header or, for GET, the query string), rate-limited."""
+        token = body.get("token") or request.headers.get(TOKEN_HEADER)
+        if not token and request.method == "GET":
+            token = request.args.get("token")
+        conversation = self.signer.verify(token)
+        partner = self.partners.get(conversation.partner) if conversation else None
+        if conversation is None or partner is None:
+            raise Refused(401, "bad_token", BAD_TOKEN)
+        self.check_partner_site(request, partner)
+        self._limit(self.per_conversation, conversation.id)
+        return conversation, partner
+
+    @staticmethod
+    def agent(request: Request) -> Any:
+        agent = getattr(request.app.ctx, "agent", None)
+        if agent is None or not agent.is_ready():
+            raise Refused(503, "not_ready", NOT_READY)
+        return agent
+
+    def preflight(self, request: Request) -> HTTPResponse:
+        """Answer a browser's CORS preflight: allowed websites only."""
+        origin = request.headers.get("origin")
+        if origin and origins.is_allowed(origin, self._known_origins(), request.host):
+            return response.empty(status=204, headers=origins.preflight_headers(origin))
+        return refusal_response(Refused(403, "origin_not_allowed", ORIGIN_REFUSED))
+
+    def _file(self, name: str, content_type: str, headers: dict[str, str]) -> HTTPResponse:
+        path = self.widget_dir / name
+        try:
+            content = path.read_bytes()
+        except OSError:
+            return response.text(f"{name} is missing from {self.widget_dir}", status=404)
+        if content_type.startswith("text/html"):
+            headers = {**headers, **html_security_headers(content)}
+        return response.raw(content, content_type=content_type, headers=headers)
+
+    # -- retention -------------------------------------------------------------------------------
+
+    async def purge_forever(self, app: Any) -> None:
+        """Delete conversations silent for longer than RETENTION_DAYS, at start-up and then hourly."""
+        while True:
+            agent = getattr(app.ctx, "agent", None)
+            if agent is not None and agent.tracker_store is not None:
+                cutoff = self.clock() - self.settings.retention_days * 86_400
+                try:
+                    purge_inactive(agent.tracker_store, cutoff)
+                except UnsupportedTrackerStore as exc:
+                    logger.warning("conversations are not deleted after the retention period: %s", exc)
+                    return
+                except Exception:
+                    logger.exception("deleting old conversations failed; trying again later")
+            await asyncio.sleep(PURGE_EVERY_SECONDS)
+
+    # -- the routes ------------------------------------------------------------------------------
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        chat = Blueprint("webchat", __name__)
+
+        @chat.listener("after_server_start")
+        async def start_purging(app: Any, _loop: Any) -> None:
+            self._purge_task = asyncio.ensure_future(self.purge_forever(app))
+
+        @chat.listener("before_server_stop")
+        async def stop_purging(_app: Any, _loop: Any) -> None:
+            if self._purge_task is not None:
+                self._purge_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await self._purge_task
+
+        @chat.middleware("response")
+        async def finish(request: Request, reply: HTTPResponse) -> HTTPResponse | None:
+            if request.method == "OPTIONS":
+                # Rasa's CORS extension answers every OPTIONS request itself; the decision is ours.
+                return self.preflight(request)
+            for header in [h for h in reply.headers if h.lower().startswith("access-control-")]:
+                del reply.headers[header]
+            origin = getattr(request.ctx, "cors_origin", None)
+            if origin:
+                reply.headers.update(origins.cors_headers(origin))
+            reply.headers.setdefault("X-Content-Type-Options", "nosniff")
+            return None
+
+        @chat.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return json_response({"status": "ok"})
+
+        @chat.route("/widget.js", methods=["GET"])
+        async def widget_script(request: Request) -> HTTPResponse:
+            headers = {"Cache-Control": "no-cache", "Cross-Origin-Resource-Policy": "cross-origin"}
+            return self._file("widget.js", "text/javascript; charset=utf-8", headers)
+
+        @chat.route("/demo", methods=["GET"])
+        async def demo_page(request: Request) -> HTTPResponse:
+            return self._file("demo.html", "text/html; charset=utf-8", {"Cache-Control": "no-cache"})
+
+        @chat.route("/partner/<partner_id>", methods=["GET", "OPTIONS"])
+        @refusals
+        async def partner_settings(request: Request, partner_id: str) -> HTTPResponse:
+            if request.method == "OPTIONS":
+                return self.preflight(request)
+            self.check_site(request)
+            partner = self.partners.get(partner_id) if ID_PATTERN.match(partner_id) else None
+            if partner is None:
+                raise Refused(404, "unknown_partner", UNKNOWN_PARTNER)
+            self.check_partner_site(request, partner)
+            return json_response(public_config(partner, self.now(), self.settings.retention_days))
+
+        @chat.route("/session", methods=["POST", "OPTIONS"])
+        @refusals
+        async def session(request: Request) -> HTTPResponse:
+            if request.method == "OPTIONS":
+                return self.preflight(request)
+            self.check_site(request)
+            self._limit(self.per_address, client_address(request))
+            partner_id = self.body(request).get("partner") or DEFAULT_PARTNER
+            partner = self.partners.get(partner_id)
+            if partner is None:
+                raise Refused(400, "unknown_partner", UNKNOWN_PARTNER)
+            self.check_partner_site(request, partner)
+            token, _ = self.signer.issue(partner.id)
+            return json_response({"token": token, "partner": partner.id})
+
+        @chat.route("/message", methods=["POST", "OPTIONS"])
+        @refusals
+        async def message(request: Request) -> HTTPResponse:
+            if request.method == "OPTIONS":
+                return self.preflight(request)
+            self.check_site(request)
+            self._limit(self.per_address, client_address(request))
+            body = self.body(request)
+            conversation, partner = self.conversation(request, body)
+            agent = self.agent(request)
+            tracker = await agent.tracker_store.retrieve(conversation.id)
+            raw = body["payload"] if body.get("payload") is not None else body.get("text")
+            checked = guard.check_message(raw, guard.offered_payloads(tracker_events(tracker)))
+            if checked.problem:
+                raise Refused(400, "bad_message", checked.problem)
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(
+                    UserMessage(
+                        checked.text,
+                        collector,
+                        sender_id=conversation.id,
+                        input_channel=self.name(),
+                        metadata={"partner": partner.id},
+                    )
+                )
+                tracker = await agent.tracker_store.retrieve(conversation.id)
+            except Exception:
+                logger.exception("webchat: the assistant failed to answer a message")
+                raise Refused(500, "server_error", SORRY) from None
+            article_id = tracker.get_slot("article_id") if tracker is not None else None
+            return json_response({"messages": bot_messages(collector.messages), "article_id": article_id})
+
+        @chat.route("/feedback", methods=["POST", "OPTIONS"])
+        @refusals
+        async def rate_answer(request: Request) -> HTTPResponse:
+            if request.method == "OPTIONS":
+                return self.preflight(request)
+            self.check_site(request)
+            self._limit(self.per_address, client_address(request))
+            body = self.body(request)
+            conversation, partner = self.conversation(request, body)
+            article_id, helpful, reason = body.get("article_id"), body.get("helpful"), body.get("reason")
+            if not isinstance(article_id, str) or not ID_PATTERN.match(article_id) or not isinstance(helpful, bool):
+                raise Refused(400, "bad_request", BAD_REQUEST)
+            if reason is not None and not isinstance(reason, str):
+                raise Refused(400, "bad_request", BAD_REQUEST)
+            reason = guard.clean(reason) if reason else None
+            if reason and len(reason) > feedback.MAX_REASON_CHARS:
+                raise Refused(400, "too_long", FEEDBACK_TOO_LONG)
+            agent = self.agent(request)
+            tracker = await agent.tracker_store.retrieve_full_tracker(conversation.id)
+            if article_id not in article_ids_given(tracker_events(tracker)):
+                raise Refused(400, "unknown_article", FEEDBACK_NOT_HERE)
+            try:
+                await asyncio.to_thread(
+                    feedback.store_feedback, self.feedback_engine(), article_id, helpful, reason, partner.id
+                )
+            except Exception:
+                logger.exception("webchat: feedback could not be stored")
+                raise Refused(500, "server_error", SORRY) from None
+            return json_response({"ok": True})
+
+        @chat.route("/clear", methods=["POST", "OPTIONS"])
+        @refusals
+        async def clear(request: Request) -> HTTPResponse:
+            if request.method == "OPTIONS":
+                return self.preflight(request)
+            self.check_site(request)
+            self._limit(self.per_address, client_address(request))
+            conversation, partner = self.conversation(request, self.body(request))
+            agent = self.agent(request)
+            try:
+                async with agent.lock_store.lock(conversation.id):
+                    delete_conversation(agent.tracker_store, conversation.id)
+            except Exception:
+                logger.exception("webchat: a conversation could not be deleted")
+                raise Refused(500, "not_deleted", NOT_DELETED) from None
+            self.signer.revoke(conversation.id)
+            token, _ = self.signer.issue(partner.id)
+            return json_response({"ok": True, "token": token})
+
+        @chat.route("/summary", methods=["GET", "OPTIONS"])
+        @refusals
+        async def conversation_summary(request: Request) -> HTTPResponse:
+            if request.method == "OPTIONS":
+                return self.preflight(request)
+            self.check_site(request)
+            self._limit(self.per_address, client_address(request))
+            conversation, partner = self.conversation(request, {})
+            agent = self.agent(request)
+            tracker = await agent.tracker_store.retrieve_full_tracker(conversation.id)
+            now = self.now()
+            contact = "\n\n".join(
+                text
+                for text in (contact_text(partner, now, with_status=False), national_services_text(partner))
+                if text
+            )
+            today = now.astimezone(partner.helpline.zone).date()
+            text = summary.build_summary(tracker_events(tracker), partner.display_name, today, contact or None)
+            return response.text(
+                text,
+                headers={
+                    "Content-Disposition": f'attachment; filename="{summary.FILENAME}"',
+                    "Cache-Control": "no-store",
+                },
+                content_type="text/plain; charset=utf-8",
+            )
+
+        return chat

@@ -1,0 +1,300 @@
+"""The web chat's rules as pure functions: tokens, rate limits, message guard, origins, summary, redaction."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from bot.answers import DISCLAIMER
+from bot.webchat import guard, origins, summary
+from bot.webchat.feedback import redact
+from bot.webchat.limits import Rate, RateLimiter, parse_rate
+from bot.webchat.tokens import TokenSigner, load_secret
+from tests.webchat_helpers import SECRET, ManualClock
+
+# --- tokens -------------------------------------------------------------------------------------
+
+
+def test_token_round_trip_and_unguessable_ids() -> None:
+    signer = TokenSigner(SECRET)
+    token, conversation = signer.issue("charity")
+    assert signer.verify(token) == conversation
+    assert conversation.partner == "charity"
+    assert len(conversation.id) >= 32
+    ids = {signer.issue("charity")[1].id for _ in range(200)}
+    assert len(ids) == 200
+
+
+def _resign_payload(token: str, **changes: object) -> str:
+    version, payload, signature = token.split(".")
+    data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    data.update(changes)
+    new_payload = base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+    return f"{version}.{new_payload}.{signature}"
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda t: _resign_payload(t, c="someone-elses-conversation"),
+        lambda t: _resign_payload(t, p="other-partner"),
+        lambda t: t[:-2] + ("AA" if not t.endswith("AA") else "BB"),
+        lambda t: t.replace("v1.", "v2.", 1),
+        lambda t: t + ".extra",
+        lambda t: "v1.e30." + t.split(".")[2],
+        lambda t: TokenSigner(b"another-secret-that-is-also-long-enough-0123").issue("default")[0],
+        lambda t: "",
+        lambda t: None,
+        lambda t: 12345,
+        lambda t: "v1." + "A" * 500 + ".x",
+        lambda t: "v1.ü.ß",
+    ],
+)
+def test_forged_or_altered_tokens_are_rejected(tamper) -> None:
+    signer = TokenSigner(SECRET)
+    token, _ = signer.issue("default")
+    assert signer.verify(tamper(token)) is None
+
+
+def test_tokens_expire_and_can_be_revoked() -> None:
+    clock = ManualClock()
+    signer = TokenSigner(SECRET, max_age_seconds=3600, clock=clock)
+    token, conversation = signer.issue("default")
+    clock.advance(3599)
+    assert signer.verify(token) == conversation
+    clock.advance(2)
+    assert signer.verify(token) is None
+    fresh, conversation = signer.issue("default")
+    signer.revoke(conversation.id)
+    assert signer.verify(fresh) is None
+
+
+def test_short_secrets_are_refused() -> None:
+    with pytest.raises(ValueError, match="at least 32"):
+        TokenSigner(b"short")
+    with pytest.raises(ValueError, match="WEBCHAT_SECRET"):
+        load_secret("too-short")
+    assert load_secret("x" * 40, Path("/nonexistent/never-created")) == b"x" * 40
+
+
+def test_secret_file_is_created_once_owner_only_and_reused(tmp_path: Path) -> None:
+    path = tmp_path / "var" / "webchat_secret"
+    first = load_secret(None, path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert load_secret(None, path) == first  # survives a restart
+    assert [p.name for p in path.parent.iterdir()] == ["webchat_secret"]  # no temporary file left
+    os.chmod(path, 0o644)
+    assert load_secret(None, path) == first
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+# --- rate limits --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12", Rate(12, 60)),
+        ("12/minute", Rate(12, 60)),
+        ("300 / hour", Rate(300, 3600)),
+        ("2/second", Rate(2, 1)),
+        ("60/MINUTES", Rate(60, 60)),
+    ],
+)
+def test_parse_rate(text: str, expected: Rate) -> None:
+    assert parse_rate(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "0", "-1/minute", "fast", "12/day", "12 per minute"])
+def test_parse_rate_rejects_nonsense(text: str) -> None:
+    with pytest.raises(ValueError, match="WEBCHAT_RATE_PER_ADDRESS"):
+        parse_rate(text, "WEBCHAT_RATE_PER_ADDRESS")
+
+
+def test_token_bucket_allows_a_burst_then_the_steady_rate() -> None:
+    clock = ManualClock()
+    limiter = RateLimiter(Rate(3, 60), clock=clock)  # one request every 20 seconds once the burst is used
+    assert [limiter.check("a")[0] for _ in range(3)] == [True, True, True]
+    allowed, wait = limiter.check("a")
+    assert not allowed and wait == 20
+    assert limiter.check("b")[0]  # other keys have their own bucket
+    clock.advance(19)
+    assert not limiter.check("a")[0]
+    clock.advance(1)
+    assert limiter.check("a")[0]
+    assert not limiter.check("a")[0]
+
+
+def test_full_buckets_are_forgotten_when_there_are_many() -> None:
+    clock = ManualClock()
+    limiter = RateLimiter(Rate(2, 60), clock=clock, max_keys=10)
+    for key in range(10):
+        limiter.check(str(key))
+    clock.advance(61)
+    limiter.check("new")
+    assert len(limiter._buckets) == 1
+
+
+# --- the message guard ----------------------------------------------------------------------------
+
+
+def _events(*turns: tuple[str, list[str]]) -> list[dict]:
+    events: list[dict] = [{"event": "action", "name": "action_listen"}]
+    for user_text, payloads in turns:
+        events.append({"event": "user", "text": user_text})
+        events.append({"event": "bot", "text": "Here you are.", "data": {}})
+        buttons = [{"title": p.strip("/"), "payload": p} for p in payloads]
+        events.append({"event": "bot", "text": "What next?", "data": {"buttons": buttons}})
+    return events
+
+
+def test_offered_payloads_are_those_of_the_latest_turn_only() -> None:
+    events = _events(("first", ["/section_law", "/section_escalation"]), ("second", ["/talk_to_adviser"]))
+    assert guard.offered_payloads(events) == {"/talk_to_adviser"}
+    assert guard.offered_payloads([]) == set()
+    assert guard.offered_payloads(_events(("first", ["/a"])) + [{"event": "user", "text": "x"}]) == set()
+
+
+@pytest.mark.parametrize(
+    ("raw", "offered", "expected"),
+    [
+        ("/section_law", {"/section_law"}, guard.Checked(text="/section_law", is_payload=True)),
+        ("/section_law", set(), guard.Checked(text="section_law")),
+        ('/crisis{"x": 1}', {"/section_law"}, guard.Checked(text='crisis{"x": 1}')),
+        ("  //greet", set(), guard.Checked(text="greet")),
+        ("/ /greet", set(), guard.Checked(text="greet")),
+        ("/section_law ", {"/section_law"}, guard.Checked(text="/section_law", is_payload=True)),
+        ("hello\x00 there\x1b", set(), guard.Checked(text="hello there")),
+        ("line one\nline two", set(), guard.Checked(text="line one\nline two")),
+        ("<script>alert(1)</script>", set(), guard.Checked(text="<script>alert(1)</script>")),
+        ("   ", set(), guard.Checked(problem=guard.EMPTY)),
+        ("///", set(), guard.Checked(problem=guard.EMPTY)),
+        ("a" * 1000, set(), guard.Checked(text="a" * 1000)),
+        ("a" * 1001, set(), guard.Checked(problem=guard.TOO_LONG)),
+        (None, set(), guard.Checked(problem=guard.NOT_TEXT)),
+        (42, set(), guard.Checked(problem=guard.NOT_TEXT)),
+    ],
+)
+def test_check_message(raw: object, offered: set[str], expected: guard.Checked) -> None:
+    assert guard.check_message(raw, offered) == expected
+
+
+# --- origins --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("https://www.example.org", "https://www.example.org"),
+        ("HTTPS://WWW.Example.org:443", "https://www.example.org"),
+        ("http://127.0.0.1:5005", "http://127.0.0.1:5005"),
+        ("http://[::1]:5005", "http://[::1]:5005"),
+        ("https://www.example.org/", None),
+        ("https://www.example.org/page", None),
+        ("https://*.example.org", None),
+        ("ftp://example.org", None),
+        ("null", None),
+        ("https://user@example.org", None),
+        ("https://example.org:99999", None),
+    ],
+)
+def test_normalise_origin(value: str, expected: str | None) -> None:
+    assert origins.normalise_origin(value) == expected
+
+
+def test_partner_origins_must_use_https_except_on_this_machine() -> None:
+    assert origins.origin_problem("https://www.example.org") is None
+    assert origins.origin_problem("http://localhost:5005") is None
+    assert "must use https" in origins.origin_problem("http://www.example.org")
+    assert "not an origin" in origins.origin_problem("https://www.example.org/chat")
+    assert "not an origin" in origins.origin_problem(["https://www.example.org"])
+
+
+@pytest.mark.parametrize(
+    ("origin", "host", "allowed"),
+    [
+        (None, "127.0.0.1:5005", True),  # not a cross-site browser request
+        ("https://www.example.org", "chat.example.com", True),
+        ("https://WWW.example.org:443", "chat.example.com", True),
+        ("https://evil.example.net", "chat.example.com", False),
+        ("http://www.example.org", "chat.example.com", False),  # scheme matters
+        ("null", "chat.example.com", False),
+        ("http://127.0.0.1:5005", "127.0.0.1:5005", True),  # the server's own demo page
+        ("http://127.0.0.1:5006", "127.0.0.1:5005", False),
+        ("https://chat.example.com", "chat.example.com", True),
+        ("https://chat.example.com", "chat.example.com:443", True),
+    ],
+)
+def test_is_allowed(origin: str | None, host: str, allowed: bool) -> None:
+    assert origins.is_allowed(origin, ["https://www.example.org"], host) is allowed
+
+
+# --- summary --------------------------------------------------------------------------------------
+
+
+def test_summary_has_only_the_assistants_answers_as_plain_text() -> None:
+    events = [
+        {"event": "user", "text": "My name is Alice and my son Tom is 9"},
+        {"event": "bot", "text": "The council must send the plan within **20 weeks** (SEND Regs reg 13).", "data": {}},
+        {"event": "bot", "text": DISCLAIMER, "data": {}},
+        {"event": "bot", "text": "What would you like to know next?", "data": {"buttons": [{"payload": "/x"}]}},
+        {"event": "user", "text": "/section_next_steps"},
+        {"event": "bot", "text": '**What you can do now**\n- Write to the council.\n  > "Please send the plan."'},
+        {
+            "event": "bot",
+            "text": "**Sources**\n- [SEND Regulations 2014](https://www.legislation.gov.uk/uksi/2014/1530)",
+        },
+        {"event": "bot", "text": "The council must send the plan within **20 weeks** (SEND Regs reg 13).", "data": {}},
+        {"event": "slot", "name": "article_id", "value": "ehc-delay"},
+    ]
+    text = summary.build_summary(events, "Sampleshire Family Support", dt.date(2026, 11, 23), "**Talk to us**")
+    assert "Alice" not in text and "Tom" not in text and "section_next_steps" not in text
+    assert text.startswith("Sampleshire Family Support: summary of your conversation\nSaved on 23 November 2026\n")
+    assert "within 20 weeks (SEND Regs reg 13)." in text and "**" not in text
+    assert text.count("within 20 weeks") == 1
+    assert '    "Please send the plan."' in text
+    assert "SEND Regulations 2014 (https://www.legislation.gov.uk/uksi/2014/1530)" in text
+    assert "What would you like to know next?" not in text
+    assert "Talk to us" in text
+    assert text.rstrip().endswith(DISCLAIMER) and text.count(DISCLAIMER) == 1
+
+
+def test_summary_replaces_an_old_helpline_status_with_fresh_contact_details() -> None:
+    events = [
+        {"event": "bot", "text": "**Who can help**\n- Your local SENDIASS."},
+        {"event": "bot", "text": "**Talk to Sampleshire**\nOur helpline is open now until 4pm.\n- Phone: 01632 960123"},
+    ]
+    contact = "**Talk to Sampleshire**\n- Phone: 01632 960123\n\n**Free, independent help**\n- IPSEA"
+    text = summary.build_summary(events, "Sampleshire", dt.date(2026, 11, 23), contact)
+    assert "open now" not in text
+    assert text.count("Talk to Sampleshire") == 1 and "Who can help" in text and "IPSEA" in text
+
+
+def test_summary_before_any_answer() -> None:
+    text = summary.build_summary([], "SEND rights assistant (demo)", dt.date(2026, 1, 5))
+    assert "has not given any answers yet" in text and DISCLAIMER in text
+
+
+# --- feedback redaction ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("reason", "expected"),
+    [
+        ("Email me at jo.bloggs+sen@example.co.uk please", "Email me at [removed] please"),
+        ("call 07700 900123 after 3", "call [removed] after 3"),
+        ("ring +44 (0)20 7946 0000", "ring [removed]"),
+        ("my number is 0161-496-0000.", "my number is [removed]."),
+        ("It took 26 weeks and 3 letters in year 9", "It took 26 weeks and 3 letters in year 9"),
+        ("The deadline was 23/11/2026", "The deadline was 23/11/2026"),
+        ("Very helpful, thanks!", "Very helpful, thanks!"),
+    ],
+)
+def test_redact(reason: str, expected: str) -> None:
+    assert redact(reason) == expected
