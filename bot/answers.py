@@ -103,19 +103,22 @@ def did_you_mean(
             found.append({"title": hit.title, "payload": f"/{intent}"})
             offered.add(intent)
     person = {"title": "None of these: talk to an adviser", "payload": "/talk_to_adviser"}
+    # When we are unsure, a way to emergency help is always on screen: a frightened parent may not use
+    # the words the safety net knows (docs/safety-and-privacy.md).
+    emergency = {"title": "Someone is in danger now", "payload": "/crisis"}
     replies: list[Reply] = []
     if guesses:
         replies.append(Reply("I want to be sure I answer the right question. Did you mean one of these?", guesses))
     if found:
         replies.append(Reply("These might help:", found))
     if replies:
-        replies[-1].buttons.append(person)
+        replies[-1].buttons.extend([person, emergency])
         return replies
     return [
         Reply(
             "Sorry, I'm not sure I understood. Could you tell me a bit more about what's happening, "
             "for example with school, an EHC (education, health and care) plan or a health service?",
-            [person],
+            [person, emergency],
         )
     ]
 

@@ -38,8 +38,10 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "kill self",
-        r"\b(?:kill|killing|killed|kills|stab|stabbing|hang|hanging|hurt|hurting|hurts|harm|harming|cut|cutting|burn|burning"
-        r"|strangle|starve|starving|starved)\s+" + _SELF + r"\b",
+        r"\b(?:kill|killing|killed|kills|stab|stabbing|hang|hanging|harm|harming|cut|cutting|burn|burning"
+        r"|strangle|starve|starving|starved)\s+" + _SELF + r"\b"
+        r"|\bhurt(?:s|ing)?\s+" + _SELF + r"\s+(?:on\s+purpose|deliberately)\b|\bto\s+hurt\s+" + _SELF + r"\b"
+        r"|\bvoices\s+telling\s+(?:him|her|them|me)\s+to\b",
     ),
     (
         "no point living",
@@ -60,7 +62,7 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "overdose",
-        r"\bover\s?dos\w*|\bod'?d\b"
+        r"\bover\s?dos\w*\b(?!\s+of\s+(?!" + _PILLS + r"|his|her|their|my))|\bod'?d\b"
         r"|\b(?:took|take|taking|taken|had|swallowed|swallowing)\s+(?:\w+\s+){0,2}?(?:loads|lots|a\s+load|a\s+handful|a\s+(?:whole\s+)?(?:strip|box|packet|bottle)"
         r"|all|too\s+many|every|a\s+bunch)\s+(?:of\s+)?(?:[\w']+\s+){0,3}?" + _PILLS + r"\b"
         r"|\b(?:'s|has|had)\s+taken\s+(?:some\s+|a\s+lot\s+of\s+|loads\s+of\s+|a\s+load\s+of\s+)?(?:pills|paracet\w*mol)\b"
@@ -86,7 +88,9 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "injury",
-        r"\bbruis(?:e|es|ed)\b|\bblack\s+eye\b|\bcut\s+lip\b|\bbleed(?:ing|s)?\b|\btil+\s+(?:they|it)\s+bleeds?\b|\bcollapsed\b"
+        r"\bbruises\b|\bbruised\s+(?:"
+        + _POSSESSIVE
+        + r"\s+|him|her)|\bcovered\s+in\s+bruis\w*|\bblack\s+eye\b|\bcut\s+lip\b|\bbleed(?:ing|s)?\b|\btil+\s+(?:they|it)\s+bleeds?\b|\bcollapsed\b"
         r"|\bmarks\s+on\s+" + _POSSESSIVE + r"\s+(?:arms?|legs?|neck|wrists?|body|face|back)\b",
     ),
     (
@@ -99,7 +103,7 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "danger",
         r"\bin\s+(?:immediate\s+)?danger\b(?!\s+of\s+(?!being\s+(?:hurt|harmed|killed)))|\b(?:not|isn'?t)\s+safe\s+at\s+home\b|\bunsafe\s+at\s+home\b|\bscared\s+to\s+go\s+home\b"
-        r"|\ba\s+danger\s+to\s+(?:my\s+(?:kids|children|son|daughter|family)|the\s+(?:kids|children)|him|her|them|myself|himself|herself|others)\b"
+        r"|\ba\s+danger\s+to\s+(?:my\s+(?:kids|children|son|daughter|family)|the\s+(?:kids|children)|him|her|them|myself|others)\b"
         r"|\b(?:can'?t|cannot|cant|can\s+not|not\s+able\s+to|unable\s+to|don'?t\s+think\s+i\s+can)\s+keep\s+(?:them|him|her|us|my\s+\w+|the\s+\w+)\s+(?:both\s+|all\s+)?safe\b"
         r"|\b(?:worried|scared|frightened|fear(?:ful)?)\s+(?:for|about)\s+(?:his|her|their|my\s+\w+'?s?)\s+safety\b"
         r"|\b(?:threatening\s+to\s+jump|jump(?:s|ing|ed)?\s+(?:off|from)\s+(?:a|the)\s+(?:bridge|roof|building|cliff|window))\b"
@@ -108,7 +112,7 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "missing",
-        r"\b(?:gone|went|go|goes|going|reported|been)\s+missing\b(?!\s+(?:out|school|lessons?|education|class|classes|days|weeks|months|exams?|a\s+lot|so\s+much|the|his|her|their|my|from\s+school))"
+        r"\b(?:he|she|they|(?:my|our)\s+(?:son|daughter|child|boy|girl|kid|teenager)|\w+\s+year\s+old)(?:'s|\s+has|\s+have|\s+is|\s+was)?\s+(?:gone|went|go|goes|going|reported|been)\s+missing\b(?!\s+(?:out|school|lessons?|education|class|classes|days|weeks|months|exams?|a\s+lot|so\s+much|the|his|her|their|my|from\s+school))"
         r"|\bis\s+missing\s*(?:[.!?]|$)|\bmissing\s+(?:since|overnight|from\s+home)\b|\bran\s+away\s+from\s+home\b"
         r"|\b(?:"
         + _CANT

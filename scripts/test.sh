@@ -34,6 +34,10 @@ rm -rf results/nlu
 "$PY" scripts/check_nlu.py results/nlu || fail "NLU scores are below the thresholds (table above)"
 done_step
 
+step "Crisis routing with the trained model (tests/safety)"
+"$PY" scripts/check_safety.py "$MODEL" || fail "crisis routing is below its floor (see above)"
+done_step
+
 step "Conversation tests (tests/stories)"
 rm -rf results/core
 "$RASA" test core --stories tests/stories --model "$MODEL" --endpoints endpoints.yml --out results/core \

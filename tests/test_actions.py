@@ -91,7 +91,7 @@ async def test_did_you_mean_offers_model_guesses_then_search_then_a_person(servi
         acts.ActionDidYouMean(), tracker("nlu_fallback", text="how do I request an assessment", ranking=ranking)
     )
     assert texts(messages)[0].startswith("I want to be sure")
-    assert payloads(messages) == ["/ehc_delay", "/request_ehc_assessment", "/talk_to_adviser"]
+    assert payloads(messages) == ["/ehc_delay", "/request_ehc_assessment", "/talk_to_adviser", "/crisis"]
     assert "These might help:" in texts(messages)
     titles = [b["title"] for m in messages for b in (m.get("buttons") or [])]
     assert titles[0] == "The council is taking too long with my child's plan"
@@ -101,7 +101,7 @@ async def test_did_you_mean_with_nothing_to_offer_asks_kindly(service) -> None:
     ranking = [{"name": "nlu_fallback", "confidence": 0.6}, {"name": "greet", "confidence": 0.4}]
     messages, _ = await run_action(acts.ActionDidYouMean(), tracker("nlu_fallback", text="banana", ranking=ranking))
     assert texts(messages)[0].startswith("Sorry, I'm not sure I understood")
-    assert payloads(messages) == ["/talk_to_adviser"]
+    assert payloads(messages) == ["/talk_to_adviser", "/crisis"]
 
 
 async def test_crisis_follow_up_offers_the_original_situation(service) -> None:
