@@ -20,6 +20,7 @@ from bot.partners import load_partners
 from bot.render import render_citations, sources_block
 from bot.service import KnowledgeService, service_from_settings
 from bot.settings import load_settings
+from bot.triage import TRIAGE_DIRNAME, load_triage
 
 
 def _service() -> KnowledgeService:
@@ -37,18 +38,20 @@ def _report(kind: str, folder: Path, count: int, problems: list[Problem]) -> tup
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Validate everything staff edit: articles, escalation ladders, letters and partner files."""
+    """Validate everything staff edit: articles, escalation ladders, letters, triage and partner files."""
     settings = load_settings()
     knowledge_dir = Path(args.dir) if args.dir else settings.knowledge_dir
     kb = load_knowledge(knowledge_dir, situation_intents())
     article_ids = {p.stem for p in article_paths(knowledge_dir)}
     ladders, ladder_problems = load_ladders(knowledge_dir / LADDERS_DIRNAME, article_ids)
     letters, letter_problems = load_letters(knowledge_dir / "letters", article_ids)
+    triage, triage_problems = load_triage(knowledge_dir / TRIAGE_DIRNAME)
     partners, partner_problems = load_partners(knowledge_dir / "partners")
     totals = [
         _report("article(s)", knowledge_dir / "articles", len(kb.articles), kb.problems),
         _report("ladder(s)", knowledge_dir / LADDERS_DIRNAME, len(ladders), ladder_problems),
         _report("letter(s)", knowledge_dir / "letters", len(letters), letter_problems),
+        _report("triage guide(s)", knowledge_dir / TRIAGE_DIRNAME, len(triage), triage_problems),
         _report("partner(s)", knowledge_dir / "partners", len(partners), partner_problems),
     ]
     errors = sum(e for e, _ in totals)

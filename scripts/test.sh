@@ -14,7 +14,17 @@ step "Knowledge check (articles, sources, sections)"
 "$PY" -m bot knowledge check || fail "the knowledge check failed: fix the files and lines named above"
 done_step
 
-step "Unit and action tests (pytest)"
+step "Unit and action tests (pytest, with the local PostgreSQL)"
+# The knowledge index and feedback must work on PostgreSQL too: start the local server if it is down.
+if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && command -v pg_ctlcluster >/dev/null 2>&1; then
+  say "Starting the local PostgreSQL"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+fi
+if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+  export REQUIRE_POSTGRES=1
+else
+  say "PostgreSQL is not available here: its tests will be skipped"
+fi
 "$PY" -m pytest || fail "pytest failed"
 done_step
 
@@ -42,6 +52,18 @@ step "Conversation tests (tests/stories)"
 rm -rf results/core
 "$RASA" test core --stories tests/stories --model "$MODEL" --endpoints endpoints.yml --out results/core \
   --e2e --fail-on-prediction-errors --no-plot --quiet || { cat results/core/failed_test_stories.yml 2>/dev/null; fail "conversation tests failed (see above)"; }
+done_step
+
+step "Web chat widget in a real browser (Playwright + Debian's Chromium, axe-core)"
+if [ ! -x /usr/bin/chromium ]; then
+  [ "$(id -u)" = 0 ] || fail "Chromium is missing: run 'apt-get install -y chromium' as root, then run this again"
+  say "Installing Debian's Chromium (first time only)"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+    || fail "could not install Chromium with apt-get"
+fi
+npm ci --no-audit --no-fund --silent || fail "npm ci failed (axe-core for the accessibility checks)"
+# E2E_STRICT: a missing model, browser or axe-core fails the run instead of skipping the tests.
+E2E_STRICT=1 "$PY" -m pytest tests/e2e -m e2e || fail "browser tests failed (screenshots in results/screenshots/)"
 done_step
 
 say "All checks passed"

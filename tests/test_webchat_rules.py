@@ -298,3 +298,17 @@ def test_summary_before_any_answer() -> None:
 )
 def test_redact(reason: str, expected: str) -> None:
     assert redact(reason) == expected
+
+
+def test_article_id_only_for_turns_that_answered_from_an_article() -> None:
+    from bot.webchat.channel import article_answered
+
+    class FakeTracker:
+        def get_slot(self, name: str) -> str:
+            return "informal-exclusion"
+
+    answered = [{"event": "user", "text": "sent home again"}, {"event": "action", "name": "action_answer_situation"}]
+    greeted = [{"event": "user", "text": "hello"}, {"event": "action", "name": "utter_greet"}]
+    assert article_answered(answered, FakeTracker()) == "informal-exclusion"
+    assert article_answered(greeted, FakeTracker()) is None  # the slot is still set from earlier
+    assert article_answered(answered, None) is None

@@ -22,7 +22,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.lock_store import InMemoryLockStore
 from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from sanic import Sanic
 
 from bot.partners import PartnerBook
@@ -144,6 +144,8 @@ class FakeAgent:
             await message.output_channel.send_response(message.sender_id, dict(payload))
             tracker.update(BotUttered(reply.text, data={"buttons": reply.buttons} if reply.buttons else {}))
         if article_id:
+            # As the real answer action does: an action event, then the slot it sets.
+            tracker.update(ActionExecuted("action_answer_situation"))
             tracker.update(SlotSet("article_id", article_id))
         await self.tracker_store.save(tracker)
 

@@ -177,8 +177,16 @@
 
   const INLINE = /\*\*(.+?)\*\*|\[([^\]\n]+)\]\(([^()\s]+)\)|(https?:\/\/[^\s<>()]*[^\s<>().,;:!?'"])/g;
 
+  // Download links from the assistant (letters, calendar) are relative and need this conversation's token.
+  const DOWNLOAD_PATH = "/webhooks/webchat/download/";
+
+  function downloadUrl(href) {
+    const file = String(href).slice(DOWNLOAD_PATH.length);
+    return safeUrl(`${API}/download/${file}?token=${encodeURIComponent(state.token || "")}`);
+  }
+
   function link(label, href) {
-    const url = safeUrl(href);
+    const url = String(href).startsWith(DOWNLOAD_PATH) ? downloadUrl(href) : safeUrl(href);
     if (!url) return null;
     return h(
       "a",
@@ -188,7 +196,7 @@
     );
   }
 
-  /** **bold**, [text](https://...) and bare https:// addresses; everything else stays text. */
+  /** **bold**, [text](https://...), download links and bare https:// addresses; everything else stays text. */
   function inline(text) {
     const frag = document.createDocumentFragment();
     let last = 0;
@@ -596,7 +604,7 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
   border: 0; border-radius: 10px; background: var(--sa-primary); color: var(--sa-on-primary); font-weight: 700;
 }
 .send svg { fill: currentColor; }
-.send[aria-disabled="true"] { opacity: 0.75; cursor: progress; }
+.send[aria-disabled="true"] { cursor: progress; }
 .footer {
   flex: none; display: flex; flex-wrap: wrap; align-items: center; gap: 2px 14px;
   padding: 2px 12px 8px; background: #ffffff; font-size: 0.8125em;

@@ -9,6 +9,8 @@ Rasa mounts it at /webhooks/webchat/. The widget (widget/) talks to these routes
     POST /feedback                "was this helpful?" for an answer, stored anonymously
     POST /clear                   delete the conversation; returns a new token
     GET  /summary                 the assistant's answers so far, as a text file
+    GET  /download/letter/<id>.docx|.txt   a letter filled from this conversation (Word or plain text)
+    GET  /download/deadlines.ics  the deadlines worked out in this conversation, as a calendar file
 
 The server chooses every conversation id (inside a signed token), so a browser can neither pick nor
 guess someone else's conversation. Requests are checked in this order: the website (origin), the rate
@@ -36,7 +38,11 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import guided
+from bot.ics import deadlines_to_ics
 from bot.knowledge import ID_PATTERN
+from bot.letters import letter_to_docx, letter_to_txt
+from bot.live import letter_files
 from bot.partners import DEFAULT_PARTNER, Partner, PartnerBook, contact_text, national_services_text, public_config
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 from bot.storage import UnsupportedTrackerStore, delete_conversation, purge_inactive
@@ -64,6 +70,10 @@ SORRY = (
 NOT_DELETED = "Sorry, I couldn't delete this conversation just now. Please try again in a moment."
 FEEDBACK_NOT_HERE = "Thanks, but I can only take feedback on answers given in this chat."
 FEEDBACK_TOO_LONG = f"Thanks! Please keep the reason under {feedback.MAX_REASON_CHARS} characters."
+UNKNOWN_LETTER = "Sorry, I can't find that letter. Please ask for it again in the chat."
+NO_DEADLINES = "There are no dates to add yet. Ask me to work out your deadlines in the chat first."
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DOWNLOAD_TYPES = {"docx": DOCX_TYPE, "txt": "text/plain; charset=utf-8"}
 
 
 class Refused(Exception):
@@ -138,6 +148,26 @@ def bot_messages(collected: list[dict[str, Any]]) -> list[dict[str, Any]]:
         ]
         messages.append({"text": text, "buttons": buttons})
     return messages
+
+
+def download(content: bytes, filename: str, content_type: str) -> HTTPResponse:
+    return response.raw(
+        content,
+        content_type=content_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+    )
+
+
+# Replies that come from an article, so the widget may ask "was this helpful?" under them.
+ANSWER_ACTIONS = frozenset({"action_answer_situation", "action_show_section"})
+
+
+def article_answered(new_events: list[dict[str, Any]], tracker: Any) -> str | None:
+    """The article this turn answered from, or None when the turn gave no article answer."""
+    if tracker is None or not any(e.get("event") == "action" and e.get("name") in ANSWER_ACTIONS for e in new_events):
+        return None
+    value = tracker.get_slot("article_id")
+    return value if isinstance(value, str) else None
 
 
 def article_ids_given(events: list[dict[str, Any]]) -> set[str]:
@@ -373,6 +403,7 @@ class WebChatInput(InputChannel):
             checked = guard.check_message(raw, guard.offered_payloads(tracker_events(tracker)))
             if checked.problem:
                 raise Refused(400, "bad_message", checked.problem)
+            events_before = len(tracker_events(tracker))
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(
@@ -388,7 +419,7 @@ class WebChatInput(InputChannel):
             except Exception:
                 logger.exception("webchat: the assistant failed to answer a message")
                 raise Refused(500, "server_error", SORRY) from None
-            article_id = tracker.get_slot("article_id") if tracker is not None else None
+            article_id = article_answered(tracker_events(tracker)[events_before:], tracker)
             return json_response({"messages": bot_messages(collector.messages), "article_id": article_id})
 
         @chat.route("/feedback", methods=["POST", "OPTIONS"])
@@ -466,5 +497,44 @@ class WebChatInput(InputChannel):
                 },
                 content_type="text/plain; charset=utf-8",
             )
+
+        async def conversation_facts(request: Request) -> tuple[dict[str, Any], dt.date]:
+            """The slots of the token's conversation (with the deadline form's last answers) and today there."""
+            self.check_site(request)
+            self._limit(self.per_address, client_address(request))
+            conversation, partner = self.conversation(request, {})
+            agent = self.agent(request)
+            tracker = await agent.tracker_store.retrieve_full_tracker(conversation.id)
+            slots = tracker.current_slot_values() if tracker is not None else {}
+            facts = guided.known_facts(slots, tracker_events(tracker))
+            return facts, self.now().astimezone(partner.helpline.zone).date()
+
+        @chat.route("/download/letter/<filename>", methods=["GET", "OPTIONS"])
+        @refusals
+        async def letter_download(request: Request, filename: str) -> HTTPResponse:
+            if request.method == "OPTIONS":
+                return self.preflight(request)
+            facts, today = await conversation_facts(request)
+            letter_id, _, extension = filename.rpartition(".")
+            templates = letter_files(self.settings.knowledge_dir, self.settings.knowledge_refresh_seconds).items()
+            template = next((t for t in templates if t.id == letter_id), None)
+            if extension not in DOWNLOAD_TYPES or not ID_PATTERN.match(letter_id) or template is None:
+                raise Refused(404, "unknown_letter", UNKNOWN_LETTER)
+            rendered, _ = guided.render_chosen_letter(template, facts, today)
+            build = letter_to_docx if extension == "docx" else letter_to_txt
+            content = await asyncio.to_thread(build, rendered)
+            return download(content, rendered.filename(extension), DOWNLOAD_TYPES[extension])
+
+        @chat.route("/download/deadlines.ics", methods=["GET", "OPTIONS"])
+        @refusals
+        async def deadlines_download(request: Request) -> HTTPResponse:
+            if request.method == "OPTIONS":
+                return self.preflight(request)
+            facts, today = await conversation_facts(request)
+            deadlines = guided.deadlines_from_slots(facts)
+            if not deadlines:
+                raise Refused(404, "no_deadlines", NO_DEADLINES)
+            content = deadlines_to_ics(deadlines, "SEND deadlines", today)
+            return download(content, "send-deadlines.ics", "text/calendar; charset=utf-8")
 
         return chat

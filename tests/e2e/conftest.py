@@ -6,6 +6,8 @@ end. Headless Chromium from the system (Debian's /usr/bin/chromium) drives the d
 
 Run: .venv/bin/python -m pytest tests/e2e -m e2e
 Set E2E_BASE_URL (for example http://127.0.0.1:5005) to test a server that is already running instead.
+Without a model, Chromium or axe-core the tests skip with the reason; with E2E_STRICT=1 (as in
+scripts/test.sh) a missing piece is a failure instead, so CI cannot pass by skipping.
 """
 
 from __future__ import annotations
@@ -45,6 +47,13 @@ CHROMIUM_ARGS = [
 DEMO_PATH = "/webhooks/webchat/demo"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
+
+
+def missing(reason: str) -> None:
+    """Skip, or fail under E2E_STRICT=1, when something the browser tests need is not there."""
+    if os.environ.get("E2E_STRICT") == "1":
+        pytest.fail(reason, pytrace=False)
+    pytest.skip(reason)
 
 
 def _free_ports(count: int) -> list[int]:
@@ -112,9 +121,9 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield given.rstrip("/")
         return
     if not MODEL.exists():
-        pytest.skip(f"no trained model at {MODEL.relative_to(ROOT)}: run `make train` (the test command trains first)")
+        missing(f"no trained model at {MODEL.relative_to(ROOT)}: run `make train` (the test command trains first)")
     if not RASA.exists():
-        pytest.skip(f"Rasa is not installed at {RASA.relative_to(ROOT)}: run `make setup`")
+        missing(f"Rasa is not installed at {RASA.relative_to(ROOT)}: run `make setup`")
 
     tmp = tmp_path_factory.mktemp("e2e-stack")
     action_port, rasa_port = _free_ports(2)
@@ -193,7 +202,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not CHROMIUM.exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM}: install Debian's package (apt-get install -y chromium)")
+        missing(f"Chromium not found at {CHROMIUM}: install Debian's package (apt-get install -y chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

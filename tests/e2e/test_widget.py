@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import AXE, DEMO_PATH, PHONE, SCREENSHOTS
+from tests.e2e.conftest import AXE, DEMO_PATH, PHONE, SCREENSHOTS, missing
 
 pytestmark = pytest.mark.e2e
 
@@ -99,7 +99,17 @@ def focused_name(page: Page) -> str | None:
     )
 
 
+def wait_for_animations(page: Page) -> None:
+    """Colours are only measurable once the panel has finished fading in."""
+    page.wait_for_function(
+        """(host) => document.querySelector(host).shadowRoot.getAnimations()
+            .every((a) => a.playState !== 'running' || a.effect.getTiming().iterations === Infinity)""",
+        arg=HOST,
+    )
+
+
 def run_axe(page: Page) -> list[dict]:
+    wait_for_animations(page)
     page.add_script_tag(path=str(AXE))
     return page.evaluate(
         """async (tags) => {
@@ -521,7 +531,7 @@ def test_phone_layout_is_full_screen(open_page):
 @pytest.fixture
 def axe_available() -> None:
     if not AXE.exists():
-        pytest.skip("axe-core is not installed (node_modules/axe-core): run `npm ci` to check accessibility")
+        missing("axe-core is not installed (node_modules/axe-core): run `npm ci` to check accessibility")
 
 
 @pytest.mark.usefixtures("axe_available")
