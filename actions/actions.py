@@ -18,6 +18,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import answers, index
+from bot.entities import extract_facts
 from bot.intents import SECTION_INTENTS
 from bot.partners import PartnerBook
 from bot.service import KnowledgeService, service_from_settings
@@ -112,12 +113,15 @@ class ActionAnswerSituation(SafeAction):
             logger.error("no article for intent %s", intent)
             dispatcher.utter_message(text=SORRY, buttons=[answers.ADVISER_BUTTON])
             return []
-        facts = {slot: tracker.get_slot(slot) for slot in FACT_SLOTS}
+        # What the parent just told us fills in what the slots don't know yet.
+        found = {k: v for k, v in extract_facts(tracker.latest_message.get("text") or "").items() if k in FACT_SLOTS}
+        facts = {slot: tracker.get_slot(slot) or found.get(slot) for slot in FACT_SLOTS}
         replies = answers.article_answer(article, facts, bool(tracker.get_slot("disclaimer_shown")))
         if intent == ADVISER_INTENT:
             replies = answers.before_buttons(replies, partner_help(tracker, with_services=True))
         send(dispatcher, replies)
-        return [SlotSet("article_id", article.id), SlotSet("disclaimer_shown", True)]
+        learned = [SlotSet(slot, value) for slot, value in found.items() if not tracker.get_slot(slot)]
+        return [SlotSet("article_id", article.id), SlotSet("disclaimer_shown", True), *learned]
 
 
 class ActionShowSection(SafeAction):

@@ -80,6 +80,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(f"# {article.title}\n\n{render_citations(article.summary, article)}\n")
     for key, heading in SECTIONS.items():
         print(f"## {heading}\n\n{render_citations(article.sections[key], article)}\n")
+    for rule in article.extra.get("tailoring") or []:
+        print(f"\nWhen the parent mentions {rule.get('when')}:\n{render_citations(str(rule.get('say')), article)}")
     print(sources_block(article))
     return 0
 

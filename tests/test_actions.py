@@ -256,3 +256,20 @@ async def test_a_broken_partner_setup_never_takes_the_answer_away(with_partners,
     )
     assert texts(messages)[0].startswith("Free, independent help is available")
     assert "something went wrong" not in " ".join(texts(messages))
+
+
+async def test_facts_in_the_message_change_the_answer_and_are_remembered(service) -> None:
+    said, events = await run_action(
+        acts.ActionAnswerSituation(), tracker("ehc_delay", text="it has been 26 weeks and no plan from the academy")
+    )
+    assert "From what you say, the 20-week deadline has passed (SEND Regs reg 13)." in texts(said)
+    assert {"event": "slot", "name": "duration", "value": "26 weeks", "timestamp": None} in events
+    assert {"event": "slot", "name": "school_type", "value": "academy", "timestamp": None} in events
+
+
+async def test_slots_win_over_the_message(service) -> None:
+    _, events = await run_action(
+        acts.ActionAnswerSituation(),
+        tracker("ehc_delay", text="3 weeks at the academy", slots={"duration": "26 weeks"}),
+    )
+    assert not any(e.get("name") == "duration" for e in events)

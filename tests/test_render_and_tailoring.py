@@ -83,3 +83,15 @@ def test_tailored_lines_in_order() -> None:
     rules = [{"when": {"days_over": 5}, "say": "A"}, {"when": {"school_type": "pru"}, "say": "B"}, {"say": "C"}]
     assert tailored_lines(rules, {"duration": "6 days", "school_type": "pru"}) == ["A", "B", "C"]
     assert tailored_lines(None, {}) == []
+
+
+def test_real_articles_tailor_to_what_the_parent_said() -> None:
+    from bot.intents import situation_intents
+
+    root = Path(__file__).resolve().parent.parent / "knowledge"
+    suspension = load_knowledge(root, situation_intents()).by_intent()["suspension"]
+    rules = suspension.extra["tailoring"]
+    six_days = tailored_lines(rules, {"duration": "6 days"})
+    assert len(six_days) == 1 and "more than 5 school days" in six_days[0]
+    assert len(tailored_lines(rules, {"duration": "16 days", "school_type": "academy"})) == 3
+    assert tailored_lines(rules, {"duration": "3 days"}) == []
