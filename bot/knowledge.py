@@ -277,6 +277,32 @@ def _check_jargon(text: str, file_text: str, report: _Reporter) -> None:
             )
 
 
+def source_entry(item: dict, existing: list[Source], report: _Reporter, line: int, where: str) -> Source | None:
+    """Validate one entry of a `sources` list (articles, letters and triage files share the format).
+
+    Returns None when a required field is missing; other problems are reported and the source kept, so
+    one typo doesn't hide the rest of a file's problems.
+    """
+    missing = [k for k in SOURCE_KEYS if not str(item.get(k) or "").strip()]
+    if missing:
+        report.error(line, f"{where} is missing {', '.join(missing)}")
+        return None
+    key = str(item["key"]).strip()
+    if not ID_PATTERN.match(key):
+        report.error(line, f"{where}: key '{key}' must be lowercase words joined by hyphens")
+    if any(s.key == key for s in existing):
+        report.error(line, f"{where}: key '{key}' is used twice")
+    if not _valid_url(item["url"]):
+        report.error(line, f"{where}: url '{item['url']}' is not a valid https address")
+    return Source(
+        key=key,
+        title=" ".join(str(item["title"]).split()),
+        citation=" ".join(str(item["citation"]).split()),
+        url=str(item["url"]).strip(),
+        short=" ".join(str(item.get("short") or "").split()),
+    )
+
+
 def _check_tailoring(rules: object, line: int, report: _Reporter) -> list[str]:
     """Validate optional `tailoring` rules; returns their texts for the citation checks."""
     if not isinstance(rules, list):
@@ -366,30 +392,12 @@ def parse_article(path: Path, known_intents: Iterable[str] | None = None, today:
         report.error(line("sources"), "sources must be a list")
         raw_sources = []
     for number, raw in enumerate(raw_sources, start=1):
-        where = f"source {number}"
         if not isinstance(raw, dict):
-            report.error(line("sources"), f"{where} must have key, title, citation and url")
+            report.error(line("sources"), f"source {number} must have key, title, citation and url")
             continue
-        missing = [k for k in SOURCE_KEYS if not str(raw.get(k) or "").strip()]
-        if missing:
-            report.error(line("sources"), f"{where} is missing {', '.join(missing)}")
-            continue
-        key = str(raw["key"])
-        if not ID_PATTERN.match(key):
-            report.error(line("sources"), f"{where}: key '{key}' must be lowercase words joined by hyphens")
-        if any(s.key == key for s in sources):
-            report.error(line("sources"), f"{where}: key '{key}' is used twice")
-        if not _valid_url(raw["url"]):
-            report.error(line("sources"), f"{where}: url '{raw['url']}' is not a valid https address")
-        sources.append(
-            Source(
-                key=key,
-                title=str(raw["title"]).strip(),
-                citation=str(raw["citation"]).strip(),
-                url=str(raw["url"]).strip(),
-                short=str(raw.get("short") or "").strip(),
-            )
-        )
+        source = source_entry(raw, sources, report, line("sources"), f"source {number}")
+        if source is not None:
+            sources.append(source)
 
     related = meta.get("related") or []
     if not isinstance(related, list) or not all(isinstance(r, str) for r in related):

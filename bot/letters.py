@@ -36,14 +36,13 @@ import yaml
 from bot.knowledge import (
     CITATION_MARKER,
     ID_PATTERN,
-    SOURCE_KEYS,
     Problem,
     Source,
     _as_date,
     _check_jargon,
     _Reporter,
     _split_front_matter,
-    _valid_url,
+    source_entry,
 )
 
 # Conversation facts the assistant may know and a template may ask for with `from:`.
@@ -212,26 +211,9 @@ def _check_sources(raw_sources: object, lines: _Lines, report: _Reporter) -> lis
         if not isinstance(raw, dict):
             report.error(line, f"{where} must have key, title, citation and url")
             continue
-        missing = [k for k in SOURCE_KEYS if not str(raw.get(k) or "").strip()]
-        if missing:
-            report.error(line, f"{where} is missing {', '.join(missing)}")
-            continue
-        key = str(raw["key"]).strip()
-        if not ID_PATTERN.match(key):
-            report.error(line, f"{where}: key '{key}' must be lowercase words joined by hyphens")
-        if any(s.key == key for s in sources):
-            report.error(line, f"{where}: key '{key}' is used twice")
-        if not _valid_url(raw["url"]):
-            report.error(line, f"{where}: url '{raw['url']}' is not a valid https address")
-        sources.append(
-            Source(
-                key=key,
-                title=str(raw["title"]).strip(),
-                citation=str(raw["citation"]).strip(),
-                url=str(raw["url"]).strip(),
-                short=str(raw.get("short") or "").strip(),
-            )
-        )
+        source = source_entry(raw, sources, report, line, where)
+        if source is not None:
+            sources.append(source)
     return sources
 
 

@@ -19,14 +19,13 @@ import yaml
 
 from bot.knowledge import (
     CITATION_MARKER,
-    ID_PATTERN,
     SOURCE_KEYS,
     Problem,
     Source,
     _as_date,
     _check_jargon,
     _Reporter,
-    _valid_url,
+    source_entry,
 )
 
 TRIAGE_DIRNAME = "triage"
@@ -286,29 +285,16 @@ def parse_triage(path: Path, today: dt.date | None = None) -> tuple[TriageGuide 
         report.error(line("sources"), "sources must be a list of entries with key, title, citation and url")
         raw_sources = []
     for number, item in enumerate(raw_sources or [], start=1):
-        if not isinstance(item, dict) or any(not str(item.get(k) or "").strip() for k in SOURCE_KEYS):
+        if not isinstance(item, dict):
             report.error(line("sources"), f"source {number}: needs key, title, citation and url")
             continue
-        key = str(item["key"]).strip()
-        where = _line_of(lines, f"key: {key}", line("sources"))
+        where = _line_of(lines, f"key: {str(item.get('key') or '').strip()}", line("sources"))
         for extra in item:
             if extra not in (*SOURCE_KEYS, *SOURCE_OPTIONAL):
-                report.error(where, f"source '{key}': unknown field '{extra}'")
-        if not ID_PATTERN.match(key):
-            report.error(where, f"source key '{key}' must be lowercase words joined by hyphens")
-        if any(s.key == key for s in sources):
-            report.error(where, f"source key '{key}' is used twice")
-        if not _valid_url(item["url"]):
-            report.error(where, f"source '{key}': url '{item['url']}' is not a valid https address")
-        sources.append(
-            Source(
-                key=key,
-                title=" ".join(str(item["title"]).split()),
-                citation=" ".join(str(item["citation"]).split()),
-                url=str(item["url"]).strip(),
-                short=" ".join(str(item.get("short") or "").split()),
-            )
-        )
+                report.error(where, f"source {number}: unknown field '{extra}'")
+        source = source_entry(item, sources, report, where, f"source {number}")
+        if source is not None:
+            sources.append(source)
     known_keys = {s.key for s in sources}
     cited: set[str] = set()
 
