@@ -319,17 +319,20 @@ def _check_tailoring(rules: object, line: int, report: _Reporter) -> list[str]:
     return says
 
 
-def parse_article(path: Path, known_intents: Iterable[str] | None = None, today: dt.date | None = None):
-    """Parse and validate one file. Returns (article or None, problems)."""
-    report = _Reporter(str(path))
+def read_front_matter(path: Path, report: _Reporter) -> tuple[str, dict, str, str, int] | None:
+    """Read a Markdown file with YAML front matter: (text, meta, front, body, body start line).
+
+    Shared by articles and letters; every problem is reported with its line, and None means the file
+    can't be read further.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         report.error(1, f"cannot read the file as UTF-8 text: {exc}")
-        return None, report.problems
+        return None
     split = _split_front_matter(text, report)
     if split is None:
-        return None, report.problems
+        return None
     front, body, body_start = split
     try:
         meta = yaml.safe_load(front) or {}
@@ -338,10 +341,20 @@ def parse_article(path: Path, known_intents: Iterable[str] | None = None, today:
         line = mark.line + 2 if mark else 2
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         report.error(line, f"the front matter is not valid YAML: {problem}")
-        return None, report.problems
+        return None
     if not isinstance(meta, dict):
         report.error(2, "the front matter must be a list of 'key: value' lines")
+        return None
+    return text, meta, front, body, body_start
+
+
+def parse_article(path: Path, known_intents: Iterable[str] | None = None, today: dt.date | None = None):
+    """Parse and validate one file. Returns (article or None, problems)."""
+    report = _Reporter(str(path))
+    parsed = read_front_matter(path, report)
+    if parsed is None:
         return None, report.problems
+    text, meta, front, body, body_start = parsed
     key_line = _key_lines(front)
 
     def line(key: str) -> int:

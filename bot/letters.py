@@ -41,7 +41,7 @@ from bot.knowledge import (
     _as_date,
     _check_jargon,
     _Reporter,
-    _split_front_matter,
+    read_front_matter,
     source_entry,
 )
 
@@ -374,26 +374,10 @@ def parse_letter(
 ) -> tuple[LetterTemplate | None, list[Problem]]:
     """Parse and validate one template file. Returns (template or None if it has errors, problems)."""
     report = _Reporter(str(path))
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        report.error(1, f"cannot read the file as UTF-8 text: {exc}")
+    parsed = read_front_matter(path, report)
+    if parsed is None:
         return None, report.problems
-    split = _split_front_matter(text, report)
-    if split is None:
-        return None, report.problems
-    front, body, body_start = split
-    try:
-        meta = yaml.safe_load(front) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark else 2
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        report.error(line, f"the front matter is not valid YAML: {problem}")
-        return None, report.problems
-    if not isinstance(meta, dict):
-        report.error(2, "the front matter must be a list of 'key: value' lines")
-        return None, report.problems
+    text, meta, front, body, body_start = parsed
     lines = _front_lines(front)
 
     for key in REQUIRED_KEYS:
