@@ -10,9 +10,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.index import SearchHit
-from bot.knowledge import SECTIONS, Article
+from bot.knowledge import CITATION_MARKER, SECTIONS, Article
+from bot.ladders import Ladder, cited_sources, render_closed_routes, render_ladder_outline
+from bot.ladders import render_citations as render_ladder_citations
 from bot.partners import Partner, contact_text, national_services_text
-from bot.render import chunk, render_citations, sources_block
+from bot.render import CHUNK_CHARS, chunk, render_citations, sources_block
 from bot.tailoring import tailored_lines
 
 DISCLAIMER = "This is general information about the law in England, not legal advice."
@@ -24,6 +26,10 @@ SECTION_BUTTONS: dict[str, tuple[str, str]] = {
     "who_can_help": ("Who can help", "/section_who_can_help"),
 }
 ADVISER_BUTTON = {"title": "Talk to an adviser", "payload": "/talk_to_adviser"}
+# A ladder step, with its note, stays in one message up to this length rather than being split mid-step.
+LADDER_STEP_CHARS = 2 * CHUNK_CHARS
+# Said after an article's escalation lead-in when its ladder can't be shown.
+NO_LADDER_TEXT = "I can't show the next steps for this right now. An adviser can talk them through with you."
 
 # How sure the model must be of a situation before "did you mean" offers it.
 SUGGESTION_FLOOR = 0.05
@@ -51,15 +57,57 @@ def article_answer(article: Article, facts: Mapping[str, str | None], disclaimer
     return replies
 
 
-def section_answer(article: Article, section: str) -> list[Reply]:
-    """One section of an article in phone-sized messages; the law section ends with its sources."""
+def section_answer(article: Article, section: str, ladder: Ladder | None = None) -> list[Reply]:
+    """One section of an article in phone-sized messages; the law section ends with its sources.
+
+    For "escalation" with the article's `ladder`, the article's own text is a lead-in: it comes first, then
+    the ladder's steps (with their notes) and the routes that are closed, then the sources of both. An
+    article that names a ladder but gets none (its file is missing or broken) offers an adviser instead.
+    """
     heading = SECTIONS[section]
-    parts = chunk(render_citations(article.sections[section], article))
+    text = render_citations(article.sections[section], article)
+    with_ladder = section == "escalation" and ladder is not None
+    if with_ladder:
+        text = "\n\n".join(part for part in (text, ladder_text(ladder)) if part)
+    parts = chunk(text, whole_up_to=LADDER_STEP_CHARS if with_ladder else None)
     replies = [Reply(f"**{heading}**\n{parts[0]}")] + [Reply(p) for p in parts[1:]]
     if section == "law":
         replies.append(Reply(sources_block(article)))
+    if with_ladder:
+        replies.append(Reply(escalation_sources(article, ladder)))
+    elif section == "escalation" and article.ladder_id:
+        # The article's steps live in its ladder; without it (a broken or missing file) offer a person.
+        replies.append(Reply(NO_LADDER_TEXT, [ADVISER_BUTTON]))
     replies.append(Reply("Anything else about this?", section_buttons(exclude=section)))
     return replies
+
+
+def ladder_text(ladder: Ladder) -> str:
+    """The ladder as it follows an article's lead-in: its title, every step, then the closed routes."""
+    # The outline only: a parent on a phone gets the whole route in one or two messages, and "What
+    # next?" then gives each step in full (who, how, time limit and notes).
+    parts = [f"**{render_ladder_citations(ladder.title, ladder)}**", render_ladder_outline(ladder)]
+    return "\n".join(parts) + ("\n\n" + render_closed_routes(ladder) if ladder.closed_routes else "")
+
+
+def escalation_sources(article: Article, ladder: Ladder) -> str:
+    """Links to the sources cited in an escalation answer: the lead-in's, then the ladder's, each once.
+
+    The date is when the older of the two was last checked.
+    """
+    ladder_texts = [ladder.title, *(t for step in ladder.steps for t in step.texts())]
+    ladder_texts += [t for route in ladder.closed_routes for t in (route.route, route.why)]
+    cited = set(CITATION_MARKER.findall(article.sections["escalation"]))
+    sources = [s for s in article.sources if s.key in cited] + cited_sources(ladder, ladder_texts)
+    lines = ["**Sources**"]
+    seen: set[str] = set()
+    for source in sources:
+        if source.url not in seen:
+            seen.add(source.url)
+            lines.append(f"- [{source.citation}]({source.url})")
+    checked = min(article.last_reviewed, ladder.last_reviewed)
+    lines.append(f"Last checked: {checked.strftime('%-d %B %Y')}")
+    return "\n".join(lines)
 
 
 def partner_help(partner: Partner | None, now: dt.datetime, with_services: bool) -> list[Reply]:

@@ -7,9 +7,10 @@ reading code. Errors stop an article from being served; warnings (such as a pass
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -110,6 +111,15 @@ class Article:
 
     def source(self, key: str) -> Source | None:
         return next((s for s in self.sources if s.key == key), None)
+
+    @property
+    def ladder_id(self) -> str | None:
+        """The escalation ladder the article names in its front matter (`ladder: ...`), if any.
+
+        Kept in `extra`, so it travels through the search index with the rest of the front matter.
+        """
+        value = self.extra.get("ladder")
+        return value if isinstance(value, str) and value else None
 
 
 @dataclass
@@ -418,7 +428,21 @@ def parse_article(path: Path, known_intents: Iterable[str] | None = None, today:
         related = []
     owner = str(meta.get("owner") or "").strip()
 
+    ladder = meta.get("ladder")
+    if "ladder" in meta and (not isinstance(ladder, str) or not ID_PATTERN.match(ladder)):
+        report.error(
+            line("ladder"),
+            "ladder must be the id of one escalation ladder (its file name in knowledge/ladders without "
+            ".yml), e.g. 'ladder: unlawful-exclusion'",
+        )
+
     sections = _split_sections(body, body_start, report)
+    if isinstance(ladder, str) and re.search(r"^\d+\.\s", sections.get("escalation", ""), re.M):
+        report.warning(
+            _line_of(text, "## " + SECTIONS["escalation"], 1),
+            f"this article names the ladder '{ladder}', whose steps are shown after '{SECTIONS['escalation']}'; "
+            "keep only a short lead-in here, and put numbered steps in the ladder",
+        )
     keys = {s.key for s in sources}
     tailoring = meta.get("tailoring") or []
     says = _check_tailoring(tailoring, line("tailoring"), report)
@@ -530,6 +554,98 @@ def cross_check(articles: list[Article], situation_intents: Iterable[str] | None
                         f"intent '{intent}' in domain.yml has no article: add one that lists it in 'intents'",
                     )
                 )
+    return problems
+
+
+# --------------------------------------------------------------------------------------------------
+# Articles and escalation ladders name each other: an article's `ladder: <id>` and the ladder's
+# `articles: [...]` list must agree, so that the chat shows the right steps after the article's lead-in.
+
+
+@dataclass(frozen=True)
+class LadderName:
+    """What one article file says about its ladder: `ladder: <id>` on `line`, or no ladder (None)."""
+
+    path: str
+    line: int
+    ladder: str | None
+
+
+# What one ladder file lists in `articles`: its path, and (article id, line) for each article. None when the
+# file has errors and lists no article: its own problems say what to fix, so its links are not checked.
+LadderClaims = tuple[str, Sequence[tuple[str, int]] | None]
+
+
+def article_ladder_names(knowledge_dir: Path) -> dict[str, LadderName]:
+    """The ladder each article file names, by article id (the file name).
+
+    Read from the front matter even when the article has other errors, which load_knowledge reports. A file
+    whose front matter can't be read, or whose `ladder` is not text, is left out: its own error says why.
+    """
+    names: dict[str, LadderName] = {}
+    for path in article_paths(knowledge_dir):
+        parsed = read_front_matter(path, _Reporter(str(path)))
+        if parsed is None:
+            continue
+        _, meta, front, _, _ = parsed
+        value = meta.get("ladder")
+        if value is not None and not isinstance(value, str):
+            continue
+        names[path.stem] = LadderName(str(path), _key_lines(front).get("ladder", 2), value or None)
+    return names
+
+
+def ladder_cross_check(names: Mapping[str, LadderName], ladders: Mapping[str, LadderClaims]) -> list[Problem]:
+    """Articles and ladders must name each other: `names` from article_ladder_names, `ladders` by ladder id.
+
+    Reports, with file and line: an article naming a ladder that doesn't exist; a ladder that doesn't list
+    an article naming it; and a ladder listing an article that doesn't name it back. Articles a ladder lists
+    that don't exist, or that no ladder lists, are left to bot.ladders.load_ladders.
+    """
+    problems: list[Problem] = []
+    for article_id, named in sorted(names.items()):
+        if named.ladder is None:
+            continue
+        if named.ladder not in ladders:
+            close = difflib.get_close_matches(named.ladder, list(ladders), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            problems.append(
+                Problem(
+                    named.path,
+                    named.line,
+                    "error",
+                    f"ladder '{named.ladder}' does not exist: there is no file '{named.ladder}.yml' in the "
+                    f"ladders folder{hint}",
+                )
+            )
+            continue
+        ladder_path, claims = ladders[named.ladder]
+        if claims is not None and article_id not in {listed for listed, _ in claims}:
+            problems.append(
+                Problem(
+                    named.path,
+                    named.line,
+                    "error",
+                    f"ladder '{named.ladder}' does not list this article: add '{article_id}' to the 'articles' "
+                    f"list in {ladder_path}, or name the ladder that does",
+                )
+            )
+    for ladder_id, (ladder_path, claims) in sorted(ladders.items()):
+        for article_id, line in claims or ():
+            named = names.get(article_id)
+            if named is None or named.ladder == ladder_id:
+                continue
+            if named.ladder is None:
+                message = (
+                    f"article '{article_id}' is listed here but does not name this ladder: add "
+                    f"'ladder: {ladder_id}' to the front matter of {named.path}"
+                )
+            else:
+                message = (
+                    f"article '{article_id}' is listed here but names the ladder '{named.ladder}' "
+                    f"({named.path}:{named.line}); an article has one ladder, so change one of them"
+                )
+            problems.append(Problem(ladder_path, line, "error", message))
     return problems
 
 

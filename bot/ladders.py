@@ -28,6 +28,7 @@ from bot.knowledge import (
     GLOSSARY,
     ID_PATTERN,
     SOURCE_KEYS,
+    LadderClaims,
     Problem,
     Source,
     _as_date,
@@ -566,6 +567,17 @@ def load_ladders(
     return ladders, problems
 
 
+def ladder_claims(ladders_dir: Path) -> dict[str, LadderClaims]:
+    """What each ladder file lists in `articles`, by ladder id (the file name), for
+    `bot.knowledge.ladder_cross_check`. A file with errors that lists no article maps to None."""
+    claims: dict[str, LadderClaims] = {}
+    for path in ladder_paths(ladders_dir):
+        parsed = _parse(path, None, dt.date.today())
+        listed = parsed.claims if parsed.ladder is not None or parsed.claims else None
+        claims.setdefault(path.stem, (str(path), listed))
+    return claims
+
+
 def ladder_for_article(ladders: Iterable[Ladder], article_id: str) -> Ladder | None:
     return next((ladder for ladder in ladders if article_id in ladder.articles), None)
 
@@ -662,16 +674,37 @@ def render_closed_routes(ladder: Ladder) -> str:
     return "\n".join(lines)
 
 
-def render_ladder_overview(ladder: Ladder) -> str:
-    """Every step as a numbered Markdown list, for an article's "If that doesn't work" section."""
+def render_ladder_outline(ladder: Ladder) -> str:
+    """The steps at a glance: one short line each (title, what must come first, time limit).
+
+    The phone-sized version of the ladder; `render_step` gives each step in full when the parent walks it.
+    """
     lines: list[str] = []
     for number, step in enumerate(ladder.steps, start=1):
-        after = ""
-        if step.requires:
-            numbers = sorted(i + 1 for r in step.requires if (i := ladder.step_index(r)) is not None)
-            if numbers:
-                joined = " and ".join(str(n) for n in numbers)
-                after = f" (after step{'s' if len(numbers) > 1 else ''} {joined})"
+        line = f"{number}. **{render_citations(step.title, ladder)}**{_after(ladder, step)}"
+        if step.time_limit:
+            line += f". Time limit: {render_citations(step.time_limit, ladder)}"
+        lines.append(_sentence(line))
+    return "\n".join(lines)
+
+
+def _after(ladder: Ladder, step: Step) -> str:
+    numbers = sorted(i + 1 for r in step.requires if (i := ladder.step_index(r)) is not None)
+    if not numbers:
+        return ""
+    joined = " and ".join(str(n) for n in numbers)
+    return f" (after step{'s' if len(numbers) > 1 else ''} {joined})"
+
+
+def render_ladder_overview(ladder: Ladder, notes: bool = False) -> str:
+    """Every step as a numbered Markdown list, one line a step, for an article's "If that doesn't work" section.
+
+    With `notes`, each step's note (an exception, a warning, an example date) follows on an indented line
+    of the same list item, so the list says everything the ladder does about each step.
+    """
+    lines: list[str] = []
+    for number, step in enumerate(ladder.steps, start=1):
+        after = _after(ladder, step)
         parts = [
             f"{number}. **{render_citations(step.title, ladder)}**{after}.",
             _sentence(f"Who: {render_citations(step.who, ladder)}"),
@@ -679,5 +712,8 @@ def render_ladder_overview(ladder: Ladder) -> str:
         ]
         if step.time_limit:
             parts.append(_sentence(f"Time limit: {render_citations(step.time_limit, ladder)}"))
-        lines.append(" ".join(parts))
+        line = " ".join(parts)
+        if notes and step.note:
+            line += "\n   " + _sentence(render_citations(step.note, ladder))
+        lines.append(line)
     return "\n".join(lines)

@@ -58,23 +58,37 @@ def _split_long(unit: str, limit: int) -> list[str]:
     return pieces
 
 
-def chunk(text: str, limit: int = CHUNK_CHARS) -> list[str]:
+# A line that only introduces what follows: a Markdown heading, or a line that is all bold ("**Steps**").
+_HEADING_LINE = re.compile(r"^(#+\s|\*\*[^*\n]+\*\*:?$)")
+
+
+def _is_heading(part: str) -> bool:
+    return bool(_HEADING_LINE.match(part.strip().split("\n")[-1]))
+
+
+def chunk(text: str, limit: int = CHUNK_CHARS, whole_up_to: int | None = None) -> list[str]:
     """Group paragraphs and bullets into messages of at most `limit` characters where possible.
 
-    A heading is never left as the last line of a message without the text it introduces.
+    A heading (or a line in bold on its own) is never left as the last line of a message without the text
+    it introduces: if the two don't fit in what is left of a message, the heading starts the next one. A
+    paragraph or list item longer than `limit` is split at sentence ends, unless it is at most `whole_up_to`
+    characters: then it gets a message of its own, whole (for an escalation ladder's steps, each of which
+    reads as one piece).
     """
+    keep_whole = max(limit, whole_up_to or limit)
+    parts = [part for unit in _units(text) for part in (_split_long(unit, limit) if len(unit) > keep_whole else [unit])]
     messages: list[str] = []
     current: list[str] = []
     size = 0
-    for unit in _units(text):
-        parts = _split_long(unit, limit) if len(unit) > limit else [unit]
-        for part in parts:
-            ends_with_heading = bool(current) and current[-1].lstrip().startswith("#")
-            if current and size + len(part) + 1 > limit and not ends_with_heading:
-                messages.append("\n".join(current))
-                current, size = [], 0
-            current.append(part)
-            size += len(part) + 1
+    for index, part in enumerate(parts):
+        needed = len(part) + 1
+        if _is_heading(part) and index + 1 < len(parts):
+            needed += len(parts[index + 1]) + 1  # the heading and the start of its text, together
+        if current and size + needed > limit and not _is_heading(current[-1]):
+            messages.append("\n".join(current))
+            current, size = [], 0
+        current.append(part)
+        size += len(part) + 1
     if current:
         messages.append("\n".join(current))
     return messages

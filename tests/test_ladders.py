@@ -270,6 +270,15 @@ def test_render_closed_routes_and_overview(ladder: Ladder) -> None:
     assert overview[2].startswith("3. **Go to the Ombudsman** (after step 2).")
 
 
+def test_overview_with_notes(ladder: Ladder) -> None:
+    plain = render_ladder_overview(ladder)
+    lines = render_ladder_overview(ladder, notes=True).splitlines()
+    # The note follows its step on an indented line of the same list item; steps without a note are unchanged.
+    assert lines[:3] == plain.splitlines()
+    assert lines[3] == "   Keep copies of everything (SEND Regs reg 13; LGA 1974 s.26B)."
+    assert len(lines) == len(ladder.steps) + sum(1 for step in ladder.steps if step.note)
+
+
 def test_no_closed_routes_renders_nothing(tmp_path: Path) -> None:
     ladders, problems = load_fixture(tmp_path)
     assert problems == []

@@ -43,6 +43,21 @@ def test_heading_stays_with_its_text() -> None:
     assert not any(p.rstrip().endswith("### Next") for p in parts)
 
 
+def test_a_bold_line_on_its_own_starts_the_message_with_its_text() -> None:
+    text = "- " + "x" * 450 + "\n\n**Steps**\n1. " + "y" * 200
+    parts = chunk(text)
+    assert parts == ["- " + "x" * 450, "**Steps**\n1. " + "y" * 200]
+
+
+def test_items_up_to_whole_up_to_are_not_split() -> None:
+    step = "1. **Step**. " + " ".join(f"Sentence {i} here." for i in range(60))
+    assert CHUNK_CHARS < len(step) < 2 * CHUNK_CHARS
+    assert len(chunk(step)) > 1
+    assert chunk("Intro.\n\n" + step, whole_up_to=2 * CHUNK_CHARS) == ["Intro.", step]
+    longer = step + " " + step[3:]
+    assert all(len(p) <= CHUNK_CHARS for p in chunk(longer, whole_up_to=2 * CHUNK_CHARS))
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
