@@ -14,12 +14,17 @@ from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import answers, index
+from bot import answers, guided, index
 from bot.entities import extract_facts
+from bot.forms import ARTICLE_DEADLINE_KIND
 from bot.intents import SECTION_INTENTS
+from bot.knowledge import Article
+from bot.ladders import Ladder, ladder_for_article
+from bot.letters import letters_for_article
+from bot.live import ladder_files, letter_files
 from bot.partners import PartnerBook
 from bot.service import KnowledgeService, service_from_settings
 from bot.settings import load_settings
@@ -32,6 +37,10 @@ SORRY = (
 )
 FACT_SLOTS = ("school_type", "need_type", "year_group", "child_age", "duration", "date")
 ADVISER_INTENT = "talk_to_adviser"
+REQUESTED_SLOT = "requested_slot"
+# Where the parent is on the article's escalation ladder: None = overview not shown yet, -1 = overview
+# shown (next: step 1), n = step n+1 shown.
+LADDER_SLOT = "ladder_step"
 
 
 @lru_cache(maxsize=1)
@@ -69,6 +78,28 @@ def partner_help(tracker: Tracker, with_services: bool) -> list[answers.Reply]:
 def send(dispatcher: CollectingDispatcher, replies: Iterable[answers.Reply]) -> None:
     for reply in replies:
         dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None)
+
+
+def leave_form(tracker: Tracker) -> list[dict[str, Any]]:
+    """Events that close an open form: asking about something else means the parent has moved on."""
+    if (tracker.active_loop or {}).get("name"):
+        return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
+    return []
+
+
+def live_tools(service: KnowledgeService, article_id: str):
+    """The article's ladder and letters, as the staff last saved them (same folder as the articles)."""
+    ladders = ladder_files(service.knowledge_dir, service.refresh_seconds).items()
+    letters = letter_files(service.knowledge_dir, service.refresh_seconds).items()
+    return ladder_for_article(ladders, article_id), letters_for_article(letters, article_id)
+
+
+def tool_reply(service: KnowledgeService, article_id: str) -> list[answers.Reply]:
+    """The guided tools under a first answer: the questions, the deadline calculator, a letter."""
+    ladder, letters = live_tools(service, article_id)
+    has_deadlines = article_id in ARTICLE_DEADLINE_KIND
+    buttons = guided.tool_buttons(article_id, None, bool(letters), ladder is not None, has_deadlines)
+    return [answers.Reply("Or I can help with your case:", buttons)] if buttons else []
 
 
 def titles_by_intent(service: KnowledgeService) -> dict[str, str]:
@@ -119,9 +150,19 @@ class ActionAnswerSituation(SafeAction):
         replies = answers.article_answer(article, facts, bool(tracker.get_slot("disclaimer_shown")))
         if intent == ADVISER_INTENT:
             replies = answers.before_buttons(replies, partner_help(tracker, with_services=True))
+        try:
+            replies += tool_reply(service, article.id)
+        except Exception:  # the answer itself matters more than the tool buttons
+            logger.exception("guided tools could not be offered")
         send(dispatcher, replies)
         learned = [SlotSet(slot, value) for slot, value in found.items() if not tracker.get_slot(slot)]
-        return [SlotSet("article_id", article.id), SlotSet("disclaimer_shown", True), *learned]
+        return [
+            SlotSet("article_id", article.id),
+            SlotSet("disclaimer_shown", True),
+            SlotSet(LADDER_SLOT, None),
+            *learned,
+            *leave_form(tracker),
+        ]
 
 
 class ActionShowSection(SafeAction):
@@ -138,12 +179,34 @@ class ActionShowSection(SafeAction):
                 text="Tell me a little about your situation first, and then I can show you what the law says, "
                 "what you can do and who can help."
             )
-            return []
-        replies = answers.section_answer(article, section)
+            return leave_form(tracker)
+        ladder, letters = live_tools(service, article.id)
+        events: list[dict[str, Any]] = []
+        if section == "escalation" and ladder is not None:
+            replies, events = self.walk(article, ladder, tracker.get_slot(LADDER_SLOT))
+        else:
+            replies = answers.section_answer(article, section)
+            buttons = guided.tool_buttons(article.id, section, bool(letters), ladder is not None)
+            if buttons:
+                replies.append(answers.Reply("I can also help with:", buttons))
         if section == "who_can_help":
             replies = answers.before_buttons(replies, partner_help(tracker, with_services=False))
         send(dispatcher, replies)
-        return []
+        return events + leave_form(tracker)
+
+    @staticmethod
+    def walk(
+        article: Article, ladder: Ladder, position: float | None
+    ) -> tuple[list[answers.Reply], list[dict[str, Any]]]:
+        """First the whole route at a glance, then one step each time the parent asks "what next?"."""
+        if position is None:
+            replies = answers.section_answer(article, "escalation", ladder=ladder)
+            last = replies[-1]  # "Anything else about this?" and its buttons: step by step comes first
+            replies[-1] = answers.Reply(last.text, [guided.WHAT_NEXT_BUTTON, *last.buttons])
+            return replies, [SlotSet(LADDER_SLOT, -1.0)]
+        current = int(position)
+        replies, shown = guided.ladder_walk(ladder, None if current < 0 else current)
+        return replies, [SlotSet(LADDER_SLOT, -1.0 if shown is None else float(shown))]
 
 
 class ActionDidYouMean(SafeAction):
@@ -168,4 +231,4 @@ class ActionCrisisFollowUp(SafeAction):
         titles = titles_by_intent(service)
         titles.pop("crisis", None)
         send(dispatcher, [answers.crisis_follow_up(tracker.latest_message.get("intent_ranking") or [], titles)])
-        return []
+        return leave_form(tracker)

@@ -19,7 +19,8 @@ from bot.render import chunk
 from bot.triage import TRIAGE_ARTICLES, TriageResult
 
 SKIPPED = "skipped"
-WHAT_NEXT_BUTTON = {"title": "Step by step: what next?", "payload": "/what_next"}
+# "What next?" is the same question as "what if that doesn't work?": one intent walks the ladder.
+WHAT_NEXT_BUTTON = {"title": "Step by step: what next?", "payload": "/section_escalation"}
 LETTER_BUTTON = {"title": "Get a letter", "payload": "/get_letter"}
 TRIAGE_BUTTON = {"title": "Answer a few questions about your case", "payload": "/start_triage"}
 DEADLINES_BUTTON = {"title": "Work out my deadlines", "payload": "/check_deadlines"}
@@ -33,7 +34,7 @@ DEADLINE_KINDS: dict[str, str] = {
     "annual_review": "We had an annual review meeting",
     "ombudsman": "Something happened that I may complain about to the Ombudsman",
     "discrimination": "Disability discrimination happened",
-    "permanent_exclusion": "Permanent exclusion: governors' decision letter",
+    "permanent_exclusion": "The governors upheld a permanent exclusion",
 }
 # Words a parent may type instead of pressing a button, checked in this order.
 _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -178,14 +179,17 @@ def check_date_answer(text: str | None, today: dt.date) -> DateAnswer:
     return DateAnswer(message=question, candidate=candidate)
 
 
-def deadlines_for(kind: str, start: dt.date) -> list[dl.Deadline]:
-    """The statutory time limits that start from this kind of event."""
+def deadlines_for(kind: str, start: dt.date, certificate: dt.date | None = None) -> list[dl.Deadline]:
+    """The statutory time limits that start from this kind of event (`certificate`: a mediation
+    certificate's issue date, which can move the appeal deadline later)."""
     if kind == "ehc_request":
         return list(dl.ehc_assessment_deadlines(start))
     if kind == "draft_plan":
         return [dl.draft_plan_comment_deadline(start)]
     if kind == "appealable_decision":
-        return [dl.mediation_adviser_deadline(start), dl.tribunal_appeal_deadline(start)]
+        if certificate is not None and certificate < start:
+            certificate = None  # a certificate can't predate the decision; the form checks this too
+        return [dl.mediation_adviser_deadline(start), dl.tribunal_appeal_deadline(start, certificate)]
     if kind == "annual_review":
         return [dl.annual_review_decision_deadline(start), dl.next_annual_review_deadline(start)]
     if kind == "ombudsman":
@@ -203,7 +207,7 @@ def _deadline_text(deadline: dl.Deadline, today: dt.date, approximate: bool, exc
         lines = [f"**{deadline.label}: {around}{dl.format_date(deadline.due)}** ({dl.overdue_status(deadline, today)})"]
     else:
         lines = [f"**{deadline.label}**"]
-    lines.append(f"How it's counted: {deadline.counting}.")
+    lines.append(f"How it's counted: {deadline.counting.rstrip('.')}.")
     if deadline.note:
         lines.append(deadline.note)
     if deadline.exceptions and exceptions_shown:
@@ -218,8 +222,20 @@ def _deadline_text(deadline: dl.Deadline, today: dt.date, approximate: bool, exc
     return "\n".join(lines)
 
 
+def _iso(value: object) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
 def deadline_replies(
-    kind: str | None, when: str | None, approximate: bool, today: dt.date, with_calendar: bool
+    kind: str | None,
+    when: str | None,
+    approximate: bool,
+    today: dt.date,
+    with_calendar: bool,
+    certificate: str | None = None,
 ) -> list[Reply]:
     """The dates the parent is owed, each with whether it has passed, what that means and the source."""
     if kind not in DEADLINE_KINDS:
@@ -239,8 +255,11 @@ def deadline_replies(
                 [DEADLINES_BUTTON],
             )
         ]
-    items = deadlines_for(kind, start)
+    issued = _iso(certificate)
+    items = deadlines_for(kind, start, issued)
     intro = f"**{DEADLINE_KINDS[kind]}**: counting from {'around ' if approximate else ''}{dl.format_date(start)}."
+    if issued is not None and issued >= start:
+        intro += f" Mediation certificate issued {dl.format_date(issued)}."
     replies = [Reply(intro)]
     shown: set[int] = set()
     for deadline in items:
@@ -260,11 +279,11 @@ def deadlines_from_slots(slots: Mapping[str, object]) -> list[dl.Deadline]:
     kind, when = slots.get("deadline_kind"), slots.get("deadline_date")
     if kind not in DEADLINE_KINDS or not isinstance(when, str):
         return []
-    try:
-        start = dt.date.fromisoformat(when)
-    except ValueError:
+    start = _iso(when)
+    if start is None:
         return []
-    return [d for d in deadlines_for(str(kind), start) if d.due is not None]
+    certificate = _iso(slots.get("certificate_date"))
+    return [d for d in deadlines_for(str(kind), start, certificate) if d.due is not None]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -323,11 +342,15 @@ def last_answers(events: Iterable[Mapping[str, object]], names: Iterable[str]) -
     return found
 
 
-def tool_buttons(article_id: str, section: str | None, has_letters: bool, has_ladder: bool) -> list[dict[str, str]]:
+def tool_buttons(
+    article_id: str, section: str | None, has_letters: bool, has_ladder: bool, has_deadlines: bool = False
+) -> list[dict[str, str]]:
     """The guided tools to offer under an answer (section None) or under one of its sections."""
     buttons: list[dict[str, str]] = []
     if section is None and article_id in TRIAGE_ARTICLES:
         buttons.append(TRIAGE_BUTTON)
+    if section is None and has_deadlines:
+        buttons.append(DEADLINES_BUTTON)
     if section == "escalation" and has_ladder:
         buttons.append(WHAT_NEXT_BUTTON)
     if section in (None, "next_steps") and has_letters:
@@ -338,7 +361,7 @@ def tool_buttons(article_id: str, section: str | None, has_letters: bool, has_la
 def known_facts(slots: Mapping[str, object], events: Iterable[Mapping[str, object]]) -> dict[str, object]:
     """The current slots, with the deadline form's last answers filled back in once it has cleared them."""
     facts = dict(slots)
-    for name, value in last_answers(events, ("deadline_kind", "deadline_date")).items():
+    for name, value in last_answers(events, ("deadline_kind", "deadline_date", "certificate_date")).items():
         if facts.get(name) in (None, SKIPPED):
             facts[name] = value
     return facts

@@ -28,6 +28,9 @@ CONVERSATION_INTENTS: frozenset[str] = frozenset(
         "section_next_steps",
         "section_escalation",
         "section_who_can_help",
+        "get_letter",
+        "check_deadlines",
+        "start_triage",
     }
 )
 

@@ -29,7 +29,7 @@ def test_walking_a_ladder_to_its_end_then_starting_again(ladder) -> None:
         replies, index = guided.ladder_walk(ladder, index)
         assert index == number - 1
         assert replies[0].text.startswith(f"**Step {number} of {len(ladder.steps)}:")
-        assert replies[-1].buttons[0]["payload"] == "/what_next"
+        assert replies[-1].buttons[0]["payload"] == "/section_escalation"
     replies, index = guided.ladder_walk(ladder, index)
     assert index is None
     assert replies[0].text == "That's the last step I know of for this situation."
@@ -171,7 +171,7 @@ def test_triage_replies_end_with_next_steps() -> None:
     replies = guided.triage_replies(triage_route(guide, "suspension", Answers(recorded="yes", days=3)))
     assert replies[0].text.startswith("**A formal suspension (fixed-term exclusion)**\nFrom what you told me:")
     assert any(r.text.startswith("**Sources**") for r in replies)
-    assert [b["payload"] for b in replies[-1].buttons] == ["/what_next", "/get_letter", "/talk_to_adviser"]
+    assert [b["payload"] for b in replies[-1].buttons] == ["/section_escalation", "/get_letter", "/talk_to_adviser"]
 
 
 def test_go_back_finds_the_question_before() -> None:
@@ -197,3 +197,27 @@ def test_tool_buttons() -> None:
     assert guided.tool_buttons("ehc-delay", "escalation", True, True) == [guided.WHAT_NEXT_BUTTON]
     assert guided.tool_buttons("ehc-delay", "next_steps", True, True) == [guided.LETTER_BUTTON]
     assert guided.tool_buttons("ehc-delay", "law", True, True) == []
+    assert guided.tool_buttons("ehc-delay", None, True, True, has_deadlines=True) == [
+        guided.DEADLINES_BUTTON,
+        guided.LETTER_BUTTON,
+    ]
+
+
+def test_a_later_mediation_certificate_moves_the_appeal_deadline() -> None:
+    # Decision sent 1 Oct 2026: 2 months -> 1 Dec 2026. Certificate 20 Nov 2026: 1 month -> 20 Dec 2026, later.
+    replies = guided.deadline_replies(
+        "appealable_decision", "2026-10-01", False, dt.date(2026, 11, 25), True, certificate="2026-11-20"
+    )
+    said = "\n".join(r.text for r in replies)
+    assert "Sunday 20 December 2026" in said
+    assert "Mediation certificate issued Friday 20 November 2026" in said
+    assert ".." not in said
+    plain = "\n".join(
+        r.text
+        for r in guided.deadline_replies(
+            "appealable_decision", "2026-10-01", False, dt.date(2026, 11, 25), True, certificate="none"
+        )
+    )
+    assert "Tuesday 1 December 2026" in plain
+    slots = {"deadline_kind": "appealable_decision", "deadline_date": "2026-10-01", "certificate_date": "2026-11-20"}
+    assert dt.date(2026, 12, 20) in [d.due for d in guided.deadlines_from_slots(slots)]

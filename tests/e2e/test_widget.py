@@ -17,6 +17,8 @@ STORE_KEY = "send-assistant:default:conversation"
 SITUATION = "the school keeps sending my son home to calm down"
 SECOND_SITUATION = "the council has refused to carry out an EHC needs assessment for my daughter"
 SECTION_BUTTONS = ["What the law says", "What can I do now?", "If that doesn't work", "Who can help"]
+# The guided tools offered under an answer, after the sections (which ones depends on the article).
+TOOL_BUTTONS = ["Answer a few questions about your case", "Work out my deadlines", "Get a letter"]
 OPEN_LABEL = "Open SEND rights assistant chat"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
@@ -255,6 +257,31 @@ def test_download_summary(open_page):
     expect(page.get_by_text("Your summary has been downloaded.")).to_be_visible()
 
 
+def test_guided_help_from_sent_home_to_a_letter(open_page):
+    """Issue 4's path in a real browser: a situation, the exclusion questions, the route, a Word letter."""
+    page = open_page()
+    open_widget(page)
+    send(page, "they sent him home again to calm down")
+    click_and_wait(page, "Answer a few questions about your case")
+    click_and_wait(page, "No, nothing in writing")
+    send(page, "banana")  # not a number: asked again, kindly
+    expect(page.get_by_text("Sorry, I need a number of school days").last).to_be_visible()
+    click_and_wait(page, "3 to 5")
+    click_and_wait(page, "Academy or free school")
+    click_and_wait(page, "Skip")
+    expect(page.get_by_text("Sent home without a formal exclusion").last).to_be_visible()
+    expect(page.get_by_text("From what you told me: not recorded in writing").last).to_be_visible()
+
+    click_and_wait(page, "Get a letter")
+    click_and_wait(page, "Ask the school to confirm an exclusion in writing, or let my child come back")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download as Word").last.click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".docx")
+    assert Path(download.path()).read_bytes()[:2] == b"PK"  # a Word file is a zip archive
+    expect(page.locator(".msg.error")).to_have_count(0)
+
+
 def test_clear_conversation(open_page):
     page = open_page()
     open_widget(page)
@@ -343,7 +370,7 @@ def test_keyboard_only(open_page):
     # A quick reply works from the keyboard, and focus goes back to the message box.
     expect(box).to_be_focused()
     page.keyboard.press("Shift+Tab")  # back into the conversation: the last quick reply
-    assert focused_name(page) in SECTION_BUTTONS
+    assert focused_name(page) in SECTION_BUTTONS + TOOL_BUTTONS
     before = last_bot_id(page)
     page.keyboard.press("Enter")
     wait_for_reply(page, before)
