@@ -131,7 +131,10 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         "exploitation",
         r"\b(?:carry|carrying|selling|deliver\w*)\s+drugs\b|\bcounty\s+lines\b"
         r"|\b(?:men|man|lads|adults?)\b.{0,30}\b(?:give|gave|giving|gives)\s+(?:him|her|them)\s+(?:stuff|money|drugs|presents|gifts)\b"
-        r"|\basking\s+(?:my\s+)?(?:[\w-]+\s+){0,4}for\s+(?:photos|pictures|pics|nudes)\b|\b(?:photos|pictures|pics|nudes)\s+of\s+(?:herself|himself)\b",
+        r"|\basking\s+(?:my\s+)?(?:[\w-]+\s+){0,4}for\s+(?:photos|pictures|pics|nudes)\b|\b(?:photos|pictures|pics|nudes)\s+of\s+(?:herself|himself)\b"
+        # Sexual exploitation described as "favours" for older men, or paying off someone's debt.
+        r"|\b(?:favours?|favors?)[\"'\u2019\u201d]?\s+for\s+(?:older|grown|adult)\s+(?:men|boys|lads|people)\b"
+        r"|\b(?:made|making|make|forced|forcing)\s+to\s+(?:do\s+(?:things|stuff)|have\s+sex)\b.{0,40}\b(?:debt|owes?|pay\s+off)\b",
     ),
     (
         "harm at home",
@@ -140,7 +143,13 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\b(?:he|she|they|someone|somebody)\s+(?:has\s+)?hurt\s+(?:her|him|me|them)\b"
         r"|\bsplit\s+(?:his|her|their|my)\s+(?:\w+\s+)?open\b"
         r"|\b(?:drank|drunk|swallowed|ate|eaten)\s+(?:some\s+(?:of\s+)?)?(?:the\s+)?(?:bleach|batteries|a\s+battery|detergent|chemicals|poison|washing\s+(?:tablets|pods)|antifreeze|weed\s*killer)\b"
-        r"|\b(?:standing|sitting|stood|sat|climbed)\b.{0,30}\b(?:bridge|ledge|window\s*sill|roof)\b",
+        r"|\b(?:standing|sitting|stood|sat|climbed)\b.{0,30}\b(?:bridge|ledge|window\s*sill|roof)\b"
+        # A blade or glass held to someone's own neck or wrists; driving a car into something on purpose.
+        r"|\b(?:knife|knives|blade|razor|glass|scissors)\b.{0,40}\b(?:to|against|at|across)\s+"
+        + _POSSESSIVE
+        + r"\s+(?:own\s+)?(?:neck|throat|wrists?)\b"
+        r"|\bdriv(?:e|es|ing)\s+(?:us\s+|him\s+|her\s+|the\s+car\s+|my\s+car\s+)?(?:into|off)\s+(?:a|the)\s+"
+        r"(?:wall|tree|bridge|river|cliff|lorry|motorway)\b",
     ),
     (
         "crisis",

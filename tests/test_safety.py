@@ -56,6 +56,33 @@ ORDINARY = [
 ]
 
 
+# Written for the sharp-object, car and "favours" patterns, in words not used in any evaluation set.
+AT_RISK_SHARP_CAR_FAVOURS = [
+    "He has a shard of glass pressed against his neck and won't put it down",
+    "she said she would drive the car into a tree with us in it",
+    "my 14 year old is being made to do favours for older men",
+    "they make her do “favours” for older lads",
+    "he held scissors to his wrists in the bathroom",
+]
+ORDINARY_SHARP_CAR_FAVOURS = [
+    "the glass in his classroom window is broken and nobody has fixed it",
+    "we drive into town every day for his therapy",
+    "she does favours for her friends and gets taken advantage of",
+    "he needs a knife to cut his food at lunch and the school won't allow it",
+    "driving into school is a nightmare because of the roadworks",
+]
+
+
+@pytest.mark.parametrize("text", AT_RISK_SHARP_CAR_FAVOURS)
+def test_fires_on_sharp_objects_cars_and_exploitation(text: str) -> None:
+    assert shows_immediate_risk(text)
+
+
+@pytest.mark.parametrize("text", ORDINARY_SHARP_CAR_FAVOURS)
+def test_quiet_on_everyday_glass_driving_and_favours(text: str) -> None:
+    assert not shows_immediate_risk(text)
+
+
 @pytest.mark.parametrize("text", AT_RISK)
 def test_fires_on_risk(text: str) -> None:
     assert shows_immediate_risk(text), text
