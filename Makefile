@@ -1,5 +1,5 @@
 # The two commands: `make run` and `make test`. The rest are conveniences.
-.PHONY: run shell test setup train format lint knowledge-check clean
+.PHONY: run shell test setup train bench format lint knowledge-check clean
 
 run:            ## set up if needed, train if needed, start everything; chat on the demo page
 	bash scripts/run.sh
@@ -15,6 +15,9 @@ setup:          ## create .venv and install pinned dependencies
 
 train:          ## train only if data, domain or config changed
 	bash scripts/train.sh
+
+bench:          ## our assistant against a stock `rasa init` bot (slow; writes docs/benchmarks.md)
+	bash bench/run.sh
 
 format:         ## fix formatting and simple lint
 	.venv/bin/ruff format . && .venv/bin/ruff check --fix .

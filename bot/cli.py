@@ -1,5 +1,7 @@
 """Command line for staff and CI: `python -m bot knowledge check | build | show ID | search TEXT`.
 
+Also `python -m bot conversations purge [--days N] | delete ID` for retention (bot/conversations.py).
+
 Exit codes: 0 all good, 1 problems found (or nothing found), 2 wrong usage.
 """
 
@@ -11,10 +13,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot import index
+from bot import conversations, index
+from bot.answers import ladder_text
 from bot.intents import situation_intents
-from bot.knowledge import SECTIONS, Problem, article_paths, load_knowledge
-from bot.ladders import LADDERS_DIRNAME, load_ladders
+from bot.knowledge import SECTIONS, Problem, article_ladder_names, article_paths, ladder_cross_check, load_knowledge
+from bot.ladders import LADDERS_DIRNAME, ladder_claims, load_ladders
 from bot.letters import load_letters
 from bot.partners import load_partners
 from bot.render import render_citations, sources_block
@@ -47,9 +50,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     letters, letter_problems = load_letters(knowledge_dir / "letters", article_ids)
     triage, triage_problems = load_triage(knowledge_dir / TRIAGE_DIRNAME)
     partners, partner_problems = load_partners(knowledge_dir / "partners")
+    # Each article's `ladder:` and each ladder's `articles` list must name each other.
+    names = article_ladder_names(knowledge_dir)
+    claims = ladder_claims(knowledge_dir / LADDERS_DIRNAME)
+    link_problems = ladder_cross_check(names, claims)
+    links = sum(
+        1
+        for article_id, named in names.items()
+        if named.ladder in claims and article_id in {listed for listed, _ in claims[named.ladder][1] or ()}
+    )
     totals = [
         _report("article(s)", knowledge_dir / "articles", len(kb.articles), kb.problems),
         _report("ladder(s)", knowledge_dir / LADDERS_DIRNAME, len(ladders), ladder_problems),
+        _report("article-ladder link(s)", knowledge_dir, links, link_problems),
         _report("letter(s)", knowledge_dir / "letters", len(letters), letter_problems),
         _report("triage guide(s)", knowledge_dir / TRIAGE_DIRNAME, len(triage), triage_problems),
         _report("partner(s)", knowledge_dir / "partners", len(partners), partner_problems),
@@ -78,8 +91,16 @@ def cmd_show(args: argparse.Namespace) -> int:
         print(f"no valid article with id '{args.id}'", file=sys.stderr)
         return 1
     print(f"# {article.title}\n\n{render_citations(article.summary, article)}\n")
+    ladder = None
+    if article.ladder_id:
+        ladders, _ = load_ladders(service.knowledge_dir / LADDERS_DIRNAME)
+        ladder = next((item for item in ladders if item.id == article.ladder_id), None)
+        if ladder is None:
+            print(f"(the ladder '{article.ladder_id}' is missing or has errors: run `knowledge check`)\n")
     for key, heading in SECTIONS.items():
         print(f"## {heading}\n\n{render_citations(article.sections[key], article)}\n")
+        if key == "escalation" and ladder is not None:
+            print(f"{ladder_text(ladder)}\n")
     for rule in article.extra.get("tailoring") or []:
         print(f"\nWhen the parent mentions {rule.get('when')}:\n{render_citations(str(rule.get('say')), article)}")
     print(sources_block(article))
@@ -119,6 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("text")
     search.add_argument("--limit", type=int, default=5)
     search.set_defaults(func=cmd_search)
+
+    conversations.add_commands(groups)
     return parser
 
 

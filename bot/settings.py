@@ -10,6 +10,12 @@ from dotenv import load_dotenv
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
+# Small on purpose: each process uses one connection at a time per engine, and every process's pools
+# together must fit under PostgreSQL's max_connections (docs/configuration.md).
+DEFAULT_POOL_SIZE = 5
+DEFAULT_MAX_OVERFLOW = 5
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -23,15 +29,54 @@ class Settings:
     webchat_secret: str | None = None
     webchat_rate_per_conversation: str = "12/minute"
     webchat_rate_per_address: str = "60/minute"
+    # Rasa's conversation store. None: the same database as everything else (`database_url`).
+    tracker_database_url: str | None = None
+    # SQLAlchemy connection pool of each engine, per process (see docs/configuration.md for the sums).
+    db_pool_size: int = DEFAULT_POOL_SIZE
+    db_max_overflow: int = DEFAULT_MAX_OVERFLOW
+    # Rasa's lock store: Redis when set (several Rasa processes), in memory when None (one process).
+    redis_url: str | None = None
 
     @property
     def partners_dir(self) -> Path:
         return self.knowledge_dir / "partners"
 
+    @property
+    def conversation_store_url(self) -> str:
+        return self.tracker_database_url or self.database_url
+
 
 def _default_database_url() -> str:
     # Absolute path so the action server, the CLI and the tests agree whatever their working folder.
     return f"sqlite:///{PROJECT_ROOT / 'var' / 'send.db'}"
+
+
+def _default_tracker_url() -> str:
+    # Where Rasa kept conversations before DATABASE_URL moved them too: a separate SQLite file.
+    return f"sqlite:///{PROJECT_ROOT / 'var' / 'tracker.db'}"
+
+
+def _database_url(raw: str) -> str:
+    # SQLAlchemy 1.4 no longer accepts the "postgres://" spelling that many hosts hand out.
+    return "postgresql://" + raw.removeprefix("postgres://") if raw.startswith("postgres://") else raw
+
+
+def _whole_number(name: str, default: int, minimum: int) -> int:
+    raw = os.environ.get(name) or str(default)
+    try:
+        number = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, such as {default}; it is '{raw}'") from None
+    if number < minimum:
+        raise ValueError(f"{name} must be at least {minimum}; it is {number}")
+    return number
+
+
+def _redis_url() -> str | None:
+    raw = (os.environ.get("REDIS_URL") or "").strip()
+    if raw and not raw.startswith(REDIS_SCHEMES):
+        raise ValueError(f"REDIS_URL must start with redis://, rediss:// or unix://; it is '{raw.split('@')[-1]}'")
+    return raw or None
 
 
 def _whole_days(name: str, default: int) -> int:
@@ -51,12 +96,18 @@ def load_settings() -> Settings:
     knowledge_dir = Path(os.environ.get("KNOWLEDGE_DIR") or PROJECT_ROOT / "knowledge")
     if not knowledge_dir.is_absolute():
         knowledge_dir = PROJECT_ROOT / knowledge_dir
+    database_url = os.environ.get("DATABASE_URL")
     return Settings(
-        database_url=os.environ.get("DATABASE_URL") or _default_database_url(),
+        database_url=_database_url(database_url) if database_url else _default_database_url(),
         knowledge_dir=knowledge_dir,
         knowledge_refresh_seconds=float(os.environ.get("KNOWLEDGE_REFRESH_SECONDS", "1")),
         retention_days=_whole_days("RETENTION_DAYS", 90),
         webchat_secret=os.environ.get("WEBCHAT_SECRET") or None,
         webchat_rate_per_conversation=os.environ.get("WEBCHAT_RATE_PER_CONVERSATION") or "12/minute",
         webchat_rate_per_address=os.environ.get("WEBCHAT_RATE_PER_ADDRESS") or "60/minute",
+        # One setting moves everything: with DATABASE_URL set, conversations go there as well.
+        tracker_database_url=None if database_url else _default_tracker_url(),
+        db_pool_size=_whole_number("DB_POOL_SIZE", DEFAULT_POOL_SIZE, 1),
+        db_max_overflow=_whole_number("DB_MAX_OVERFLOW", DEFAULT_MAX_OVERFLOW, 0),
+        redis_url=_redis_url(),
     )

@@ -1,9 +1,9 @@
 """Deleting conversations from Rasa's tracker store: one on request, and all those past retention.
 
-Works with the stores this project uses: `SQLTrackerStore` (SQLite by default, PostgreSQL in
-production) and `InMemoryTrackerStore` (tests), including when Rasa wraps them in its fail-safe and
-awaitable wrappers. Any other store raises `UnsupportedTrackerStore`, so nothing claims a deletion that
-did not happen.
+Works with the stores this project uses: `SQLTrackerStore`, including our redacting subclass
+(bot/tracker_store.py: SQLite by default, PostgreSQL with DATABASE_URL), and `InMemoryTrackerStore`
+(tests), also when Rasa wraps them in its fail-safe and awaitable wrappers. Any other store raises
+`UnsupportedTrackerStore`, so nothing claims a deletion that did not happen.
 """
 
 from __future__ import annotations

@@ -12,6 +12,9 @@ say "Checking and indexing the knowledge base"
 
 bash scripts/train.sh
 
+# Where conversations go (DATABASE_URL, or var/tracker.db), password hidden.
+STORE="$("$PY" -c "from bot.settings import load_settings; from sqlalchemy.engine import make_url; print(make_url(load_settings().conversation_store_url).render_as_string(hide_password=True))")"
+
 ACTION_PORT="${ACTION_PORT:-5055}"
 say "Starting the action server on 127.0.0.1:$ACTION_PORT (log: var/log/actions.log)"
 # SANIC_HOST keeps the action server on loopback: it has no authentication of its own.
@@ -29,7 +32,7 @@ done
 
 if [ "$MODE" = "shell" ]; then
   say "Starting the assistant. Talk to it below; type /stop or press Ctrl+C to finish."
-  echo "    Conversations are kept in var/tracker.db on this machine."
+  echo "    Conversations (personal data redacted) are kept in $STORE"
   "$RASA" shell --model "$MODEL" --endpoints endpoints.yml --credentials credentials-shell.yml \
     --interface 127.0.0.1 --port "$RASA_PORT" --quiet
   exit
@@ -38,6 +41,6 @@ fi
 # The web chat channel only (credentials.yml), on loopback, and never Rasa's HTTP API (no --enable-api).
 say "Starting the assistant on 127.0.0.1:$RASA_PORT (it takes a few seconds to load; Ctrl+C stops it)"
 echo "    Open http://127.0.0.1:$RASA_PORT/webhooks/webchat/demo to talk to the assistant"
-echo "    Conversations are kept in var/tracker.db on this machine."
+echo "    Conversations (personal data redacted) are kept in $STORE"
 "$RASA" run --model "$MODEL" --endpoints endpoints.yml --credentials credentials.yml \
   -i 127.0.0.1 -p "$RASA_PORT"

@@ -14,8 +14,9 @@ step "Knowledge check (articles, sources, sections)"
 "$PY" -m bot knowledge check || fail "the knowledge check failed: fix the files and lines named above"
 done_step
 
-step "Unit and action tests (pytest, with the local PostgreSQL)"
-# The knowledge index and feedback must work on PostgreSQL too: start the local server if it is down.
+step "Unit and action tests (pytest, with the local PostgreSQL and Redis)"
+# The conversation store, knowledge index and feedback must work on PostgreSQL too: start the local
+# server if it is down.
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && command -v pg_ctlcluster >/dev/null 2>&1; then
   say "Starting the local PostgreSQL"
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
@@ -24,6 +25,19 @@ if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   export REQUIRE_POSTGRES=1
 else
   say "PostgreSQL is not available here: its tests will be skipped"
+fi
+# Conversation locks shared by several Rasa processes live in Redis: start a local one if none answers.
+# Loopback only, and no snapshot files (--save ""), so nothing is written into the project.
+redis_answers() { "$PY" -c "import redis; redis.Redis(host='127.0.0.1', port=6379, socket_timeout=1).ping()" 2>/dev/null; }
+if ! redis_answers && command -v redis-server >/dev/null 2>&1; then
+  say "Starting a local Redis"
+  redis-server --bind 127.0.0.1 --port 6379 --save "" --appendonly no --daemonize yes >/dev/null || true
+  for _ in 1 2 3 4 5 6 7 8 9 10; do redis_answers && break; sleep 0.5; done
+fi
+if redis_answers; then
+  export REQUIRE_REDIS=1
+else
+  say "Redis is not available here: its tests will be skipped"
 fi
 "$PY" -m pytest || fail "pytest failed"
 done_step
@@ -52,6 +66,26 @@ step "Conversation tests (tests/stories)"
 rm -rf results/core
 "$RASA" test core --stories tests/stories --model "$MODEL" --endpoints endpoints.yml --out results/core \
   --e2e --fail-on-prediction-errors --no-plot --quiet || { cat results/core/failed_test_stories.yml 2>/dev/null; fail "conversation tests failed (see above)"; }
+done_step
+
+step "Outages and several servers (tests/integration: 2 Rasa + 2 action servers behind nginx, PostgreSQL, Redis)"
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+  [ "$(id -u)" = 0 ] || fail "nginx is missing: run 'apt-get install -y nginx' as root, then run this again"
+  say "Installing Debian's nginx (first time only; its system service is not started)"
+  # policy-rc.d 101 stops the package from starting the system service on port 80 while installing.
+  guard=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && guard=1
+  fi
+  status=0
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; } || status=$?
+  [ -n "$guard" ] && rm -f /usr/sbin/policy-rc.d
+  [ "$status" = 0 ] || fail "could not install nginx with apt-get"
+fi
+# A fresh PostgreSQL database for the run (dropped afterwards) and Redis database 15. INTEGRATION_STRICT:
+# a missing model or nginx fails the run instead of skipping the tests. Server logs: results/integration/.
+REQUIRE_POSTGRES=1 REQUIRE_REDIS=1 INTEGRATION_STRICT=1 "$PY" -m pytest tests/integration -m integration \
+  --basetemp=results/integration || fail "integration tests failed (server logs in results/integration/)"
 done_step
 
 step "Web chat widget in a real browser (Playwright + Debian's Chromium, axe-core)"

@@ -1,4 +1,4 @@
-"""Database fixtures: SQLite always; the local PostgreSQL when it is reachable (required in CI)."""
+"""Database fixtures: SQLite always; the local PostgreSQL and Redis when reachable (required in CI)."""
 
 from __future__ import annotations
 
@@ -33,3 +33,36 @@ def drop_postgres(url: str) -> None:
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+# Database 15 by default, away from the 0 and 1 that `make run` and scripts/cluster.sh use; tests only
+# touch keys under their own random prefix.
+REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def redis_url() -> str:
+    """The local Redis for tests, or a skip (a failure when REQUIRE_REDIS=1)."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_TEST_URL, socket_timeout=2)
+    try:
+        client.ping()
+    except Exception as exc:
+        if os.environ.get("REQUIRE_REDIS") == "1":
+            raise
+        pytest.skip(f"Redis not reachable at {REDIS_TEST_URL}: {exc}")
+    finally:
+        client.close()
+    return REDIS_TEST_URL
+
+
+def delete_redis_keys(url: str, prefix: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(url, socket_timeout=2)
+    try:
+        keys = list(client.scan_iter(match=f"{prefix}*"))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()

@@ -1,20 +1,22 @@
 """Anonymous "was this helpful?" feedback, one row per answer rated.
 
 A row says which article, helpful or not, an optional reason, the partner and when. It never holds
-the conversation id or anything the parent typed in the chat, and e-mail addresses and phone numbers
-in the reason are replaced with "[removed]" before it is stored.
+the conversation id or anything the parent typed in the chat, and personal data in the reason (e-mail
+addresses, phone numbers, postcodes, NHS numbers, birth dates, names: see bot/redact.py) is replaced
+with "[removed]" before it is stored.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 from sqlalchemy import Boolean, Column, DateTime, Integer, MetaData, String, Table, Text, insert, select
 from sqlalchemy.engine import Engine
 
+from bot import redact as personal_data
 from bot.index import make_engine
+from bot.settings import DEFAULT_MAX_OVERFLOW, DEFAULT_POOL_SIZE
 
 MAX_REASON_CHARS = 500
 REMOVED = "[removed]"
@@ -32,27 +34,19 @@ feedback_table = Table(
     Column("created_at", DateTime, nullable=False),
 )
 
-EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-# A run of digits, spaces, dots, dashes and brackets that may be a phone number; kept only if it holds
-# 7 or more digits, so "20 weeks" or "year 9" stay.
-PHONE_CANDIDATE = re.compile(r"(?:\+|\b)\d[\d\s().-]{5,}\d\b")
-
 
 def redact(text: str) -> str:
-    """Replace e-mail addresses and phone numbers with "[removed]"."""
-    text = EMAIL.sub(REMOVED, text)
-
-    def phone(match: re.Match[str]) -> str:
-        return REMOVED if sum(ch.isdigit() for ch in match.group(0)) >= 7 else match.group(0)
-
-    return PHONE_CANDIDATE.sub(phone, text)
+    """Replace personal data with "[removed]": one word for all, since staff read these and need no more."""
+    return personal_data.redact(text, placeholder=REMOVED)
 
 
-def feedback_engine(database_url: str) -> Engine:
+def feedback_engine(
+    database_url: str, pool_size: int = DEFAULT_POOL_SIZE, max_overflow: int = DEFAULT_MAX_OVERFLOW
+) -> Engine:
     """The engine for DATABASE_URL with the feedback table created (SQLite folder made if needed)."""
     if database_url.startswith("sqlite:///"):
         Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(database_url)
+    engine = make_engine(database_url, pool_size, max_overflow)
     metadata.create_all(engine)
     return engine
 
