@@ -15,6 +15,9 @@ Rasa mounts it at /webhooks/webchat/. The widget (widget/) talks to these routes
 The server chooses every conversation id (inside a signed token), so a browser can neither pick nor
 guess someone else's conversation. Requests are checked in this order: the website (origin), the rate
 limit for the client address, the token, the rate limit for the conversation, then the message.
+
+When the action server or the conversation database fails during a turn, the reply still comes, ending
+with an apology and the partner's helpline (`resilience.py`, docs/architecture.md#resilience).
 """
 
 from __future__ import annotations
@@ -46,8 +49,10 @@ from bot.live import letter_files
 from bot.partners import DEFAULT_PARTNER, Partner, PartnerBook, contact_text, national_services_text, public_config
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 from bot.storage import UnsupportedTrackerStore, delete_conversation, purge_inactive
+from bot.tracker_store import noting_store_problems
 from bot.webchat import feedback, guard, origins, summary
 from bot.webchat.limits import WAIT_MESSAGE, RateLimiter, parse_rate
+from bot.webchat.resilience import action_timeout_seconds, apology, guard_action_endpoint, noting_action_failures
 from bot.webchat.tokens import Conversation, TokenSigner, load_secret
 
 logger = logging.getLogger(__name__)
@@ -201,8 +206,11 @@ class WebChatInput(InputChannel):
         feedback_engine: Any = None,
         widget_dir: Path | None = None,
         clock: Callable[[], float] = time.time,
+        action_timeout: float | None = None,
     ) -> None:
         self.settings = settings or load_settings()
+        # Read after load_settings, so a value in .env counts too.
+        self.action_timeout = action_timeout or action_timeout_seconds()
         retention_seconds = self.settings.retention_days * 86_400
         self.partners = partners or PartnerBook(self.settings.partners_dir)
         self.signer = signer or TokenSigner(load_secret(self.settings.webchat_secret), retention_seconds)
@@ -227,7 +235,9 @@ class WebChatInput(InputChannel):
 
     def feedback_engine(self) -> Any:
         if self._feedback_engine is None:
-            self._feedback_engine = feedback.feedback_engine(self.settings.database_url)
+            self._feedback_engine = feedback.feedback_engine(
+                self.settings.database_url, self.settings.db_pool_size, self.settings.db_max_overflow
+            )
         return self._feedback_engine
 
     def _known_origins(self) -> set[str]:
@@ -398,29 +408,49 @@ class WebChatInput(InputChannel):
             body = self.body(request)
             conversation, partner = self.conversation(request, body)
             agent = self.agent(request)
-            tracker = await agent.tracker_store.retrieve(conversation.id)
-            raw = body["payload"] if body.get("payload") is not None else body.get("text")
-            checked = guard.check_message(raw, guard.offered_payloads(tracker_events(tracker)))
-            if checked.problem:
-                raise Refused(400, "bad_message", checked.problem)
-            events_before = len(tracker_events(tracker))
-            collector = CollectingOutputChannel()
-            try:
-                await on_new_message(
-                    UserMessage(
-                        checked.text,
-                        collector,
-                        sender_id=conversation.id,
-                        input_channel=self.name(),
-                        metadata={"partner": partner.id},
-                    )
-                )
+            guard_action_endpoint(agent, self.action_timeout)
+            # Failures of the action server or the conversation store during this turn are noted, so the
+            # parent can be told (bot/webchat/resilience.py).
+            with noting_store_problems() as store_problems, noting_action_failures() as failed_actions:
                 tracker = await agent.tracker_store.retrieve(conversation.id)
-            except Exception:
-                logger.exception("webchat: the assistant failed to answer a message")
-                raise Refused(500, "server_error", SORRY) from None
-            article_id = article_answered(tracker_events(tracker)[events_before:], tracker)
-            return json_response({"messages": bot_messages(collector.messages), "article_id": article_id})
+                raw = body["payload"] if body.get("payload") is not None else body.get("text")
+                if store_problems and isinstance(raw, str) and raw.strip().startswith("/"):
+                    # A button, but the conversation that offered it can't be read: nothing is answered,
+                    # and the widget keeps the buttons for another try.
+                    notice = apology(partner, self.now(), actions_failed=False, store_failed=True)
+                    raise Refused(503, "store_unavailable", notice["text"] if notice else SORRY)
+                checked = guard.check_message(raw, guard.offered_payloads(tracker_events(tracker)))
+                if checked.problem:
+                    raise Refused(400, "bad_message", checked.problem)
+                events_before = len(tracker_events(tracker))
+                collector = CollectingOutputChannel()
+                try:
+                    await on_new_message(
+                        UserMessage(
+                            checked.text,
+                            collector,
+                            sender_id=conversation.id,
+                            input_channel=self.name(),
+                            metadata={"partner": partner.id},
+                        )
+                    )
+                    tracker = await agent.tracker_store.retrieve(conversation.id)
+                except Exception:
+                    logger.exception("webchat: the assistant failed to answer a message")
+                    raise Refused(500, "server_error", SORRY) from None
+            messages = bot_messages(collector.messages)
+            if not messages and not failed_actions:
+                logger.error("webchat: a turn produced no reply; the parent is given the apology and helpline")
+            actions_failed = bool(failed_actions) or not messages
+            # After the replies Rasa did send: a crisis reply (a domain response) stays first.
+            notice = apology(partner, self.now(), actions_failed, bool(store_problems))
+            degraded = [name for name, failed in (("actions", actions_failed), ("storage", store_problems)) if failed]
+            # No "was this helpful?" under an apology, or under an answer from a conversation not read.
+            article_id = None if degraded else article_answered(tracker_events(tracker)[events_before:], tracker)
+            reply: dict[str, Any] = {"messages": messages + ([notice] if notice else []), "article_id": article_id}
+            if degraded:
+                reply["degraded"] = degraded
+            return json_response(reply)
 
         @chat.route("/feedback", methods=["POST", "OPTIONS"])
         @refusals

@@ -1,0 +1,164 @@
+"""What the web chat does when part of the service fails during a turn (docs/architecture.md#resilience).
+
+Rasa 3.6 copes with failures quietly: a custom action that can't be reached (or hangs for up to five
+minutes, its fixed timeout) is logged and skipped, and a conversation store that fails is replaced by
+memory for that turn. The parent would see nothing, or an answer that has forgotten the conversation,
+and no reason. So, for each message, the channel:
+
+- sends custom actions through `GuardedActionEndpoint`, which gives each call `action_timeout_seconds()`
+  instead of five minutes, notes a failed call for this turn only, and makes the turn's later action
+  calls fail at once (one wait per turn, not one per action);
+- reads the notes afterwards, with the conversation store's own (`bot.tracker_store.noting_store_problems`),
+  and adds one kind message with the partner's helpline after whatever Rasa did send, so a crisis reply
+  (a domain response, sent without the action server) still comes first.
+
+Notes live in context variables: each request is its own asyncio task, so turns of different
+conversations never see each other's notes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import os
+from collections.abc import Iterator
+from contextvars import ContextVar
+from typing import Any
+
+import aiohttp
+from rasa.utils.endpoints import ClientResponseError, EndpointConfig
+
+from bot.partners import Partner, contact_text, national_services_text
+
+logger = logging.getLogger(__name__)
+
+ACTION_TIMEOUT_ENV = "WEBCHAT_ACTION_TIMEOUT_SECONDS"
+# Well inside nginx's 60 s read timeout, the widget's 60 s and Rasa's 60 s conversation lock.
+DEFAULT_ACTION_TIMEOUT_SECONDS = 15.0
+
+ACTIONS_DOWN = (
+    "Sorry, I can't answer that properly right now because part of the assistant isn't working. "
+    "Please try again in a few minutes."
+)
+STORE_DOWN = (
+    "Sorry, I can't save our conversation at the moment, so I may not remember what you've told me so "
+    "far. Please try again in a few minutes."
+)
+TALK_NOW = "If you'd like to talk to someone now:"
+
+_failed_actions: ContextVar[list[str] | None] = ContextVar("webchat_failed_actions", default=None)
+
+
+class ActionServerUnavailable(RuntimeError):
+    """Raised instead of calling the action server again in a turn where a call already failed."""
+
+
+def action_timeout_seconds(raw: str | None = None) -> float:
+    """Seconds one custom action may take: `raw`, else WEBCHAT_ACTION_TIMEOUT_SECONDS, else 15; 1 to 50."""
+    raw = (os.environ.get("WEBCHAT_ACTION_TIMEOUT_SECONDS") if raw is None else raw) or ""
+    if not raw.strip():
+        return DEFAULT_ACTION_TIMEOUT_SECONDS
+    try:
+        seconds = float(raw)
+    except ValueError:
+        raise ValueError(f"{ACTION_TIMEOUT_ENV} must be a number of seconds, such as 15; it is '{raw}'") from None
+    if not 1 <= seconds <= 50:
+        # Above 50 the proxy, the widget or the conversation lock would give up first.
+        raise ValueError(f"{ACTION_TIMEOUT_ENV} must be between 1 and 50 seconds; it is {raw}")
+    return seconds
+
+
+@contextlib.contextmanager
+def noting_action_failures() -> Iterator[list[str]]:
+    """Collect the names of custom actions that failed while the block runs (in this task only)."""
+    failed: list[str] = []
+    token = _failed_actions.set(failed)
+    try:
+        yield failed
+    finally:
+        _failed_actions.reset(token)
+
+
+def _action_name(kwargs: dict[str, Any]) -> str:
+    body = kwargs.get("json")
+    name = body.get("next_action") if isinstance(body, dict) else None
+    return name if isinstance(name, str) else "a custom action"
+
+
+class GuardedActionEndpoint(EndpointConfig):
+    """Rasa's action endpoint with a shorter timeout, and failures noted for the current turn."""
+
+    def __init__(self, wrapped: EndpointConfig, timeout_seconds: float) -> None:
+        super().__init__(
+            url=wrapped.url,
+            params=wrapped.params,
+            headers=wrapped.headers,
+            basic_auth=wrapped.basic_auth,
+            token=wrapped.token,
+            token_name=wrapped.token_name,
+            cafile=wrapped.cafile,
+            **wrapped.kwargs,
+        )
+        self.type = wrapped.type
+        self.timeout_seconds = timeout_seconds
+
+    async def request(self, *args: Any, **kwargs: Any) -> Any:
+        failed = _failed_actions.get()
+        name = _action_name(kwargs)
+        if failed:
+            # The server just failed in this turn: answer the parent now rather than wait again.
+            failed.append(name)
+            raise ActionServerUnavailable(f"not calling {name}: the action server failed earlier in this turn")
+        # Rasa 3.6 asks for 300 s and has no setting for it.
+        kwargs["timeout"] = aiohttp.ClientTimeout(total=self.timeout_seconds)
+        try:
+            return await super().request(*args, **kwargs)
+        except ClientResponseError as exc:
+            if exc.status != 400:  # 400 is a form validation rejecting a slot: part of normal work
+                self._note(failed, name, f"it answered {exc.status}")
+            raise
+        except asyncio.TimeoutError:
+            self._note(failed, name, f"no answer within {self.timeout_seconds:g} s")
+            raise
+        except (aiohttp.ClientError, OSError) as exc:
+            self._note(failed, name, f"{type(exc).__name__}: {exc}")
+            raise
+
+    def _note(self, failed: list[str] | None, name: str, why: str) -> None:
+        logger.error(
+            "action server unavailable for %s at %s (%s); the parent is told and given the helpline",
+            name,
+            self.url,
+            why,
+        )
+        if failed is not None:
+            failed.append(name)
+
+
+def guard_action_endpoint(agent: Any, timeout_seconds: float) -> None:
+    """Make the agent call custom actions through `GuardedActionEndpoint` (idempotent, cheap per message).
+
+    Checked on every message rather than once, because Rasa makes a new processor when a model loads.
+    """
+    for holder in (agent, getattr(agent, "processor", None)):
+        endpoint = getattr(holder, "action_endpoint", None)
+        if isinstance(endpoint, EndpointConfig) and not isinstance(endpoint, GuardedActionEndpoint):
+            holder.action_endpoint = GuardedActionEndpoint(endpoint, timeout_seconds)
+
+
+def help_now(partner: Partner, now: dt.datetime) -> str | None:
+    """The partner's helpline (open or closed), or the services it points to if it has no helpline."""
+    return contact_text(partner, now) or national_services_text(partner)
+
+
+def apology(partner: Partner, now: dt.datetime, actions_failed: bool, store_failed: bool) -> dict[str, Any] | None:
+    """One message for a turn that went wrong (None when nothing did), in the widget's {text, buttons}."""
+    lines = [text for text, failed in ((ACTIONS_DOWN, actions_failed), (STORE_DOWN, store_failed)) if failed]
+    if not lines:
+        return None
+    contact = help_now(partner, now)
+    if contact:
+        lines += [TALK_NOW, contact]
+    return {"text": "\n\n".join(lines), "buttons": []}

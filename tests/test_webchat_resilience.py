@@ -1,0 +1,272 @@
+"""When the action server or the conversation database fails during a turn (bot/webchat/resilience.py,
+bot/tracker_store.py). Fast checks with stand-ins; tests/integration runs the same outages on real servers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, suppress
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+from rasa.core.channels.channel import UserMessage
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SessionStarted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import ClientResponseError, EndpointConfig
+from sqlalchemy.orm import sessionmaker
+
+from bot.index import make_engine
+from bot.settings import PROJECT_ROOT, Settings
+from bot.tracker_store import ConversationStoreUnavailable, RedactingSQLTrackerStore, noting_store_problems
+from bot.webchat.resilience import (
+    ACTIONS_DOWN,
+    STORE_DOWN,
+    ActionServerUnavailable,
+    GuardedActionEndpoint,
+    action_timeout_seconds,
+    guard_action_endpoint,
+    noting_action_failures,
+)
+from tests.webchat_helpers import SITE, FakeAgent, make_channel, running
+
+CRISIS_TEXT = "If anyone is in immediate danger, call 999 now."
+CHARITY_PHONE = "01632 960123"
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@asynccontextmanager
+async def action_server(status: int = 200, delay: float = 0.0) -> AsyncIterator[tuple[str, list[int]]]:
+    """A stand-in action server answering `status` after `delay` seconds; yields its URL and a call count."""
+    calls: list[int] = []
+
+    async def webhook(request: web.Request) -> web.Response:
+        calls.append(1)
+        await asyncio.sleep(delay)
+        if status != 200:
+            return web.json_response({"action_name": "x", "error": "no"}, status=status)
+        return web.json_response({"events": [], "responses": []})
+
+    app = web.Application()
+    app.router.add_post("/webhook", webhook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        yield f"http://127.0.0.1:{port}/webhook", calls
+    finally:
+        await runner.cleanup()
+
+
+async def call(endpoint: EndpointConfig, action: str = "action_answer_situation") -> None:
+    await endpoint.request(json={"next_action": action}, method="post", timeout=300)
+
+
+# --- the action endpoint -----------------------------------------------------------------------------
+
+
+def test_action_timeout_setting() -> None:
+    assert action_timeout_seconds("") == 15
+    assert action_timeout_seconds("5") == 5
+    for wrong in ("soon", "0", "90"):
+        with pytest.raises(ValueError, match="WEBCHAT_ACTION_TIMEOUT_SECONDS"):
+            action_timeout_seconds(wrong)
+
+
+async def test_a_hanging_action_server_is_given_up_on_after_the_timeout_and_noted(caplog) -> None:
+    async with action_server(delay=5) as (url, calls):
+        endpoint = GuardedActionEndpoint(EndpointConfig(url), timeout_seconds=0.3)
+        with noting_action_failures() as failed, caplog.at_level(logging.ERROR):
+            started = asyncio.get_running_loop().time()
+            with pytest.raises(asyncio.TimeoutError):
+                await call(endpoint)
+            assert asyncio.get_running_loop().time() - started < 2
+            # The rest of the turn doesn't wait again, nor call the server.
+            with pytest.raises(ActionServerUnavailable):
+                await call(endpoint, "action_crisis_follow_up")
+        assert failed == ["action_answer_situation", "action_crisis_follow_up"] and len(calls) == 1
+        assert "action server unavailable for action_answer_situation" in caplog.text
+        assert "no answer within 0.3 s" in caplog.text
+
+
+async def test_refused_and_failing_action_servers_are_noted_but_a_form_rejection_is_not() -> None:
+    with noting_action_failures() as failed, pytest.raises(Exception):  # noqa: B017 - aiohttp's connection error
+        await call(GuardedActionEndpoint(EndpointConfig(f"http://127.0.0.1:{closed_port()}/webhook"), 1))
+    assert failed == ["action_answer_situation"]
+    async with action_server(status=500) as (url, _):
+        with noting_action_failures() as failed, pytest.raises(ClientResponseError):
+            await call(GuardedActionEndpoint(EndpointConfig(url), 1))
+    assert failed == ["action_answer_situation"]
+    async with action_server(status=400) as (url, _):
+        with noting_action_failures() as failed, pytest.raises(ClientResponseError):
+            await call(GuardedActionEndpoint(EndpointConfig(url), 1))
+    assert failed == []
+    async with action_server() as (url, calls):
+        with noting_action_failures() as failed:
+            await call(GuardedActionEndpoint(EndpointConfig(url), 1))
+        assert failed == [] and calls == [1]
+
+
+def test_the_agent_and_its_processor_are_guarded_once() -> None:
+    class Processor:
+        action_endpoint = EndpointConfig("http://127.0.0.1:5055/webhook", token="t")
+
+    class Agent:
+        action_endpoint = Processor.action_endpoint
+        processor = Processor()
+
+    agent = Agent()
+    guard_action_endpoint(agent, 7)
+    first = agent.processor.action_endpoint
+    assert isinstance(first, GuardedActionEndpoint) and isinstance(agent.action_endpoint, GuardedActionEndpoint)
+    assert first.url == "http://127.0.0.1:5055/webhook" and first.token == "t" and first.timeout_seconds == 7
+    guard_action_endpoint(agent, 7)
+    assert agent.processor.action_endpoint is first
+
+
+# --- the channel's reply -----------------------------------------------------------------------------
+
+
+class ActionsDownAgent(FakeAgent):
+    """Says the crisis reply (a domain response), then calls a custom action on a server that is down,
+    catching the error as Rasa's processor does."""
+
+    def __init__(self, crisis: bool) -> None:
+        super().__init__()
+        self.crisis = crisis
+        self.action_endpoint = EndpointConfig(f"http://127.0.0.1:{closed_port()}/webhook")
+
+    async def handle_message(self, message: UserMessage) -> None:
+        tracker = await self.tracker_store.get_or_create_tracker(message.sender_id)
+        tracker.update(UserUttered(message.text, metadata=message.metadata))
+        if self.crisis:
+            await message.output_channel.send_response(message.sender_id, {"text": CRISIS_TEXT})
+            tracker.update(BotUttered(CRISIS_TEXT))
+        with suppress(Exception):
+            await self.action_endpoint.request(json={"next_action": "action_crisis_follow_up"}, method="post")
+        tracker.update(ActionExecuted("action_crisis_follow_up"))
+        await self.tracker_store.save(tracker)
+
+
+async def test_actions_down_the_crisis_reply_comes_first_then_the_partners_helpline(tmp_path: Path) -> None:
+    async with running(make_channel(tmp_path), ActionsDownAgent(crisis=True)) as server:
+        token = await server.session("charity", origin=SITE)
+        status, _, body = await server.post("/message", {"token": token, "text": "I can't go on"}, origin=SITE)
+    assert status == 200 and body["degraded"] == ["actions"] and body["article_id"] is None
+    crisis, sorry = [m["text"] for m in body["messages"]]
+    assert crisis == CRISIS_TEXT
+    assert sorry.startswith(ACTIONS_DOWN) and CHARITY_PHONE in sorry and "Sampleshire Family Support" in sorry
+
+
+async def test_a_turn_with_no_reply_gets_the_apology_and_the_default_partners_services(tmp_path: Path) -> None:
+    async with running(make_channel(tmp_path), ActionsDownAgent(crisis=False)) as server:
+        token = await server.session()
+        status, _, body = await server.post("/message", {"token": token, "text": "hello"})
+    assert status == 200 and body["degraded"] == ["actions"]
+    [sorry] = [m["text"] for m in body["messages"]]
+    # The demo partner has no helpline of its own: the national services it lists instead.
+    assert sorry.startswith(ACTIONS_DOWN) and "IPSEA" in sorry
+
+
+async def test_a_healthy_turn_is_unchanged(tmp_path: Path) -> None:
+    async with running(make_channel(tmp_path)) as server:
+        token = await server.session()
+        status, _, body = await server.post("/message", {"token": token, "text": "a delay"})
+    assert status == 200 and "degraded" not in body and body["article_id"] == "ehc-delay"
+    assert not any(m["text"].startswith((ACTIONS_DOWN, STORE_DOWN)) for m in body["messages"])
+
+
+# --- the conversation store when the database fails ---------------------------------------------------
+
+NOW = 1_800_000_000.0
+DOMAIN = Domain.from_dict({"intents": ["greet"]})
+
+
+def turn(timestamp: float, text: str) -> list[Event]:
+    return [
+        UserUttered(text, intent={"name": "greet", "confidence": 1.0}, timestamp=timestamp),
+        ActionExecuted("utter_greet", timestamp=timestamp + 1),
+        BotUttered("Hello.", timestamp=timestamp + 1),
+        ActionExecuted("action_listen", timestamp=timestamp + 2),
+    ]
+
+
+def opening(timestamp: float) -> list[Event]:
+    return [
+        ActionExecuted("action_session_start", timestamp=timestamp),
+        SessionStarted(timestamp=timestamp),
+        ActionExecuted("action_listen", timestamp=timestamp),
+    ]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[RedactingSQLTrackerStore]:
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'c.db'}",
+        knowledge_dir=PROJECT_ROOT / "knowledge",
+        knowledge_refresh_seconds=0,
+    )
+    sql = RedactingSQLTrackerStore(DOMAIN, settings=settings)
+    yield sql
+    sql.engine.dispose()
+
+
+def break_database(store: RedactingSQLTrackerStore) -> None:
+    """Point the store at a PostgreSQL address where nothing listens: every use fails as in an outage."""
+    store.sessionmaker = sessionmaker(bind=make_engine(f"postgresql://postgres@127.0.0.1:{closed_port()}/gone"))
+
+
+async def test_reading_while_the_database_is_down_raises_one_clear_line_and_is_noted(store, caplog) -> None:
+    break_database(store)
+    unavailable = pytest.raises(ConversationStoreUnavailable, match="the conversation database is unavailable")
+    with noting_store_problems() as problems, caplog.at_level(logging.ERROR), unavailable as caught:
+        await store.retrieve("c1")
+    assert problems == ["read"] and "\n" not in str(caught.value) and "SELECT" not in str(caught.value)
+    assert "conversation store: can't read a conversation" in caplog.text
+
+
+async def test_saving_while_the_database_is_down_keeps_nothing_and_says_so(store, caplog) -> None:
+    tracker = DialogueStateTracker.from_events("c1", opening(NOW) + turn(NOW + 1, "hi"), DOMAIN.slots)
+    working = store.sessionmaker
+    break_database(store)
+    with noting_store_problems() as problems, caplog.at_level(logging.ERROR):
+        await store.save(tracker)  # no exception: Rasa's in-memory fallback would never be read back
+    assert problems == ["save"] and "this turn was not saved" in caplog.text
+    store.sessionmaker = working
+    assert await store.retrieve("c1") is None
+    await store.save(tracker)  # the database is back: the next save writes the whole conversation
+    reread = await store.retrieve("c1")
+    assert reread is not None and len(reread.events) == len(tracker.events)
+
+
+async def test_a_conversation_started_afresh_during_an_outage_is_never_spliced_into_the_stored_one(
+    store, caplog
+) -> None:
+    await store.save(DialogueStateTracker.from_events("c1", opening(NOW) + turn(NOW + 1, "hi"), DOMAIN.slots))
+    stored = await store.retrieve("c1")
+    assert stored is not None
+    # What Rasa holds when the read failed: a new conversation, longer than the stored one.
+    fresh = opening(NOW + 100) + turn(NOW + 101, "one") + turn(NOW + 110, "two")
+    with noting_store_problems() as problems, caplog.at_level(logging.ERROR):
+        await store.save(DialogueStateTracker.from_events("c1", fresh, DOMAIN.slots))
+    assert problems == ["diverged"] and "doesn't continue the stored conversation" in caplog.text
+    after = await store.retrieve("c1")
+    assert after is not None and [e.as_dict() for e in after.events] == [e.as_dict() for e in stored.events]
+    # A real continuation is still written.
+    for event in turn(NOW + 200, "three"):
+        stored.update(event)
+    with noting_store_problems() as problems:
+        await store.save(stored)
+    assert problems == []
+    final = await store.retrieve("c1")
+    assert final is not None and [e.text for e in final.events if isinstance(e, UserUttered)] == ["hi", "three"]
