@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import Column, Date, DateTime, MetaData, String, Table, Text, create_engine, delete, select, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, ProgrammingError
 
 from bot.knowledge import SECTIONS, Article, Source
+from bot.settings import DEFAULT_MAX_OVERFLOW, DEFAULT_POOL_SIZE
 
 metadata = MetaData()
 
@@ -54,11 +56,18 @@ STOPWORDS = frozenset(
 )
 
 
-def make_engine(database_url: str) -> Engine:
-    """An engine for the knowledge index; SQLite gets a sensible busy timeout for concurrent readers."""
+def make_engine(
+    database_url: str, pool_size: int = DEFAULT_POOL_SIZE, max_overflow: int = DEFAULT_MAX_OVERFLOW
+) -> Engine:
+    """An engine for DATABASE_URL; SQLite gets a sensible busy timeout for concurrent readers.
+
+    A server database gets an explicit pool (DB_POOL_SIZE, DB_MAX_OVERFLOW): every process's pools
+    together must stay under PostgreSQL's max_connections (docs/configuration.md).
+    """
     if database_url.startswith("sqlite"):
+        # SQLAlchemy 1.4 gives SQLite files no pool to size: each use opens the file.
         return create_engine(database_url, future=True, connect_args={"timeout": 15, "check_same_thread": False})
-    return create_engine(database_url, future=True, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    return create_engine(database_url, future=True, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow)
 
 
 def _is_sqlite(engine: Engine) -> bool:
@@ -66,7 +75,18 @@ def _is_sqlite(engine: Engine) -> bool:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create the tables and the full-text index if they don't exist."""
+    """Create the tables and the full-text index if they don't exist.
+
+    Two processes starting together may both find a table missing; the loser of that race sees a
+    duplicate-object error and simply tries again, finding everything in place.
+    """
+    try:
+        _create_schema(engine)
+    except (IntegrityError, ProgrammingError):
+        _create_schema(engine)
+
+
+def _create_schema(engine: Engine) -> None:
     metadata.create_all(engine)
     with engine.begin() as conn:
         if _is_sqlite(engine):
@@ -87,7 +107,12 @@ def _plain(markdown: str) -> str:
 
 
 def upsert_article(engine: Engine, article: Article) -> None:
-    """Insert or replace one article and its search entry, in one transaction."""
+    """Insert or replace one article and its search entry, in one transaction.
+
+    Several action servers share one PostgreSQL database and may index the same article at the same
+    moment: a transaction-scoped advisory lock per article makes them take turns (SQLite already lets
+    only one writer in at a time).
+    """
     row = {
         "id": article.id,
         "title": article.title,
@@ -106,6 +131,8 @@ def upsert_article(engine: Engine, article: Article) -> None:
     }
     body = _plain("\n".join(article.sections.values()))
     with engine.begin() as conn:
+        if not _is_sqlite(engine):
+            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"kb_articles:{article.id}"})
         conn.execute(delete(articles_table).where(articles_table.c.id == article.id))
         conn.execute(articles_table.insert().values(**row))
         conn.execute(delete(intents_table).where(intents_table.c.article_id == article.id))

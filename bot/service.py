@@ -43,8 +43,12 @@ class KnowledgeService:
         """Validate everything and index every valid article (start-up, and the staff `build` command)."""
         index.create_schema(self.engine)
         kb = load_knowledge(self.knowledge_dir, self.situation_intents)
+        # Unchanged articles are left alone: several action servers start at once against one database,
+        # and re-writing identical rows in parallel only gives them a chance to collide.
+        indexed = index.checksums(self.engine)
         for article in kb.articles:
-            index.upsert_article(self.engine, article)
+            if indexed.get(article.id) != article.checksum:
+                index.upsert_article(self.engine, article)
         if not kb.errors:
             # Only a clean build may drop articles: a broken file must not remove a served answer.
             index.remove_missing(self.engine, {a.id for a in kb.articles})
@@ -120,7 +124,7 @@ def service_from_settings() -> KnowledgeService:
     if settings.database_url.startswith("sqlite:///"):
         Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     return KnowledgeService(
-        index.make_engine(settings.database_url),
+        index.make_engine(settings.database_url, settings.db_pool_size, settings.db_max_overflow),
         settings.knowledge_dir,
         situation_intents(),
         settings.knowledge_refresh_seconds,

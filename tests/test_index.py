@@ -76,3 +76,40 @@ def test_remove_missing(indexed) -> None:
 
 def test_search_terms_drop_noise() -> None:
     assert index.search_terms("My son's school EXCLUDED him, for 3 DAYS!!") == ["excluded", "days"]
+
+
+def test_several_processes_indexing_at_once_do_not_collide(knowledge_dir: Path) -> None:
+    """Seen with two action servers on one PostgreSQL: both built the index on their first request."""
+    import threading
+
+    from bot.service import KnowledgeService
+
+    url = postgres_url()
+    engines = [index.make_engine(url) for _ in range(4)]
+    try:
+        for attempt in range(3):
+            if attempt:  # later rounds: a changed file makes every process re-write the same article
+                path = knowledge_dir / "articles" / "ehc-delay.md"
+                path.write_text(path.read_text(encoding="utf-8") + f"\n<!-- edit {attempt} -->\n", encoding="utf-8")
+            services = [KnowledgeService(e, knowledge_dir, FIXTURE_INTENTS, refresh_seconds=0) for e in engines]
+            errors: list[BaseException] = []
+            start = threading.Barrier(len(services))
+
+            def build(service: KnowledgeService, start: threading.Barrier, errors: list[BaseException]) -> None:
+                try:
+                    start.wait()
+                    service.build()
+                except BaseException as exc:  # collected for the assertion below
+                    errors.append(exc)
+
+            threads = [threading.Thread(target=build, args=(s, start, errors)) for s in services]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            assert errors == []
+            assert index.article_for_intent(engines[0], "ehc_delay") is not None
+    finally:
+        for engine in engines:
+            engine.dispose()
+        drop_postgres(url)
