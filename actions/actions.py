@@ -28,6 +28,7 @@ from bot.live import ladder_files, letter_files
 from bot.partners import PartnerBook
 from bot.service import KnowledgeService, service_from_settings
 from bot.settings import load_settings
+from bot.webchat import CHANNEL_NAME as WEBCHAT_CHANNEL
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +79,12 @@ def partner_help(tracker: Tracker, with_services: bool) -> list[answers.Reply]:
 def send(dispatcher: CollectingDispatcher, replies: Iterable[answers.Reply]) -> None:
     for reply in replies:
         dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None)
+
+
+def mark_article(dispatcher: CollectingDispatcher, tracker: Tracker, article_id: str) -> None:
+    """Name the article this turn answered from, for the web chat only (other channels would show it)."""
+    if tracker.get_latest_input_channel() == WEBCHAT_CHANNEL:
+        dispatcher.utter_message(json_message=answers.article_mark(article_id))
 
 
 def leave_form(tracker: Tracker) -> list[dict[str, Any]]:
@@ -155,6 +162,7 @@ class ActionAnswerSituation(SafeAction):
         except Exception:  # the answer itself matters more than the tool buttons
             logger.exception("guided tools could not be offered")
         send(dispatcher, replies)
+        mark_article(dispatcher, tracker, article.id)
         learned = [SlotSet(slot, value) for slot, value in found.items() if not tracker.get_slot(slot)]
         return [
             SlotSet("article_id", article.id),
@@ -192,6 +200,7 @@ class ActionShowSection(SafeAction):
         if section == "who_can_help":
             replies = answers.before_buttons(replies, partner_help(tracker, with_services=False))
         send(dispatcher, replies)
+        mark_article(dispatcher, tracker, article.id)
         return events + leave_form(tracker)
 
     @staticmethod

@@ -26,6 +26,22 @@ SECTION_BUTTONS: dict[str, tuple[str, str]] = {
     "who_can_help": ("Who can help", "/section_who_can_help"),
 }
 ADVISER_BUTTON = {"title": "Talk to an adviser", "payload": "/talk_to_adviser"}
+
+# A turn that answered from an article ends with a small custom message naming it, so the web chat can
+# ask "was this helpful?" without loading the whole conversation again to find out.
+ARTICLE_MARK = "answered_from_article"
+
+
+def article_mark(article_id: str) -> dict[str, str]:
+    return {ARTICLE_MARK: article_id}
+
+
+def marked_article(custom: object) -> str | None:
+    """The article a custom message names, or None for any other custom message."""
+    value = custom.get(ARTICLE_MARK) if isinstance(custom, Mapping) else None
+    return value if isinstance(value, str) else None
+
+
 # A ladder step, with its note, stays in one message up to this length rather than being split mid-step.
 LADDER_STEP_CHARS = 2 * CHUNK_CHARS
 # Said after an article's escalation lead-in when its ladder can't be shown.

@@ -61,22 +61,7 @@ PY
   || fail "the servers could open more PostgreSQL connections than it allows (see above)"
 
 # -- nginx: Debian's package, run as our own process with our own config (never the system service) --
-NGINX="$(command -v nginx || true)"
-[ -z "$NGINX" ] && [ -x /usr/sbin/nginx ] && NGINX=/usr/sbin/nginx
-if [ -z "$NGINX" ]; then
-  [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null || fail "nginx is not installed: sudo apt-get install nginx"
-  say "Installing nginx (Debian package; its system service is left alone)"
-  # policy-rc.d 101 stops the package from starting the system service on port 80 while installing.
-  guard=""
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && guard=1
-  fi
-  status=0
-  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; } || status=$?
-  [ -n "$guard" ] && rm -f /usr/sbin/policy-rc.d
-  [ "$status" = 0 ] || fail "installing nginx failed"
-  NGINX=/usr/sbin/nginx
-fi
+NGINX="$(nginx_binary)"
 mkdir -p "$CLUSTER/logs" "$NGINX_PREFIX/logs" "$NGINX_PREFIX/temp"
 "$NGINX" -t -q -p "$NGINX_PREFIX" -c "$NGINX_CONF" -e stderr || fail "nginx rejected $NGINX_CONF (see above)"
 

@@ -69,19 +69,7 @@ rm -rf results/core
 done_step
 
 step "Outages and several servers (tests/integration: 2 Rasa + 2 action servers behind nginx, PostgreSQL, Redis)"
-if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
-  [ "$(id -u)" = 0 ] || fail "nginx is missing: run 'apt-get install -y nginx' as root, then run this again"
-  say "Installing Debian's nginx (first time only; its system service is not started)"
-  # policy-rc.d 101 stops the package from starting the system service on port 80 while installing.
-  guard=""
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && guard=1
-  fi
-  status=0
-  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; } || status=$?
-  [ -n "$guard" ] && rm -f /usr/sbin/policy-rc.d
-  [ "$status" = 0 ] || fail "could not install nginx with apt-get"
-fi
+nginx_binary >/dev/null
 # A fresh PostgreSQL database for the run (dropped afterwards) and Redis database 15. INTEGRATION_STRICT:
 # a missing model or nginx fails the run instead of skipping the tests. Server logs: results/integration/.
 REQUIRE_POSTGRES=1 REQUIRE_REDIS=1 INTEGRATION_STRICT=1 "$PY" -m pytest tests/integration -m integration \

@@ -28,8 +28,11 @@ def tracker(
     ranking: list[dict[str, Any]] | None = None,
     entities: list[dict[str, Any]] | None = None,
     metadata: dict[str, Any] | None = None,
+    channel: str | None = None,
 ) -> Tracker:
-    """A tracker as the action server receives it; `metadata` is what the channel attached to the message."""
+    """A tracker as the action server receives it; `metadata` is what the channel attached to the message,
+    `channel` the input channel it came through (none: no user event, as in a bare tracker)."""
+    user_events = [{"event": "user", "text": text, "input_channel": channel}] if channel else []
     ranking = ranking if ranking is not None else [{"name": intent, "confidence": 0.95}]
     return Tracker(
         sender_id="test-conversation",
@@ -41,7 +44,7 @@ def tracker(
             "entities": entities or [],
             "metadata": metadata or {},
         },
-        events=[],
+        events=user_events,
         paused=False,
         followup_action=None,
         active_loop={},

@@ -43,6 +43,30 @@ async def test_answer_sends_summary_with_inline_citation_then_buttons(service) -
     assert {"event": "slot", "name": "disclaimer_shown", "value": True, "timestamp": None} in events
 
 
+@pytest.mark.parametrize(
+    ("action", "intent", "slots"),
+    [
+        (acts.ActionAnswerSituation(), "ehc_delay", {}),
+        (acts.ActionShowSection(), "section_law", {"article_id": "ehc-delay"}),
+    ],
+)
+async def test_answers_name_their_article_to_the_web_chat_only(service, action, intent, slots) -> None:
+    from bot.answers import marked_article
+
+    def marks(messages):
+        return [marked_article(m.get("custom")) for m in messages if m.get("custom")]
+
+    web, _ = await run_action(action, tracker(intent, slots=dict(slots), channel="webchat"))
+    rest, _ = await run_action(action, tracker(intent, slots=dict(slots), channel="rest"))
+    assert marks(web) == ["ehc-delay"] and web[-1]["custom"]  # the mark comes last, after the answer
+    assert marks(rest) == [] and texts(rest) == [t for t in texts(web) if t]
+
+
+async def test_no_mark_when_no_article_answered(service) -> None:
+    messages, _ = await run_action(acts.ActionShowSection(), tracker("section_law", channel="webchat"))
+    assert not [m for m in messages if m.get("custom")]
+
+
 async def test_disclaimer_only_once_per_conversation(service) -> None:
     messages, _ = await run_action(acts.ActionAnswerSituation(), tracker("ehc_delay", slots={"disclaimer_shown": True}))
     assert DISCLAIMER not in texts(messages)

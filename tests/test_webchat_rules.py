@@ -301,14 +301,14 @@ def test_redact(reason: str, expected: str) -> None:
 
 
 def test_article_id_only_for_turns_that_answered_from_an_article() -> None:
+    from bot.answers import article_mark
     from bot.webchat.channel import article_answered
 
-    class FakeTracker:
-        def get_slot(self, name: str) -> str:
-            return "informal-exclusion"
-
-    answered = [{"event": "user", "text": "sent home again"}, {"event": "action", "name": "action_answer_situation"}]
-    greeted = [{"event": "user", "text": "hello"}, {"event": "action", "name": "utter_greet"}]
-    assert article_answered(answered, FakeTracker()) == "informal-exclusion"
-    assert article_answered(greeted, FakeTracker()) is None  # the slot is still set from earlier
-    assert article_answered(answered, None) is None
+    answer = [{"text": "What the law says"}, {"custom": article_mark("informal-exclusion")}]
+    assert article_answered(answer) == "informal-exclusion"
+    assert article_answered([{"text": "Hello!"}]) is None
+    assert article_answered([{"custom": {"something": "else"}}, {"custom": ["a", "list"]}]) is None
+    # Two answers in one turn (a section after a situation): the later one is the one rated.
+    assert article_answered([{"custom": article_mark("ehc-delay")}, {"custom": article_mark("mediation")}]) == (
+        "mediation"
+    )

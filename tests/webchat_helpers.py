@@ -25,6 +25,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from sanic import Sanic
 
+from bot.answers import article_mark
 from bot.partners import PartnerBook
 from bot.settings import Settings
 from bot.webchat.channel import WebChatInput
@@ -144,9 +145,12 @@ class FakeAgent:
             await message.output_channel.send_response(message.sender_id, dict(payload))
             tracker.update(BotUttered(reply.text, data={"buttons": reply.buttons} if reply.buttons else {}))
         if article_id:
-            # As the real answer action does: an action event, then the slot it sets.
+            # As the real answer action does: an action event, the slot it sets, and the article's mark.
             tracker.update(ActionExecuted("action_answer_situation"))
             tracker.update(SlotSet("article_id", article_id))
+            mark = article_mark(article_id)
+            await message.output_channel.send_response(message.sender_id, {"custom": mark})
+            tracker.update(BotUttered(None, data={"custom": mark}))
         await self.tracker_store.save(tracker)
 
 

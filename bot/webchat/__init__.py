@@ -4,3 +4,6 @@ Modules: `channel` (the Rasa input channel and its routes), `tokens` (signed con
 `limits` (rate limits), `guard` (what a message may contain), `origins` (which websites may use the
 chat), `feedback` (the anonymous "was this helpful?" table) and `summary` (the downloadable summary).
 """
+
+# The channel's name in Rasa (the input channel of each message); actions read it without importing Rasa.
+CHANNEL_NAME = "webchat"

@@ -41,7 +41,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import guided
+from bot import answers, guided, rasa_speedups
 from bot.ics import deadlines_to_ics
 from bot.knowledge import ID_PATTERN
 from bot.letters import letter_to_docx, letter_to_txt
@@ -50,10 +50,13 @@ from bot.partners import DEFAULT_PARTNER, Partner, PartnerBook, contact_text, na
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 from bot.storage import UnsupportedTrackerStore, delete_conversation, purge_inactive
 from bot.tracker_store import noting_store_problems
-from bot.webchat import feedback, guard, origins, summary
+from bot.webchat import CHANNEL_NAME, feedback, guard, origins, summary
 from bot.webchat.limits import WAIT_MESSAGE, RateLimiter, parse_rate
 from bot.webchat.resilience import action_timeout_seconds, apology, guard_action_endpoint, noting_action_failures
 from bot.webchat.tokens import Conversation, TokenSigner, load_secret
+
+# Work Rasa repeats on every turn, done once (bot/rasa_speedups.py).
+rasa_speedups.install()
 
 logger = logging.getLogger(__name__)
 
@@ -163,16 +166,10 @@ def download(content: bytes, filename: str, content_type: str) -> HTTPResponse:
     )
 
 
-# Replies that come from an article, so the widget may ask "was this helpful?" under them.
-ANSWER_ACTIONS = frozenset({"action_answer_situation", "action_show_section"})
-
-
-def article_answered(new_events: list[dict[str, Any]], tracker: Any) -> str | None:
-    """The article this turn answered from, or None when the turn gave no article answer."""
-    if tracker is None or not any(e.get("event") == "action" and e.get("name") in ANSWER_ACTIONS for e in new_events):
-        return None
-    value = tracker.get_slot("article_id")
-    return value if isinstance(value, str) else None
+def article_answered(collected: list[dict[str, Any]]) -> str | None:
+    """The article this turn answered from (the answer actions' mark), or None when none answered."""
+    marked = [answers.marked_article(message.get("custom")) for message in collected]
+    return next((article_id for article_id in reversed(marked) if article_id), None)
 
 
 def article_ids_given(events: list[dict[str, Any]]) -> set[str]:
@@ -189,7 +186,7 @@ class WebChatInput(InputChannel):
 
     @classmethod
     def name(cls) -> str:
-        return "webchat"
+        return CHANNEL_NAME
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> WebChatInput:
@@ -412,17 +409,21 @@ class WebChatInput(InputChannel):
             # Failures of the action server or the conversation store during this turn are noted, so the
             # parent can be told (bot/webchat/resilience.py).
             with noting_store_problems() as store_problems, noting_action_failures() as failed_actions:
-                tracker = await agent.tracker_store.retrieve(conversation.id)
                 raw = body["payload"] if body.get("payload") is not None else body.get("text")
-                if store_problems and isinstance(raw, str) and raw.strip().startswith("/"):
-                    # A button, but the conversation that offered it can't be read: nothing is answered,
-                    # and the widget keeps the buttons for another try.
-                    notice = apology(partner, self.now(), actions_failed=False, store_failed=True)
-                    raise Refused(503, "store_unavailable", notice["text"] if notice else SORRY)
-                checked = guard.check_message(raw, guard.offered_payloads(tracker_events(tracker)))
+                offered: set[str] = set()
+                if guard.may_be_payload(raw):
+                    # Only a "/..." message needs the buttons offered last, so only it costs a load of the
+                    # conversation here (Rasa loads it again to answer).
+                    tracker = await agent.tracker_store.retrieve(conversation.id)
+                    if store_problems:
+                        # A button, but the conversation that offered it can't be read: nothing is answered,
+                        # and the widget keeps the buttons for another try.
+                        notice = apology(partner, self.now(), actions_failed=False, store_failed=True)
+                        raise Refused(503, "store_unavailable", notice["text"] if notice else SORRY)
+                    offered = guard.offered_payloads(tracker_events(tracker))
+                checked = guard.check_message(raw, offered)
                 if checked.problem:
                     raise Refused(400, "bad_message", checked.problem)
-                events_before = len(tracker_events(tracker))
                 collector = CollectingOutputChannel()
                 try:
                     await on_new_message(
@@ -434,7 +435,6 @@ class WebChatInput(InputChannel):
                             metadata={"partner": partner.id},
                         )
                     )
-                    tracker = await agent.tracker_store.retrieve(conversation.id)
                 except Exception:
                     logger.exception("webchat: the assistant failed to answer a message")
                     raise Refused(500, "server_error", SORRY) from None
@@ -446,7 +446,7 @@ class WebChatInput(InputChannel):
             notice = apology(partner, self.now(), actions_failed, bool(store_problems))
             degraded = [name for name, failed in (("actions", actions_failed), ("storage", store_problems)) if failed]
             # No "was this helpful?" under an apology, or under an answer from a conversation not read.
-            article_id = None if degraded else article_answered(tracker_events(tracker)[events_before:], tracker)
+            article_id = None if degraded else article_answered(collector.messages)
             reply: dict[str, Any] = {"messages": messages + ([notice] if notice else []), "article_id": article_id}
             if degraded:
                 reply["degraded"] = degraded

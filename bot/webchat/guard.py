@@ -58,6 +58,11 @@ def offered_payloads(events: Iterable[Mapping[str, Any]]) -> set[str]:
     return payloads
 
 
+def may_be_payload(raw: object) -> bool:
+    """Whether a message could be one of the offered buttons, so the offered payloads are needed."""
+    return isinstance(raw, str) and clean(raw).startswith("/")
+
+
 def check_message(raw: object, offered: Collection[str] = ()) -> Checked:
     """Decide what reaches Rasa for one message typed or clicked in the widget."""
     if not isinstance(raw, str):

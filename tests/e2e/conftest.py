@@ -15,17 +15,15 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from contextlib import ExitStack
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
+from tests.servers import free_ports, responds, skip_or_fail, tail
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "send-assistant.tar.gz"
@@ -50,36 +48,8 @@ PHONE = {"width": 390, "height": 844}
 
 
 def missing(reason: str) -> None:
-    """Skip, or fail under E2E_STRICT=1, when something the browser tests need is not there."""
-    if os.environ.get("E2E_STRICT") == "1":
-        pytest.fail(reason, pytrace=False)
-    pytest.skip(reason)
-
-
-def _free_ports(count: int) -> list[int]:
-    """Distinct free loopback ports (all sockets held open together, so no port is handed out twice)."""
-    with ExitStack() as stack:
-        sockets = []
-        for _ in range(count):
-            sock = stack.enter_context(socket.socket(socket.AF_INET, socket.SOCK_STREAM))
-            sock.bind(("127.0.0.1", 0))
-            sockets.append(sock)
-        return [sock.getsockname()[1] for sock in sockets]
-
-
-def _tail(path: Path, lines: int = 40) -> str:
-    try:
-        return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
-
-
-def _responds(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
+    """Skip, or fail under E2E_STRICT=1 (as in CI), when something the browser tests need is not there."""
+    skip_or_fail(reason, "E2E_STRICT")
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -126,7 +96,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         missing(f"Rasa is not installed at {RASA.relative_to(ROOT)}: run `make setup`")
 
     tmp = tmp_path_factory.mktemp("e2e-stack")
-    action_port, rasa_port = _free_ports(2)
+    action_port, rasa_port = free_ports(2)
     endpoints = tmp / "endpoints.yml"
     endpoints.write_text(
         f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n\n'
@@ -185,12 +155,12 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         url = f"http://127.0.0.1:{rasa_port}"
         checks = [f"{url}{DEMO_PATH}", f"http://127.0.0.1:{action_port}/health"]
         deadline = time.monotonic() + READY_TIMEOUT_S
-        while not all(_responds(check) for check in checks):
+        while not all(responds(check) for check in checks):
             for name, process, log in processes:
                 if process.poll() is not None:
-                    raise RuntimeError(f"the {name} stopped (exit {process.returncode}); its log ends:\n{_tail(log)}")
+                    raise RuntimeError(f"the {name} stopped (exit {process.returncode}); its log ends:\n{tail(log)}")
             if time.monotonic() > deadline:
-                logs = "\n".join(f"--- {name}:\n{_tail(log)}" for name, _, log in processes)
+                logs = "\n".join(f"--- {name}:\n{tail(log)}" for name, _, log in processes)
                 raise RuntimeError(f"the stack was not ready after {READY_TIMEOUT_S} s\n{logs}")
             time.sleep(1)
         yield url

@@ -20,11 +20,8 @@ import importlib.util
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -38,6 +35,7 @@ from sqlalchemy import create_engine
 from tests.db import drop_postgres, postgres_url, redis_url
 from tests.integration.chat import ACTION_TIMEOUT_S, WEBCHAT_SECRET
 from tests.integration.proxy import TcpProxy
+from tests.servers import free_ports, responds, skip_or_fail, tail
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "send-assistant.tar.gz"
@@ -50,35 +48,8 @@ NGINX_PORTS = {"web": 8080, "actions": 8081, "rasa": (5006, 5007), "action_serve
 
 
 def missing(reason: str) -> None:
-    """Skip, or fail under INTEGRATION_STRICT=1, when something the tests need is not there."""
-    if os.environ.get("INTEGRATION_STRICT") == "1":
-        pytest.fail(reason, pytrace=False)
-    pytest.skip(reason)
-
-
-def free_ports(count: int) -> list[int]:
-    with ExitStack() as stack:
-        sockets = []
-        for _ in range(count):
-            sock = stack.enter_context(socket.socket(socket.AF_INET, socket.SOCK_STREAM))
-            sock.bind(("127.0.0.1", 0))
-            sockets.append(sock)
-        return [sock.getsockname()[1] for sock in sockets]
-
-
-def tail(path: Path, lines: int = 40) -> str:
-    try:
-        return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
-
-
-def responds(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
+    """Skip, or fail under INTEGRATION_STRICT=1 (as in CI), when something the tests need is not there."""
+    skip_or_fail(reason, "INTEGRATION_STRICT")
 
 
 @dataclass
