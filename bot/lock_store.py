@@ -13,6 +13,7 @@ two processes issuing tickets at the same moment can both get the same ticket an
 from __future__ import annotations
 
 import json
+import logging
 import math
 import os
 import time
@@ -35,6 +36,18 @@ from bot.settings import Settings, load_settings
 
 T = TypeVar("T")
 KEY_PREFIX = "send"  # keys are "send:lock:<conversation id>", apart from anything else in the database
+logger = logging.getLogger(__name__)
+
+
+class LocksUnavailable(RuntimeError):
+    """Redis, which holds the conversation locks, did not answer: no message can be answered safely."""
+
+
+def _unavailable(exc: redis.RedisError) -> LocksUnavailable:
+    logger.error(
+        "conversation locks: Redis is unavailable (%s: %s); messages can't be answered", type(exc).__name__, exc
+    )
+    return LocksUnavailable(f"Redis is unavailable: {exc}")
 
 
 class AtomicRedisLockStore(RedisLockStore):
@@ -75,6 +88,14 @@ class AtomicRedisLockStore(RedisLockStore):
                     return result
                 except redis.WatchError:
                     continue
+                except redis.RedisError as exc:
+                    raise _unavailable(exc) from exc
+
+    def get_lock(self, conversation_id: str) -> TicketLock | None:
+        try:
+            return super().get_lock(conversation_id)
+        except redis.RedisError as exc:
+            raise _unavailable(exc) from exc
 
     def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
         def issue(lock: TicketLock | None) -> tuple[TicketLock, int]:
@@ -83,6 +104,8 @@ class AtomicRedisLockStore(RedisLockStore):
 
         try:
             return self._change(conversation_id, issue)
+        except LocksUnavailable:
+            raise
         except Exception as exc:
             raise LockError(f"Error while acquiring lock. Error:\n{exc}") from exc
 

@@ -8,14 +8,17 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 from rasa.core.lock_store import InMemoryLockStore, LockStore
 from rasa.core.utils import AvailableEndpoints, number_of_sanic_workers
 
-from bot.lock_store import AtomicRedisLockStore, ConfiguredLockStore
+from bot.lock_store import AtomicRedisLockStore, ConfiguredLockStore, LocksUnavailable
 from bot.settings import PROJECT_ROOT
 from tests.db import delete_redis_keys, redis_url
+from tests.integration.proxy import TcpProxy
+from tests.servers import free_ports
 
 ENDPOINTS = str(PROJECT_ROOT / "endpoints.yml")
 
@@ -183,3 +186,41 @@ def test_in_memory_locks_still_serialise_within_one_process(monkeypatch: pytest.
 
     asyncio.run(both())
     assert order == ["a start", "a end", "b start", "b end"]
+
+
+# --- Redis unavailable --------------------------------------------------------------------------------
+
+
+def test_redis_that_does_not_answer_is_reported_as_locks_unavailable(caplog: pytest.LogCaptureFixture) -> None:
+    (port,) = free_ports(1)  # nothing listens there: connections are refused
+    store = AtomicRedisLockStore(f"redis://127.0.0.1:{port}/15", socket_timeout=1)
+    with pytest.raises(LocksUnavailable):
+        store.issue_ticket("no-redis")
+    with pytest.raises(LocksUnavailable):
+        store.get_lock("no-redis")
+
+    async def answer() -> None:
+        async with store.lock("no-redis", wait_time_in_seconds=0.01):
+            raise AssertionError("a message must not be answered without its lock")
+
+    with pytest.raises(LocksUnavailable):
+        asyncio.run(answer())
+    assert "conversation locks: Redis is unavailable" in caplog.text
+
+
+def test_locks_work_again_when_redis_comes_back(redis: tuple[str, str]) -> None:
+    url, prefix = redis
+    real = urlsplit(url)
+    line = TcpProxy(real.hostname or "127.0.0.1", real.port or 6379, "redis-line").start()
+    try:
+        store = AtomicRedisLockStore(f"redis://{line.address}{real.path}", key_prefix=prefix, socket_timeout=1)
+        ticket = store.issue_ticket("comes-back")
+        line.cut()
+        with pytest.raises(LocksUnavailable):
+            store.cleanup("comes-back", ticket)  # giving the lock back fails: it expires by itself
+        line.restore()
+        store.cleanup("comes-back", ticket)
+        assert store.get_lock("comes-back") is None
+        assert store.issue_ticket("comes-back") == 0
+    finally:
+        line.close()

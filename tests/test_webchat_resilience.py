@@ -20,6 +20,7 @@ from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 from sqlalchemy.orm import sessionmaker
 
 from bot.index import make_engine
+from bot.lock_store import LocksUnavailable
 from bot.settings import PROJECT_ROOT, Settings
 from bot.tracker_store import ConversationStoreUnavailable, RedactingSQLTrackerStore, noting_store_problems
 from bot.webchat.resilience import (
@@ -184,6 +185,65 @@ async def test_a_healthy_turn_is_unchanged(tmp_path: Path) -> None:
         status, _, body = await server.post("/message", {"token": token, "text": "a delay"})
     assert status == 200 and "degraded" not in body and body["article_id"] == "ehc-delay"
     assert not any(m["text"].startswith((ACTIONS_DOWN, STORE_DOWN)) for m in body["messages"])
+
+
+class FailingAgent(FakeAgent):
+    """Fails the whole turn as Rasa would: before answering (no lock), or after answering (lock not given
+    back). Its domain is the real one, so the crisis text is `utter_crisis` from domain.yml."""
+
+    def __init__(self, failure: Exception, after_answering: bool = False) -> None:
+        super().__init__()
+        self.failure, self.after_answering = failure, after_answering
+        self.domain = Domain.load(PROJECT_ROOT / "domain.yml")
+
+    async def handle_message(self, message: UserMessage) -> None:
+        if self.after_answering:
+            await super().handle_message(message)
+        raise self.failure
+
+
+REAL_CRISIS_TEXT = "If anyone is in immediate danger, call 999 now.\n\n- For urgent mental health help"
+
+
+async def test_locks_down_nothing_is_answered_and_the_parent_is_told_with_the_helpline(tmp_path: Path) -> None:
+    agent = FailingAgent(LocksUnavailable("Redis is unavailable"))
+    async with running(make_channel(tmp_path), agent) as server:
+        token = await server.session("charity", origin=SITE)
+        status, _, body = await server.post("/message", {"token": token, "text": "a delay"}, origin=SITE)
+    assert status == 503 and body["error"] == "unavailable"
+    [sorry] = [m["text"] for m in body["messages"]]
+    assert sorry.startswith(ACTIONS_DOWN) and CHARITY_PHONE in sorry
+    assert "article_id" not in body  # no "was this helpful?" under a refusal
+
+
+async def test_locks_down_emergency_help_still_comes_first(tmp_path: Path) -> None:
+    async with running(make_channel(tmp_path), FailingAgent(LocksUnavailable("down"))) as server:
+        token = await server.session("charity", origin=SITE)
+        text = "my son says he wants to kill himself tonight"
+        status, _, body = await server.post("/message", {"token": token, "text": text}, origin=SITE)
+    assert status == 503
+    [reply] = [m["text"] for m in body["messages"]]
+    assert reply.startswith(REAL_CRISIS_TEXT)
+    assert ACTIONS_DOWN in reply and CHARITY_PHONE in reply
+
+
+async def test_any_failed_turn_still_gives_emergency_help_first(tmp_path: Path) -> None:
+    async with running(make_channel(tmp_path), FailingAgent(RuntimeError("boom"))) as server:
+        token = await server.session()
+        status, _, risky = await server.post("/message", {"token": token, "text": "she has taken an overdose"})
+        _, _, ordinary = await server.post("/message", {"token": token, "text": "a delay"})
+    assert status == 500 and risky["error"] == "server_error"
+    assert risky["messages"][0]["text"].startswith(REAL_CRISIS_TEXT)
+    assert not ordinary["messages"][0]["text"].startswith(CRISIS_TEXT)
+
+
+async def test_locks_lost_after_answering_the_answer_still_goes_out(tmp_path: Path) -> None:
+    agent = FailingAgent(LocksUnavailable("down while giving the lock back"), after_answering=True)
+    async with running(make_channel(tmp_path), agent) as server:
+        token = await server.session()
+        status, _, body = await server.post("/message", {"token": token, "text": "a delay"})
+    assert status == 200 and "degraded" not in body and body["article_id"] == "ehc-delay"
+    assert body["messages"][0]["text"] == "You said: a delay"
 
 
 # --- the conversation store when the database fails ---------------------------------------------------

@@ -46,7 +46,9 @@ from bot.ics import deadlines_to_ics
 from bot.knowledge import ID_PATTERN
 from bot.letters import letter_to_docx, letter_to_txt
 from bot.live import letter_files
+from bot.lock_store import LocksUnavailable
 from bot.partners import DEFAULT_PARTNER, Partner, PartnerBook, contact_text, national_services_text, public_config
+from bot.safety import shows_immediate_risk
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 from bot.storage import UnsupportedTrackerStore, delete_conversation, purge_inactive
 from bot.tracker_store import noting_store_problems
@@ -75,6 +77,9 @@ SORRY = (
     "Sorry, something went wrong on my side. Please try again in a moment. If it keeps happening, "
     "the services listed under 'Who can help' can talk things through with you."
 )
+CRISIS_RESPONSE = "utter_crisis"
+# Only if the domain can't be read: the first line of `utter_crisis`.
+EMERGENCY_FALLBACK = "If anyone is in immediate danger, call 999 now."
 NOT_DELETED = "Sorry, I couldn't delete this conversation just now. Please try again in a moment."
 FEEDBACK_NOT_HERE = "Thanks, but I can only take feedback on answers given in this chat."
 FEEDBACK_TOO_LONG = f"Thanks! Please keep the reason under {feedback.MAX_REASON_CHARS} characters."
@@ -170,6 +175,19 @@ def article_answered(collected: list[dict[str, Any]]) -> str | None:
     """The article this turn answered from (the answer actions' mark), or None when none answered."""
     marked = [answers.marked_article(message.get("custom")) for message in collected]
     return next((article_id for article_id in reversed(marked) if article_id), None)
+
+
+def with_crisis_help(agent: Any, text: str | None, reply: str) -> str:
+    """`reply` for a turn that could not run, after emergency help when the words show immediate risk.
+
+    A crisis answer normally comes from Rasa (the domain's `utter_crisis`); when the turn fails before
+    Rasa answers, the channel sends that same text itself, so safety never depends on the rest working.
+    """
+    if not text or not shows_immediate_risk(text):
+        return reply
+    responses = (getattr(getattr(agent, "domain", None), "responses", None) or {}).get(CRISIS_RESPONSE) or []
+    crisis = next((r["text"] for r in responses if isinstance(r, dict) and isinstance(r.get("text"), str)), None)
+    return f"{crisis or EMERGENCY_FALLBACK}\n\n{reply}"
 
 
 def article_ids_given(events: list[dict[str, Any]]) -> set[str]:
@@ -435,9 +453,17 @@ class WebChatInput(InputChannel):
                             metadata={"partner": partner.id},
                         )
                     )
+                except LocksUnavailable:
+                    if not collector.messages:
+                        # Nothing ran (Rasa could not take the conversation's lock), so nothing was stored and
+                        # the parent can simply send it again.
+                        notice = apology(partner, self.now(), actions_failed=True, store_failed=False)
+                        text = notice["text"] if notice else SORRY
+                        raise Refused(503, "unavailable", with_crisis_help(agent, checked.text, text)) from None
+                    # The turn ran and was saved; only giving its lock back failed, and the lock expires by itself.
                 except Exception:
                     logger.exception("webchat: the assistant failed to answer a message")
-                    raise Refused(500, "server_error", SORRY) from None
+                    raise Refused(500, "server_error", with_crisis_help(agent, checked.text, SORRY)) from None
             messages = bot_messages(collector.messages)
             if not messages and not failed_actions:
                 logger.error("webchat: a turn produced no reply; the parent is given the apology and helpline")

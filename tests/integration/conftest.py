@@ -27,6 +27,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -131,6 +132,7 @@ class Stack:
     actions_line: TcpProxy  # Rasa -> action servers
     conversations_line: TcpProxy  # Rasa -> PostgreSQL (conversation store)
     knowledge_line: TcpProxy  # action servers -> PostgreSQL (knowledge index)
+    locks_line: TcpProxy  # Rasa -> Redis (conversation locks)
     timings: dict[str, float] = field(default_factory=dict)
 
     def restart_rasa(self, index: int) -> float:
@@ -231,12 +233,15 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         cleanup.callback(knowledge_line.close)
         actions_line = TcpProxy("127.0.0.1", actions_lb, "actions-line").start()
         cleanup.callback(actions_line.close)
+        real_redis = urlsplit(redis)
+        locks_line = TcpProxy(real_redis.hostname or "127.0.0.1", real_redis.port or 6379, "locks-line").start()
+        cleanup.callback(locks_line.close)
 
         base_env = {
             **os.environ,
             "RASA_TELEMETRY_ENABLED": "false",
             "TF_CPP_MIN_LOG_LEVEL": "3",
-            "REDIS_URL": redis,
+            "REDIS_URL": f"redis://{locks_line.address}{real_redis.path}",
             "WEBCHAT_SECRET": WEBCHAT_SECRET,
             # Every request comes from 127.0.0.1: the limits would otherwise throttle the test.
             "WEBCHAT_RATE_PER_ADDRESS": "100000/hour",
@@ -339,5 +344,6 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             actions_line=actions_line,
             conversations_line=conversations_line,
             knowledge_line=knowledge_line,
+            locks_line=locks_line,
             timings=timings,
         )

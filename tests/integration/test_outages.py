@@ -89,7 +89,7 @@ def restart(stack) -> Iterator[Restart]:
 def chat(stack) -> Iterator[Chat]:
     """A new conversation on the second Rasa server; every line is put back and every server still runs."""
     yield Chat(stack.rasa_urls[1])
-    for line in (stack.actions_line, stack.conversations_line, stack.knowledge_line):
+    for line in (stack.actions_line, stack.conversations_line, stack.knowledge_line, stack.locks_line):
         line.restore()
     for process in [stack.nginx, *stack.actions, stack.rasa[1]]:
         process.check_running()
@@ -164,6 +164,27 @@ def test_conversation_database_down_is_said_kindly_and_nothing_stored_is_lost(st
     assert user_texts(after) == [SITUATION, "/section_law"]
     log = stack.rasa[1].log_text()
     assert "conversation store: can't read a conversation, the database is unavailable" in log
+
+
+def test_redis_down_nothing_is_answered_emergency_help_still_is_and_the_chat_carries_on(stack, chat: Chat) -> None:
+    answered(chat.say(SITUATION), SITUATION_ARTICLE)
+    before = stored_events(stack.database_url, chat.conversation_id)
+
+    stack.locks_line.cut()
+    # Without its lock Rasa can't answer safely: nothing is answered or stored, and the parent is told.
+    refused = chat.say(OTHER)
+    assert refused.status == 503 and refused.body["error"] == "unavailable"
+    assert refused.texts[0].startswith(ACTIONS_DOWN) and HELPLINE_PHONE in refused.texts[0]
+    # Emergency help never depends on it.
+    crisis = chat.say(CRISIS)
+    assert crisis.status == 503 and crisis.texts[0].startswith(CRISIS_FIRST_LINE)
+    assert HELPLINE_PHONE in crisis.texts[0]
+    assert stored_events(stack.database_url, chat.conversation_id) == before
+
+    stack.locks_line.restore()
+    answered(chat.say(OTHER), OTHER_ARTICLE)
+    assert user_texts(stored_events(stack.database_url, chat.conversation_id)) == [SITUATION, OTHER]
+    assert "conversation locks: Redis is unavailable" in stack.rasa[1].log_text()
 
 
 def test_database_lost_or_back_in_the_middle_of_a_turn_never_mixes_up_the_stored_conversation(
