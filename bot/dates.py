@@ -429,28 +429,19 @@ def _day_month(
 
 
 def _words(core: str, raw: str, today: date, expect_past: bool) -> ParsedDate | None:
-    match = _DAY_MONTH_RE.search(core)
-    if match:
-        return _day_month(
-            int(match.group(2)),
-            _month_number(match.group(3)),
-            match.group(4),
-            raw,
-            today,
-            expect_past,
-            _weekday_or_none(match.group(1)),
-        )
-    match = _MONTH_DAY_RE.search(core)
-    if match:
-        return _day_month(
-            int(match.group(3)),
-            _month_number(match.group(2)),
-            match.group(4),
-            raw,
-            today,
-            expect_past,
-            _weekday_or_none(match.group(1)),
-        )
+    # "3rd March 2026" and "March 3rd 2026": group 1 is the weekday and group 4 the year in both.
+    for pattern, day_group, month_group in ((_DAY_MONTH_RE, 2, 3), (_MONTH_DAY_RE, 3, 2)):
+        match = pattern.search(core)
+        if match:
+            return _day_month(
+                int(match.group(day_group)),
+                _month_number(match.group(month_group)),
+                match.group(4),
+                raw,
+                today,
+                expect_past,
+                _weekday_or_none(match.group(1)),
+            )
     return None
 
 

@@ -290,6 +290,15 @@ class WebChatInput(InputChannel):
             raise Refused(400, "bad_request", BAD_REQUEST)
         return data
 
+    def caller(self, request: Request, read_body: bool = False) -> tuple[Conversation, Partner, dict[str, Any]]:
+        """What every conversation route checks first, in this order: the website, the address's rate,
+        the JSON body (for a POST), then the token. Returns the conversation, its partner and the body."""
+        self.check_site(request)
+        self._limit(self.per_address, client_address(request))
+        body = self.body(request) if read_body else {}
+        conversation, partner = self.conversation(request, body)
+        return conversation, partner, body
+
     def conversation(self, request: Request, body: dict[str, Any]) -> tuple[Conversation, Partner]:
         """The conversation a token names (body, header or, for GET, the query string), rate-limited."""
         token = body.get("token") or request.headers.get(TOKEN_HEADER)
@@ -418,10 +427,7 @@ class WebChatInput(InputChannel):
         async def message(request: Request) -> HTTPResponse:
             if request.method == "OPTIONS":
                 return self.preflight(request)
-            self.check_site(request)
-            self._limit(self.per_address, client_address(request))
-            body = self.body(request)
-            conversation, partner = self.conversation(request, body)
+            conversation, partner, body = self.caller(request, read_body=True)
             agent = self.agent(request)
             guard_action_endpoint(agent, self.action_timeout)
             # Failures of the action server or the conversation store during this turn are noted, so the
@@ -483,10 +489,7 @@ class WebChatInput(InputChannel):
         async def rate_answer(request: Request) -> HTTPResponse:
             if request.method == "OPTIONS":
                 return self.preflight(request)
-            self.check_site(request)
-            self._limit(self.per_address, client_address(request))
-            body = self.body(request)
-            conversation, partner = self.conversation(request, body)
+            conversation, partner, body = self.caller(request, read_body=True)
             article_id, helpful, reason = body.get("article_id"), body.get("helpful"), body.get("reason")
             if not isinstance(article_id, str) or not ID_PATTERN.match(article_id) or not isinstance(helpful, bool):
                 raise Refused(400, "bad_request", BAD_REQUEST)
@@ -513,9 +516,7 @@ class WebChatInput(InputChannel):
         async def clear(request: Request) -> HTTPResponse:
             if request.method == "OPTIONS":
                 return self.preflight(request)
-            self.check_site(request)
-            self._limit(self.per_address, client_address(request))
-            conversation, partner = self.conversation(request, self.body(request))
+            conversation, partner, _ = self.caller(request, read_body=True)
             agent = self.agent(request)
             try:
                 async with agent.lock_store.lock(conversation.id):
@@ -532,9 +533,7 @@ class WebChatInput(InputChannel):
         async def conversation_summary(request: Request) -> HTTPResponse:
             if request.method == "OPTIONS":
                 return self.preflight(request)
-            self.check_site(request)
-            self._limit(self.per_address, client_address(request))
-            conversation, partner = self.conversation(request, {})
+            conversation, partner, _ = self.caller(request)
             agent = self.agent(request)
             tracker = await agent.tracker_store.retrieve_full_tracker(conversation.id)
             now = self.now()
@@ -556,9 +555,7 @@ class WebChatInput(InputChannel):
 
         async def conversation_facts(request: Request) -> tuple[dict[str, Any], dt.date]:
             """The slots of the token's conversation (with the deadline form's last answers) and today there."""
-            self.check_site(request)
-            self._limit(self.per_address, client_address(request))
-            conversation, partner = self.conversation(request, {})
+            conversation, partner, _ = self.caller(request)
             agent = self.agent(request)
             tracker = await agent.tracker_store.retrieve_full_tracker(conversation.id)
             slots = tracker.current_slot_values() if tracker is not None else {}
