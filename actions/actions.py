@@ -87,6 +87,12 @@ def mark_article(dispatcher: CollectingDispatcher, tracker: Tracker, article_id:
         dispatcher.utter_message(json_message=answers.article_mark(article_id))
 
 
+def changed_slots(tracker: Tracker, values: dict[str, Any]) -> list[dict[str, Any]]:
+    """SlotSet events only for the slots whose value changes: Rasa stores and replays every event of a
+    conversation on every turn, so an unchanged value set again only makes later turns slower."""
+    return [SlotSet(name, value) for name, value in values.items() if tracker.get_slot(name) != value]
+
+
 def leave_form(tracker: Tracker) -> list[dict[str, Any]]:
     """Events that close an open form: asking about something else means the parent has moved on."""
     if (tracker.active_loop or {}).get("name"):
@@ -165,9 +171,7 @@ class ActionAnswerSituation(SafeAction):
         mark_article(dispatcher, tracker, article.id)
         learned = [SlotSet(slot, value) for slot, value in found.items() if not tracker.get_slot(slot)]
         return [
-            SlotSet("article_id", article.id),
-            SlotSet("disclaimer_shown", True),
-            SlotSet(LADDER_SLOT, None),
+            *changed_slots(tracker, {"article_id": article.id, "disclaimer_shown": True, LADDER_SLOT: None}),
             *learned,
             *leave_form(tracker),
         ]

@@ -67,6 +67,18 @@ async def test_no_mark_when_no_article_answered(service) -> None:
     assert not [m for m in messages if m.get("custom")]
 
 
+async def test_slots_already_holding_their_value_are_not_set_again(service) -> None:
+    again = {"article_id": "ehc-delay", "disclaimer_shown": True, "ladder_step": None}
+    _, events = await run_action(acts.ActionAnswerSituation(), tracker("ehc_delay", slots=again))
+    assert not [e for e in events if e.get("event") == "slot" and e["name"] in again]
+    moved = {"article_id": "mediation", "disclaimer_shown": True, "ladder_step": 2.0}
+    _, events = await run_action(acts.ActionAnswerSituation(), tracker("ehc_delay", slots=moved))
+    assert [(e["name"], e["value"]) for e in events if e.get("event") == "slot"] == [
+        ("article_id", "ehc-delay"),
+        ("ladder_step", None),
+    ]
+
+
 async def test_disclaimer_only_once_per_conversation(service) -> None:
     messages, _ = await run_action(acts.ActionAnswerSituation(), tracker("ehc_delay", slots={"disclaimer_shown": True}))
     assert DISCLAIMER not in texts(messages)
