@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterable
 
 import pytest
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.slots import Slot
+from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine, text
 
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -66,3 +70,16 @@ def delete_redis_keys(url: str, prefix: str) -> None:
             client.delete(*keys)
     finally:
         client.close()
+
+
+def conversation_last_seen(sender_id: str, last_seen: float, slots: Iterable[Slot] = ()) -> DialogueStateTracker:
+    """A three-event conversation whose last message is at `last_seen`, for retention and deletion tests."""
+    return DialogueStateTracker.from_events(
+        sender_id,
+        [
+            ActionExecuted("action_listen", timestamp=last_seen - 60),
+            UserUttered("my child's plan is late", timestamp=last_seen - 30),
+            BotUttered("The council must send the plan within 20 weeks.", timestamp=last_seen),
+        ],
+        list(slots),
+    )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
+import subprocess
 import urllib.error
 import urllib.request
 from contextlib import ExitStack
@@ -45,3 +47,22 @@ def responds(url: str) -> bool:
             return response.status == 200
     except (urllib.error.URLError, OSError):
         return False
+
+
+def stop_process_group(process: subprocess.Popen) -> None:
+    """Stop a server and everything it started (started with `start_new_session=True`): SIGTERM to its
+    process group, then SIGKILL if it is still there after 20 seconds."""
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            return
+        process.wait(timeout=10)

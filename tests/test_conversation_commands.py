@@ -9,14 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
-from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine, text
 
 from bot.cli import main
 from bot.lock_store import KEY_PREFIX, AtomicRedisLockStore
 from bot.tracker_store import store_from_settings
-from tests.db import drop_postgres, postgres_url, redis_url
+from tests.db import conversation_last_seen, drop_postgres, postgres_url, redis_url
 
 DAY = 86_400.0
 
@@ -36,23 +34,12 @@ def database_url(request, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
             drop_postgres(url)
 
 
-def conversation(sender_id: str, last_seen: float) -> DialogueStateTracker:
-    return DialogueStateTracker.from_events(
-        sender_id,
-        [
-            ActionExecuted("action_listen", timestamp=last_seen - 60),
-            UserUttered("my child's plan is late", timestamp=last_seen - 30),
-            BotUttered("The council must send the plan within 20 weeks.", timestamp=last_seen),
-        ],
-    )
-
-
 async def save_conversations(ages_in_days: dict[str, float]) -> None:
     """Conversations whose last message was that many days ago, saved through the configured store."""
     store = store_from_settings()
     try:
         for sender_id, days in ages_in_days.items():
-            await store.save(conversation(sender_id, time.time() - days * DAY))
+            await store.save(conversation_last_seen(sender_id, time.time() - days * DAY))
     finally:
         store.engine.dispose()
 

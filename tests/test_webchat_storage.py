@@ -14,11 +14,10 @@ from rasa.core.tracker_store import (
     SQLTrackerStore,
     TrackerStore,
 )
-from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.storage import UnsupportedTrackerStore, delete_conversation, purge_inactive
-from tests.db import drop_postgres, postgres_url
+from tests.db import conversation_last_seen, drop_postgres, postgres_url
 from tests.webchat_helpers import DOMAIN
 
 NOW = 1_800_000_000.0
@@ -26,15 +25,7 @@ DAY = 86_400.0
 
 
 def tracker(sender_id: str, last_seen: float) -> DialogueStateTracker:
-    return DialogueStateTracker.from_events(
-        sender_id,
-        [
-            ActionExecuted("action_listen", timestamp=last_seen - 60),
-            UserUttered("my child's plan is late", timestamp=last_seen - 30),
-            BotUttered("The council must send the plan within 20 weeks.", timestamp=last_seen),
-        ],
-        DOMAIN.slots,
-    )
+    return conversation_last_seen(sender_id, last_seen, DOMAIN.slots)
 
 
 @pytest.fixture(params=["memory", "sqlite", "postgresql"])

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import time
 from collections.abc import Iterator
@@ -23,7 +22,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.servers import free_ports, responds, skip_or_fail, tail
+from tests.servers import free_ports, responds, skip_or_fail, stop_process_group, tail
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "send-assistant.tar.gz"
@@ -50,24 +49,6 @@ PHONE = {"width": 390, "height": 844}
 def missing(reason: str) -> None:
     """Skip, or fail under E2E_STRICT=1 (as in CI), when something the browser tests need is not there."""
     skip_or_fail(reason, "E2E_STRICT")
-
-
-def _stop(process: subprocess.Popen) -> None:
-    """Stop a server and everything it started (it runs in its own process group)."""
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            return
-        process.wait(timeout=10)
 
 
 def _start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
@@ -166,7 +147,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
     finally:
         for _, process, _ in reversed(processes):
-            _stop(process)
+            stop_process_group(process)
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
-import signal
 import subprocess
 import time
 from collections.abc import Iterator
@@ -36,7 +35,7 @@ from sqlalchemy import create_engine
 from tests.db import drop_postgres, postgres_url, redis_url
 from tests.integration.chat import ACTION_TIMEOUT_S, WEBCHAT_SECRET
 from tests.integration.proxy import TcpProxy
-from tests.servers import free_ports, responds, skip_or_fail, tail
+from tests.servers import free_ports, responds, skip_or_fail, stop_process_group, tail
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "send-assistant.tar.gz"
@@ -82,20 +81,8 @@ class Process:
         return self
 
     def stop(self) -> None:
-        process = self.popen
-        if process is None or process.poll() is not None:
-            return
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=20)
-        except ProcessLookupError:
-            return
-        except subprocess.TimeoutExpired:
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                return
-            process.wait(timeout=10)
+        if self.popen is not None:
+            stop_process_group(self.popen)
 
     def check_running(self) -> None:
         if self.popen is not None and self.popen.poll() is not None:
