@@ -18,6 +18,12 @@ Counting conventions (reasons and case law in docs/deadlines.md):
 * "At least N days beginning with X": X is day one, so the last day is X + (N - 1).
 * "Before 15 February": the last day that is *before* that date, i.e. 14 February.
 * School days are never turned into a firm date: we do not know term dates.
+* Dates are never moved for weekends or bank holidays, except where the law moves them:
+  an SEN appeal deadline that falls on 25 December to 1 January or in August
+  (HESC Rules 2008 r.12(3)(a), see ``tribunal_appeal_deadline``).
+
+Each deadline says whether it applies to the parent now (``condition`` is None) or only if
+something else happens first; only the first kind is ever flagged as overdue.
 
 This is information, not legal advice.
 """
@@ -39,6 +45,7 @@ PhaseTransferKind = Literal["school", "post16"]
 SEND_REGS = "SEND Regulations 2014"
 SEND_REGS_URL = "https://www.legislation.gov.uk/uksi/2014/1530/regulation/{reg}"
 TRIBUNAL_RULE_20_URL = "https://www.legislation.gov.uk/uksi/2008/2699/article/20"
+HESC_RULES = "Tribunal Procedure (First-tier Tribunal) (Health, Education and Social Care Chamber) Rules 2008"
 LGA_26B_URL = "https://www.legislation.gov.uk/ukpga/1974/7/section/26B"
 HSCA_9_URL = "https://www.legislation.gov.uk/ukpga/1993/46/section/9"
 NHS_COMPLAINTS_URL = "https://www.legislation.gov.uk/uksi/2009/309"
@@ -46,6 +53,8 @@ EQA_SCH17_URL = "https://www.legislation.gov.uk/ukpga/2010/15/schedule/17"
 CFA_44_URL = "https://www.legislation.gov.uk/ukpga/2014/6/section/44"
 EXCLUSION_REGS_SCHEDULES_URL = "https://www.legislation.gov.uk/uksi/2012/1033/schedules/made"
 EXCLUSION_REGS_URL = "https://www.legislation.gov.uk/uksi/2012/1033"
+EXCLUSION_REGS = "School Discipline (Pupil Exclusions and Reviews) (England) Regulations 2012"
+IRP_POSTING_RULE = f"{EXCLUSION_REGS}, Sch 1 para 1(2)"
 EXCLUSION_REG_24_URL = "https://www.legislation.gov.uk/uksi/2012/1033/regulation/24"
 EIA_100_URL = "https://www.legislation.gov.uk/ukpga/2006/40/section/100"
 EIA_101_URL = "https://www.legislation.gov.uk/ukpga/2006/40/section/101"
@@ -72,6 +81,16 @@ class Deadline:
     # Only for school-day limits: the date you'd get counting Monday to Friday with
     # no holidays at all. Never the real deadline; the note says so.
     earliest_if_no_holidays: date | None = None
+    # None: the time limit applies to this parent now, so it is dated and flagged when
+    # missed. Otherwise what must happen first, in words that follow "only if" ("the
+    # council decides to carry out the assessment"): said as a condition, never overdue.
+    condition: str | None = None
+    # Set only when the law moved the last day (HESC r.12(3)(a)): the day before the move.
+    ordinary_due: date | None = None
+
+    @property
+    def applies_now(self) -> bool:
+        return self.condition is None
 
 
 @dataclass(frozen=True)
@@ -149,6 +168,22 @@ def weekdays_after(start: date, count: int) -> date:
         current += timedelta(days=1)
         if current.weekday() < 5:
             counted += 1
+    return current
+
+
+def _first_working_day_after(day: date) -> date:
+    """The first day after ``day`` that is Monday to Friday and not an England bank holiday.
+
+    Only used for the day after 1 January or 31 August (HESC r.12(3)(a)). The one bank
+    holiday that can fall in those few days is the New Year holiday moved to Monday 2 or
+    3 January when 1 January is a Saturday or Sunday; none falls in early September (the
+    summer bank holiday is the last Monday in August). See gov.uk/bank-holidays.
+    """
+    new_year = date(day.year, 1, 1)
+    moved_new_year = new_year + timedelta(days=7 - new_year.weekday()) if new_year.weekday() >= 5 else None
+    current = day + timedelta(days=1)
+    while current.weekday() >= 5 or current == moved_new_year:
+        current += timedelta(days=1)
     return current
 
 
@@ -232,10 +267,17 @@ _SUMMER_NOTE = (
 # --------------------------------------------------------------------------------------
 
 
-def ehc_assessment_deadlines(
-    request_received: date,
-) -> tuple[Deadline, Deadline, Deadline]:
-    """The 6-, 16- and 20-week limits, all counted from the request being received."""
+# Until the council has decided to assess, the 16- and 20-week limits are only conditions.
+_IF_ASSESSING = "the council decides to carry out the EHC needs assessment"
+
+
+def ehc_assessment_deadlines(request_received: date, *, council_assessing: bool = False) -> tuple[Deadline, ...]:
+    """The 6-, 16- and 20-week limits, all counted from the request being received.
+
+    ``council_assessing``: the council has told the parent it will assess. Until then only
+    the 6-week decision applies now; the other two are conditional. Once it has, the
+    6-week step is over and is left out.
+    """
     specs = (
         (
             "ehc_decision_to_assess",
@@ -247,7 +289,7 @@ def ehc_assessment_deadlines(
         ),
         (
             "ehc_decision_no_plan",
-            "If the council assesses and decides an EHC plan is not needed, it must tell you by",
+            "If, after the assessment, the council decides an EHC plan is not needed, it must tell you by",
             16,
             "10(1)",
             "10(4)",
@@ -264,6 +306,9 @@ def ehc_assessment_deadlines(
     )
     results = []
     for key, label, weeks, para, exc_para, reg in specs:
+        first_step = key == "ehc_decision_to_assess"
+        if council_assessing and first_step:
+            continue
         due = add_weeks(request_received, weeks)
         summer = _SUMMER_NOTE if _overlaps_august(request_received, due) else None
         results.append(
@@ -281,9 +326,10 @@ def ehc_assessment_deadlines(
                 exceptions=_ehc_exceptions(f"{SEND_REGS}, reg {exc_para}"),
                 note=_join(_EHC_NOTE, summer),
                 start=request_received,
+                condition=None if first_step or council_assessing else _IF_ASSESSING,
             )
         )
-    return results[0], results[1], results[2]
+    return tuple(results)
 
 
 def draft_plan_comment_deadline(served: date) -> Deadline:
@@ -468,32 +514,47 @@ def post16_move_deadline(transfer_date: date) -> Deadline:
 # --------------------------------------------------------------------------------------
 
 
-def _tribunal_holiday_note(due: date) -> str | None:
-    # HESC Rules r.12 is not in our fact sheet; we only hedge, never move the date.
-    in_christmas = (due.month == 12 and due.day >= 25) or (due.month == 1 and due.day == 1)
-    if due.month == 8 or in_christmas:
-        period = "August" if due.month == 8 else "25 December to 1 January"
-        return (
-            f"This date falls in {period}. The Tribunal's rules may give SEN appeals "
-            "a little extra time around these dates; check with IPSEA or your local "
-            "SENDIASS before relying on that."
-        )
-    return None
+def _hesc_move(ordinary: date) -> tuple[date, str] | None:
+    """HESC r.12(3)(a), SEN appeals only: a last day from 25 December to 1 January, or in
+    August, moves to the first working day after 1 January / 31 August. Returns the moved
+    day and the note that explains it, or None when the day does not move."""
+    if ordinary.month == 8:
+        window_end, period = date(ordinary.year, 8, 31), "August"
+    elif (ordinary.month, ordinary.day) >= (12, 25) or (ordinary.month, ordinary.day) == (1, 1):
+        window_end = date(ordinary.year + (ordinary.month == 12), 1, 1)
+        period = "the days from 25 December to 1 January"
+    else:
+        return None
+    moved = _first_working_day_after(window_end)
+    return moved, (
+        f"The usual last day, {format_date(ordinary)}, is in {period}, so an appeal about "
+        "special educational needs is in time if the Tribunal receives it by the first "
+        f"working day after {window_end.day} {window_end:%B} (Tribunal rules, r.12(3)(a)). "
+        "Sending it sooner is safer. This does not change the 2 months to contact the "
+        "mediation adviser (reg 33)."
+    )
 
 
 def tribunal_appeal_deadline(decision_sent: date, mediation_certificate_issued: date | None = None) -> Deadline:
     """r.20(1)(c): 2 months after the decision was sent, or 1 month from the
-    mediation certificate's issue date if that is later. The appeal must be RECEIVED."""
+    mediation certificate's issue date if that is later. The appeal must be RECEIVED.
+
+    r.12(3)(a): in an SEN case, a last day from 25 December to 1 January, or in August,
+    moves to the first working day after 1 January / 31 August. ``due`` is that moved
+    day and ``ordinary_due`` the day before the move.
+    """
     two_months = add_months(decision_sent, 2)
-    due = two_months
+    ordinary = two_months
     winner = "2 months after the decision letter was sent"
     if mediation_certificate_issued is not None:
         if mediation_certificate_issued < decision_sent:
             raise ValueError("the mediation certificate cannot predate the decision")
         one_month = add_months(mediation_certificate_issued, 1)
         if one_month > two_months:
-            due = one_month
+            ordinary = one_month
             winner = "1 month from the date the mediation certificate was issued"
+    move = _hesc_move(ordinary)
+    due, move_note = move or (ordinary, None)
     return Deadline(
         key="tribunal_appeal",
         label="The SEND Tribunal must receive your appeal by",
@@ -504,21 +565,19 @@ def tribunal_appeal_deadline(decision_sent: date, mediation_certificate_issued: 
             "issued (same date in the later month, or that month's last day if it "
             f"is shorter). Here the later one is {winner}."
         ),
-        citation=(
-            "Tribunal Procedure (First-tier Tribunal) (Health, Education and Social "
-            "Care Chamber) Rules 2008, r.20(1)(c)"
-        ),
+        citation=f"{HESC_RULES}, r.20(1)(c)" + (" and r.12(3)(a)" if move else ""),
         url=TRIBUNAL_RULE_20_URL,
         note=_join(
+            move_note,
             "The Tribunal must receive the appeal by this date; posting it on the day "
             "is not enough. Count from the date the letter was sent, not the day it "
             "reached you. Most appeals need a mediation certificate first; appeals "
             "only about the school or college named in section I do not.",
             _weekend_note(due),
-            _tribunal_holiday_note(due),
         ),
         start=decision_sent,
         duty_on="you",
+        ordinary_due=ordinary if move else None,
     )
 
 
@@ -637,9 +696,14 @@ def equality_act_claim_deadline(act_date: date) -> Deadline:
         ),
         note=_join(
             "If the treatment went on over a period, count from the end of that "
-            "period (Sch 17 para 4(5)(b)). This is for claims against a school to "
-            "the First-tier Tribunal (SEND); claims against a council, college or "
-            "private nursery go to the County Court.",
+            "period (Sch 17 para 4(5)(b)). If, before the 6 months ended, the dispute "
+            "was referred to conciliation arranged by the Equality and Human Rights "
+            "Commission, the time is 3 months longer: "
+            f"{format_date(add_months(due, 3))} (Sch 17 para 4(2)). Unlike an SEN appeal, "
+            "a discrimination claim gets no extra time when its last day is in August "
+            f"or at Christmas ({HESC_RULES}, r.12(3)(a) covers SEN appeals only). This is "
+            "for claims against a school to the First-tier Tribunal (SEND); claims "
+            "against a council, college or private nursery go to the County Court.",
             _month_end_note(act_date, 6),
             _weekend_note(due),
         ),
@@ -667,15 +731,19 @@ def irp_request_deadline(notice_given: date) -> Deadline:
             "15 school days after the day you were given written notice of the "
             "governing board's decision not to reinstate (that day is not counted)"
         ),
-        citation=("School Discipline (Pupil Exclusions and Reviews) (England) Regulations 2012, Sch 1 para 2(1)"),
+        citation=f"{EXCLUSION_REGS}, Sch 1 para 2(1)",
         url=EXCLUSION_REGS_SCHEDULES_URL,
         note=(
             "We can't give an exact date because school days depend on the school's "
             "term dates. If there are no holidays, training days or bank holidays in "
             "between, the 15th school day would be "
             f"{format_date(illustration)}. Check the school's term dates; holidays "
-            "make the real date later. Ask for an SEN expert in the same request if "
-            "you want one. Late requests are normally refused, so don't wait."
+            "make the real date later. A request sent by first class post counts as "
+            "made on the second working day after posting, not the day you post it "
+            f"({IRP_POSTING_RULE}), so hand it in or email it well before the 15th "
+            "school day, counting from the day you were given the written notice. Ask "
+            "for an SEN expert in the same request if you want one. Late requests are "
+            "normally refused, so don't wait."
         ),
         start=notice_given,
         duty_on="you",
@@ -731,9 +799,7 @@ def governing_board_review_rule(
                 "within 15 school days of receiving notice of the exclusion (for a "
                 "public exam, reasonable steps to meet before the exam)"
             ),
-            citation=(
-                "School Discipline (Pupil Exclusions and Reviews) (England) Regulations 2012, reg 24 (academies)"
-            ),
+            citation=f"{EXCLUSION_REGS}, reg 24 (academies)",
             url=EXCLUSION_REG_24_URL,
             applies=True,
             note=(
@@ -749,9 +815,7 @@ def governing_board_review_rule(
             label="The governing board must meet to consider reinstatement",
             school_days=50,
             counting="within 50 school days of receiving notice of the exclusion",
-            citation=(
-                "School Discipline (Pupil Exclusions and Reviews) (England) Regulations 2012, reg 24 (academies)"
-            ),
+            citation=f"{EXCLUSION_REGS}, reg 24 (academies)",
             url=EXCLUSION_REG_24_URL,
             applies=True,
             note=(
@@ -766,7 +830,7 @@ def governing_board_review_rule(
         label=("The governing board must consider what you send, but cannot order reinstatement"),
         school_days=school_days_this_term,
         counting=("5 school days or fewer in the term (or more than 5 without representations from you)"),
-        citation=("School Discipline (Pupil Exclusions and Reviews) (England) Regulations 2012, reg 24 (academies)"),
+        citation=f"{EXCLUSION_REGS}, reg 24 (academies)",
         url=EXCLUSION_REG_24_URL,
         applies=False,
         note=(
@@ -785,7 +849,7 @@ def suspension_year_limit(school_days_this_school_year: float) -> SchoolDayRule:
         label="A pupil cannot be suspended for more than 45 school days in a school year",
         school_days=45,
         counting=("all suspensions in the school year added together; a lunchtime suspension counts as half a day"),
-        citation=("School Discipline (Pupil Exclusions and Reviews) (England) Regulations 2012, reg 22 (academies)"),
+        citation=f"{EXCLUSION_REGS}, reg 22 (academies)",
         url=EXCLUSION_REGS_URL,
         applies=school_days_this_school_year >= 45,
         note=f"School days of suspension left before the limit: {remaining:g}.",
@@ -806,9 +870,14 @@ def days_until(deadline: Deadline | date, today: date) -> int | None:
 
 
 def overdue_status(deadline: Deadline | date | None, today: date) -> str:
-    """'overdue by 12 days', 'due today', 'due tomorrow', 'due in 5 days'."""
+    """'overdue by 12 days', 'due today', 'due tomorrow', 'due in 5 days'.
+
+    A conditional deadline is never overdue: it gets 'only if <condition>'.
+    """
     if deadline is None:
         return "no exact date"
+    if isinstance(deadline, Deadline) and not deadline.applies_now:
+        return f"only if {deadline.condition}"
     remaining = days_until(deadline, today)
     if remaining is None:
         return "no exact date (counted in school days)"
@@ -846,9 +915,10 @@ _NEXT_STEPS: dict[str, str] = {
         f"The minimum time to comment has ended. Send your comments now anyway, and keep a copy; {_ADVISERS}."
     ),
     "equality_act_claim": (
-        "The 6-month time limit has passed, but the Tribunal can still decide to "
-        "consider a late claim. Explain why it is late when you claim, and get "
-        f"advice; {_ADVISERS}."
+        "The 6-month time limit has passed (unless the 3 extra months for EHRC "
+        "conciliation apply), but the Tribunal can still decide to consider a late "
+        "claim (Equality Act 2010, Sch 17 para 4(3)). Explain why it is late when you "
+        f"claim, and get advice; {_ADVISERS}."
     ),
     "ombudsman_complaint": (
         "The 12 months have passed, but the Ombudsman can decide to look at a late "
@@ -872,9 +942,12 @@ _NEXT_STEPS: dict[str, str] = {
 def next_step_if_overdue(deadline: Deadline, today: date) -> str | None:
     """A short 'what this means / what next' line once a deadline has passed.
 
-    Returns None while the deadline has not passed (or has no exact date, except the
-    IRP request, where the parent must check the school's term dates).
+    Returns None while the deadline has not passed, when it only applies if something
+    else happens first, or when it has no exact date (except the IRP request, where the
+    parent must check the school's term dates).
     """
+    if not deadline.applies_now:
+        return None
     if deadline.due is None:
         illustration = deadline.earliest_if_no_holidays
         if deadline.key == "irp_request" and illustration and today > illustration:

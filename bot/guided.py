@@ -179,11 +179,14 @@ def check_date_answer(text: str | None, today: dt.date) -> DateAnswer:
     return DateAnswer(message=question, candidate=candidate)
 
 
-def deadlines_for(kind: str, start: dt.date, certificate: dt.date | None = None) -> list[dl.Deadline]:
+def deadlines_for(
+    kind: str, start: dt.date, certificate: dt.date | None = None, council_assessing: bool = False
+) -> list[dl.Deadline]:
     """The statutory time limits that start from this kind of event (`certificate`: a mediation
-    certificate's issue date, which can move the appeal deadline later)."""
+    certificate's issue date, which can move the appeal deadline later; `council_assessing`: the
+    council has said it will assess, so the 16- and 20-week limits apply now, not only as conditions)."""
     if kind == "ehc_request":
-        return list(dl.ehc_assessment_deadlines(start))
+        return list(dl.ehc_assessment_deadlines(start, council_assessing=council_assessing))
     if kind == "draft_plan":
         return [dl.draft_plan_comment_deadline(start)]
     if kind == "appealable_decision":
@@ -204,6 +207,7 @@ def deadlines_for(kind: str, start: dt.date, certificate: dt.date | None = None)
 def _deadline_text(deadline: dl.Deadline, today: dt.date, approximate: bool, exceptions_shown: bool) -> str:
     around = "around " if approximate else ""
     if deadline.due is not None:
+        # A conditional deadline's status is "only if ...", never "overdue".
         lines = [f"**{deadline.label}: {around}{dl.format_date(deadline.due)}** ({dl.overdue_status(deadline, today)})"]
     else:
         lines = [f"**{deadline.label}**"]
@@ -236,8 +240,12 @@ def deadline_replies(
     today: dt.date,
     with_calendar: bool,
     certificate: str | None = None,
+    council_assessing: bool = False,
 ) -> list[Reply]:
-    """The dates the parent is owed, each with whether it has passed, what that means and the source."""
+    """The dates the parent is owed, each with whether it has passed, what that means and the source.
+
+    Only the deadlines that apply now are flagged; conditional ones say "only if ..." (see `deadlines_for`).
+    """
     if kind not in DEADLINE_KINDS:
         return [
             Reply(
@@ -256,7 +264,7 @@ def deadline_replies(
             )
         ]
     issued = _iso(certificate)
-    items = deadlines_for(kind, start, issued)
+    items = deadlines_for(kind, start, issued, council_assessing)
     intro = f"**{DEADLINE_KINDS[kind]}**: counting from {'around ' if approximate else ''}{dl.format_date(start)}."
     if issued is not None and issued >= start:
         intro += f" Mediation certificate issued {dl.format_date(issued)}."

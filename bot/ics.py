@@ -3,8 +3,10 @@
 All-day events, one per deadline with a date; deadlines counted in school days
 (``due`` is None) are left out because we cannot give them a true date. Each event
 explains how it was counted and where the rule comes from, and carries a reminder a
-few days before. UIDs are derived from the deadline itself, so re-exporting the same
-deadlines updates events instead of duplicating them.
+few days before. A deadline that applies only if something happens first says so in its
+title ("... (only if the council decides to carry out the EHC needs assessment)"). UIDs
+are derived from the deadline itself, so re-exporting the same deadlines updates events
+instead of duplicating them.
 """
 
 from __future__ import annotations
@@ -78,7 +80,8 @@ def deadlines_to_ics(
         event.add("dtstamp", stamp)
         event.add("dtstart", deadline.due)
         event.add("dtend", deadline.due + timedelta(days=1))
-        event.add("summary", f"{prefix}{deadline.label}")
+        condition = "" if deadline.applies_now else f" (only if {deadline.condition})"
+        event.add("summary", f"{prefix}{deadline.label}{condition}")
         event.add("description", _description(deadline))
         event.add("url", deadline.url)
         event.add("transp", "TRANSPARENT")  # a reminder, not a busy appointment

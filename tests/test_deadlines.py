@@ -144,6 +144,35 @@ def test_ehc_request_on_29_february() -> None:
     assert six.due == date(2028, 4, 11)
 
 
+def test_before_the_council_decides_to_assess_only_the_6_weeks_apply_now() -> None:
+    # The reported case: request 3 March 2026, asked on 4 December 2026, no decision to assess yet.
+    # The 16-week date (Tuesday 23 June 2026) was shown as "overdue by 164 days".
+    today = date(2026, 12, 4)
+    six, sixteen, twenty = ehc_assessment_deadlines(date(2026, 3, 3))
+    assert (six.due, sixteen.due, twenty.due) == (date(2026, 4, 14), date(2026, 6, 23), date(2026, 7, 21))
+    assert six.applies_now and six.condition is None
+    assert overdue_status(six, today) == "overdue by 234 days"
+    for conditional in (sixteen, twenty):
+        assert not conditional.applies_now
+        assert conditional.condition == "the council decides to carry out the EHC needs assessment"
+        assert overdue_status(conditional, today) == f"only if {conditional.condition}"
+        assert next_step_if_overdue(conditional, today) is None
+
+
+def test_once_the_council_is_assessing_the_16_and_20_weeks_apply_now() -> None:
+    today = date(2026, 12, 4)
+    sixteen, twenty = ehc_assessment_deadlines(date(2026, 3, 3), council_assessing=True)
+    assert [d.key for d in (sixteen, twenty)] == ["ehc_decision_no_plan", "ehc_final_plan"]
+    assert sixteen.applies_now and twenty.applies_now
+    assert overdue_status(sixteen, today) == "overdue by 164 days"
+    assert "missed a legal time limit" in (next_step_if_overdue(twenty, today) or "")
+
+
+def test_every_other_deadline_applies_now() -> None:
+    conditional = {d.key for d in _all_deadlines() if not d.applies_now}
+    assert conditional == {"ehc_decision_no_plan", "ehc_final_plan"}
+
+
 # --------------------------------------------------------------------------------------
 # Draft plan, annual review, amendments, phase transfer
 # --------------------------------------------------------------------------------------
@@ -252,15 +281,78 @@ def test_certificate_cannot_predate_decision() -> None:
         tribunal_appeal_deadline(date(2026, 3, 1), date(2026, 2, 1))
 
 
-def test_tribunal_deadline_in_august_or_christmas_is_hedged_not_moved() -> None:
-    august = tribunal_appeal_deadline(date(2026, 6, 15))
-    assert august.due == date(2026, 8, 15)
-    assert "August" in (august.note or "")
-    christmas = tribunal_appeal_deadline(date(2026, 10, 25))
+# HESC Rules 2008 r.12(3)(a): an SEN appeal whose last day is 25 Dec - 1 Jan or in August is in
+# time on the first working day after 1 January / 31 August (weekends and England bank holidays
+# are not working days). Weekdays checked against a calendar; bank holidays against gov.uk.
+@pytest.mark.parametrize(
+    ("decision", "certificate", "ordinary", "moved"),
+    [
+        (date(2026, 6, 1), None, date(2026, 8, 1), date(2026, 9, 1)),  # 1 Aug (Sat) -> Tue 1 Sep
+        (date(2026, 6, 15), None, date(2026, 8, 15), date(2026, 9, 1)),  # mid-August
+        (date(2026, 6, 1), date(2026, 7, 31), date(2026, 8, 31), date(2026, 9, 1)),  # 31 Aug via certificate
+        (date(2024, 6, 15), None, date(2024, 8, 15), date(2024, 9, 2)),  # 1 Sep 2024 is a Sunday
+        (date(2029, 6, 10), None, date(2029, 8, 10), date(2029, 9, 3)),  # 1 Sep 2029 is a Saturday
+        (date(2026, 10, 25), None, date(2026, 12, 25), date(2027, 1, 4)),  # 25 Dec; 2-3 Jan 2027 a weekend
+        (date(2025, 10, 31), None, date(2025, 12, 31), date(2026, 1, 2)),  # 31 Dec -> Fri 2 Jan
+        (date(2025, 11, 1), None, date(2026, 1, 1), date(2026, 1, 2)),  # 1 Jan itself
+        (date(2021, 10, 31), None, date(2021, 12, 31), date(2022, 1, 4)),  # Mon 3 Jan 2022 bank holiday
+        (date(2022, 10, 28), None, date(2022, 12, 28), date(2023, 1, 3)),  # Mon 2 Jan 2023 bank holiday
+        (date(2027, 10, 28), None, date(2027, 12, 28), date(2028, 1, 4)),  # 1 Jan 2028 Sat: Mon 3 Jan holiday
+    ],
+)
+def test_sen_appeal_deadline_in_august_or_at_christmas_moves(
+    decision: date, certificate: date | None, ordinary: date, moved: date
+) -> None:
+    deadline = tribunal_appeal_deadline(decision, certificate)
+    assert deadline.due == moved
+    assert deadline.ordinary_due == ordinary
+    note = deadline.note or ""
+    assert f"The usual last day, {format_date(ordinary)}, is in " in note
+    assert "in time if the Tribunal receives it by the first working day after" in note
+    assert "r.12(3)(a)" in note and deadline.citation.endswith("r.20(1)(c) and r.12(3)(a)")
+    assert "does not change the 2 months to contact the mediation adviser" in note
+    assert "Friday before" not in note  # a moved day is always a working day
+
+
+@pytest.mark.parametrize(
+    ("decision", "due"),
+    [
+        (date(2026, 5, 31), date(2026, 7, 31)),  # the day before August
+        (date(2026, 7, 1), date(2026, 9, 1)),  # the day after
+        (date(2026, 10, 24), date(2026, 12, 24)),  # Christmas Eve
+        (date(2026, 11, 2), date(2027, 1, 2)),  # 2 January (a Saturday: weekend note instead)
+    ],
+)
+def test_sen_appeal_deadline_next_to_the_holiday_windows_does_not_move(decision: date, due: date) -> None:
+    deadline = tribunal_appeal_deadline(decision)
+    assert deadline.due == due
+    assert deadline.ordinary_due is None
+    assert "usual last day" not in (deadline.note or "")
+    assert "r.12(3)(a)" not in deadline.citation
+
+
+def test_a_parent_asking_on_20_august_is_still_in_time() -> None:
+    # Decision sent 10 June 2026: the ordinary last day, Monday 10 August, has passed by 20 August,
+    # but the appeal is in time until Tuesday 1 September 2026.
+    deadline = tribunal_appeal_deadline(date(2026, 6, 10))
+    today = date(2026, 8, 20)
+    assert deadline.ordinary_due == date(2026, 8, 10)
+    assert deadline.due == date(2026, 9, 1)
+    assert overdue_status(deadline, today) == "due in 12 days"
+    assert next_step_if_overdue(deadline, today) is None
+    assert next_step_if_overdue(deadline, date(2026, 9, 1)) is None
+    assert "passed" in (next_step_if_overdue(deadline, date(2026, 9, 2)) or "")
+
+
+def test_discrimination_claim_is_not_moved_for_august_or_christmas() -> None:
+    august = equality_act_claim_deadline(date(2026, 2, 15))
+    assert august.due == date(2026, 8, 14)  # 6 months starting with 15 February
+    assert august.ordinary_due is None
+    assert "no extra time when its last day is in August" in (august.note or "")
+    christmas = equality_act_claim_deadline(date(2026, 6, 26))
     assert christmas.due == date(2026, 12, 25)
-    assert "25 December to 1 January" in (christmas.note or "")
-    ordinary = tribunal_appeal_deadline(date(2026, 1, 15))
-    assert "August" not in (ordinary.note or "")
+    assert christmas.ordinary_due is None
+    assert overdue_status(august, date(2026, 8, 20)) == "overdue by 6 days"
 
 
 def test_mediation_adviser_two_months_after() -> None:
@@ -298,6 +390,9 @@ def test_equality_act_six_months_starting_with() -> None:
     deadline = equality_act_claim_deadline(date(2026, 3, 10))
     assert deadline.due == date(2026, 9, 9)
     assert "para 4(3)" in deadline.exceptions[0]
+    assert "para 4(5)(b)" not in deadline.exceptions[0]  # that is the "conduct over a period" rule
+    # EHRC conciliation before the 6 months end: 3 months more (para 4(2)), 9 Sep + 3 months.
+    assert "3 months longer: Wednesday 9 December 2026 (Sch 17 para 4(2))" in (deadline.note or "")
     assert "County Court" in (deadline.note or "")
     assert equality_act_claim_deadline(date(2027, 9, 1)).due == date(2028, 2, 29)
 
@@ -322,6 +417,14 @@ def test_irp_request_has_no_exact_date_but_an_illustration() -> None:
     assert "Monday 23 November 2026" in note
     assert "term dates" in note
     assert "Sch 1 para 2(1)" in deadline.citation
+
+
+def test_irp_request_warns_that_a_posted_request_counts_two_working_days_later() -> None:
+    note = irp_request_deadline(date(2026, 11, 2)).note or ""
+    assert "first class post counts as made on the second working day after posting" in note
+    assert "Regulations 2012, Sch 1 para 1(2)" in note
+    assert "hand it in or email it well before the 15th school day" in note
+    assert "counting from the day you were given the written notice" in note
 
 
 def test_full_time_education_from_sixth_school_day() -> None:
@@ -402,7 +505,9 @@ def test_next_step_for_parent_deadlines() -> None:
     appeal = tribunal_appeal_deadline(date(2026, 1, 15))
     assert "advice" in (next_step_if_overdue(appeal, TODAY) or "")
     claim = equality_act_claim_deadline(date(2026, 3, 10))
-    assert "late claim" in (next_step_if_overdue(claim, TODAY) or "")
+    claim_step = next_step_if_overdue(claim, TODAY) or ""
+    assert "late claim (Equality Act 2010, Sch 17 para 4(3))" in claim_step
+    assert "EHRC conciliation" in claim_step and "4(5)(b)" not in claim_step
     future = ombudsman_deadline(date(2026, 11, 1))
     assert next_step_if_overdue(future, TODAY) is None
 

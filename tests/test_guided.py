@@ -125,7 +125,8 @@ def test_deadline_replies_flag_overdue_dates_and_cite_the_law() -> None:
     text = "\n".join(r.text for r in replies)
     assert replies[0].text == "**We asked for an EHC needs assessment**: counting from Monday 1 June 2026."
     assert "Monday 13 July 2026** (overdue by 133 days)" in text  # 6 weeks
-    assert "Monday 19 October 2026** (overdue by 35 days)" in text  # 20 weeks
+    # 20 weeks: only a condition until the council decides to assess, so never "overdue".
+    assert "Monday 19 October 2026** (only if the council decides to carry out the EHC needs assessment)" in text
     assert "**What this means:**" in text and "missed a legal time limit" in text
     assert "[SEND Regulations 2014, reg 5(1)](https://www.legislation.gov.uk/uksi/2014/1530/regulation/5)" in text
     assert "[Add these dates to your calendar (.ics)](/webhooks/webchat/download/deadlines.ics)" in text
@@ -144,7 +145,48 @@ def test_school_day_limits_have_no_date_and_no_calendar_link() -> None:
     replies = guided.deadline_replies("permanent_exclusion", "2026-11-16", False, TODAY, with_calendar=True)
     text = "\n".join(r.text for r in replies)
     assert "independent review panel (IRP)" in text and "school's term dates" in text
+    assert "second working day after posting" in text and "hand it in or email it" in text
     assert ".ics" not in text
+
+
+def _said(*args, **kwargs) -> str:
+    return "\n".join(r.text for r in guided.deadline_replies(*args, **kwargs))
+
+
+def test_a_deadline_that_depends_on_a_later_decision_is_never_flagged_overdue() -> None:
+    # Reported: request 3 March 2026, council not yet decided whether to assess, and the 16-week
+    # "no plan" date (Tuesday 23 June 2026) shown as "overdue by 164 days" on 4 December 2026.
+    today = dt.date(2026, 12, 4)
+    text = _said("ehc_request", "2026-03-03", False, today, with_calendar=True)
+    assert "Tuesday 14 April 2026** (overdue by 234 days)" in text  # the 6 weeks apply now
+    assert "overdue by 164 days" not in text and "overdue by 136 days" not in text
+    condition = "(only if the council decides to carry out the EHC needs assessment)"
+    assert f"it must tell you by: Tuesday 23 June 2026** {condition}" in text
+    assert f"Council sends the final EHC plan: Tuesday 21 July 2026** {condition}" in text
+    assert text.count("**What this means:**") == 1
+    # Once the council has said it will assess, both apply now and are flagged.
+    assessing = _said("ehc_request", "2026-03-03", False, today, with_calendar=True, council_assessing=True)
+    assert "Tuesday 23 June 2026** (overdue by 164 days)" in assessing
+    assert "Tuesday 21 July 2026** (overdue by 136 days)" in assessing
+    assert "14 April 2026" not in assessing  # the decision to assess is behind them
+
+
+def test_in_august_an_sen_appeal_is_still_in_time_until_the_moved_date() -> None:
+    # Decision sent Wednesday 10 June 2026; the parent asks on 20 August. The usual last day, Monday
+    # 10 August, has passed, but the Tribunal rules move it to Tuesday 1 September 2026.
+    text = _said("appealable_decision", "2026-06-10", False, dt.date(2026, 8, 20), with_calendar=True)
+    assert "The SEND Tribunal must receive your appeal by: Tuesday 1 September 2026** (due in 12 days)" in text
+    assert "The usual last day, Monday 10 August 2026, is in August" in text
+    assert "r.12(3)(a)" in text
+    assert "time limit for appealing has passed" not in text
+
+
+def test_a_discrimination_claim_in_august_is_not_moved() -> None:
+    text = _said("discrimination", "2026-02-15", False, dt.date(2026, 8, 20), with_calendar=True)
+    assert "Friday 14 August 2026** (overdue by 6 days)" in text
+    assert "no extra time when its last day is in August" in text
+    assert "3 months longer: Saturday 14 November 2026 (Sch 17 para 4(2))" in text
+    assert "late claim (Equality Act 2010, Sch 17 para 4(3))" in text
 
 
 def test_skipped_kind_or_date_explains_kindly() -> None:

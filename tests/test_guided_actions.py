@@ -153,6 +153,9 @@ async def test_deadlines_are_dated_flagged_and_downloadable() -> None:
     assert "14 April 2026" in said  # 6 weeks after 3 March 2026
     assert "21 July 2026" in said  # 20 weeks after 3 March 2026
     assert "overdue" in said.lower() or "passed" in said.lower()
+    # The council has not said it will assess: the 16 weeks (23 June 2026) are a condition, not overdue.
+    assert "Tuesday 23 June 2026** (only if the council decides to carry out the EHC needs assessment)" in said
+    assert "overdue by 162 days" not in said
     assert "/webhooks/webchat/download/deadlines.ics" in said
 
 

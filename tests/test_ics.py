@@ -102,3 +102,15 @@ def test_output_is_bytes_and_reproducible() -> None:
     first = deadlines_to_ics(_deadlines(), "SEND deadline", TODAY)
     assert isinstance(first, bytes)
     assert first == deadlines_to_ics(_deadlines(), "SEND deadline", TODAY)
+
+
+def test_conditional_and_moved_deadlines_say_so() -> None:
+    calendar = _parse(deadlines_to_ics(_deadlines(), "SEND deadline", TODAY))
+    summaries = [str(event["SUMMARY"]) for event in calendar.walk("VEVENT")]
+    only_if = " (only if the council decides to carry out the EHC needs assessment)"
+    assert [summary.endswith(only_if) for summary in summaries] == [False, True, True, False]
+    # An SEN appeal due 15 August 2026 is in time on Tuesday 1 September 2026 (HESC r.12(3)(a)).
+    moved = _parse(deadlines_to_ics([tribunal_appeal_deadline(date(2026, 6, 15))], "SEND", TODAY))
+    event = moved.walk("VEVENT")[0]
+    assert event["DTSTART"].dt == date(2026, 9, 1)
+    assert "The usual last day, Saturday 15 August 2026, is in August" in str(event["DESCRIPTION"])
