@@ -17,7 +17,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import answers, guided, index
+from bot import answers, clarify, emergency, guided, index
 from bot.entities import extract_facts
 from bot.forms import ARTICLE_DEADLINE_KIND
 from bot.intents import SECTION_INTENTS
@@ -167,6 +167,14 @@ class ActionAnswerSituation(SafeAction):
             replies += tool_reply(service, article.id)
         except Exception:  # the answer itself matters more than the tool buttons
             logger.exception("guided tools could not be offered")
+        unsure = clarify.check_guess(
+            intent,
+            float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0),
+            tracker.latest_message.get("intent_ranking") or [],
+            titles_by_intent(service),
+        )
+        if unsure is not None:
+            replies.append(unsure)
         send(dispatcher, replies)
         mark_article(dispatcher, tracker, article.id)
         learned = [SlotSet(slot, value) for slot, value in found.items() if not tracker.get_slot(slot)]
@@ -236,6 +244,17 @@ class ActionDidYouMean(SafeAction):
         return []
 
 
+class ActionSafetyCheck(SafeAction):
+    def name(self) -> str:
+        return "action_safety_check"
+
+    def act(self, dispatcher, tracker, service):
+        titles = titles_by_intent(service)
+        titles.pop("crisis", None)
+        send(dispatcher, [clarify.safety_question(tracker.latest_message.get("intent_ranking") or [], titles)])
+        return leave_form(tracker)
+
+
 class ActionCrisisFollowUp(SafeAction):
     def name(self) -> str:
         return "action_crisis_follow_up"
@@ -243,5 +262,8 @@ class ActionCrisisFollowUp(SafeAction):
     def act(self, dispatcher, tracker, service):
         titles = titles_by_intent(service)
         titles.pop("crisis", None)
-        send(dispatcher, [answers.crisis_follow_up(tracker.latest_message.get("intent_ranking") or [], titles)])
+        fitting = [answers.Reply(line) for line in emergency.fitting_help(tracker.latest_message.get("text") or "")]
+        send(
+            dispatcher, [*fitting, answers.crisis_follow_up(tracker.latest_message.get("intent_ranking") or [], titles)]
+        )
         return leave_form(tracker)

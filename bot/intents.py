@@ -31,6 +31,9 @@ CONVERSATION_INTENTS: frozenset[str] = frozenset(
         "get_letter",
         "check_deadlines",
         "start_triage",
+        "opener",
+        "something_else",
+        "safety_check",
     }
 )
 

@@ -1,12 +1,24 @@
-"""A Rasa NLU component that routes any message showing immediate risk to the `crisis` intent.
+"""A Rasa NLU component that decides, last in the pipeline, whether a message shows immediate risk.
 
-It runs last in the pipeline, after the FallbackClassifier, so it overrides both a confident wrong
-intent and an "I'm not sure" fallback. The model's own ranking is kept after `crisis`, so the follow-up
-can offer to continue with what the parent was asking about once they have seen the emergency help.
+It runs after the FallbackClassifier, so it overrides both a confident wrong intent and an "I'm not
+sure" fallback. The decision itself is `bot.risk_model.assess` (patterns, the learned detector, the
+situation model's crisis guess, and openers such as "my son"), and sets one of:
+
+- `crisis`: emergency help first; the model's own ranking is kept after it, so the follow-up can offer
+  to continue with what the parent was asking about;
+- `safety_check`: "Before I answer: is anyone in danger right now?" with one-tap answers;
+- `opener`: "tell me what's happening", never emergency help and never a guess at a situation.
+
+The learned detector is trained with the rest of the model (`train`) on its own split: `crisis`
+examples and data/safety/risk.txt against everything else and data/safety/ordinary.txt. Those two files
+and the detector's code are part of the component's fingerprint, so Rasa retrains it when they change.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+from pathlib import Path
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -15,15 +27,34 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot import risk_model
 from bot.intents import CRISIS_INTENT
-from bot.safety import risk_signals
+from bot.openers import OPENER_INTENT
+from bot.risk_model import RiskDetector, Verdict, assess, read_examples, top_guess
+from bot.settings import PROJECT_ROOT
 
-FALLBACK_INTENT = "nlu_fallback"
+logger = logging.getLogger(__name__)
+
+SAFETY_CHECK_INTENT = "safety_check"
+SAFETY_DATA = PROJECT_ROOT / "data" / "safety"
+RISK_FILE, ORDINARY_FILE = "risk.txt", "ordinary.txt"
+_INTENT_FOR = {Verdict.EMERGENCY: CRISIS_INTENT, Verdict.CHECK: SAFETY_CHECK_INTENT, Verdict.OPENER: OPENER_INTENT}
 
 
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class CrisisSafetyNet(GraphComponent):
+    def __init__(
+        self,
+        detector: RiskDetector | None = None,
+        model_storage: ModelStorage | None = None,
+        resource: Resource | None = None,
+    ) -> None:
+        self.detector = detector
+        self._model_storage = model_storage
+        self._resource = resource
+
     @classmethod
     def create(
         cls,
@@ -32,35 +63,71 @@ class CrisisSafetyNet(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> CrisisSafetyNet:
-        return cls()
+        return cls(None, model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> CrisisSafetyNet:
+        try:
+            with model_storage.read_from(resource) as directory:
+                return cls(RiskDetector.load(directory), model_storage, resource)
+        except (ValueError, FileNotFoundError):
+            # A model without a trained detector still has the patterns and openers: safer than nothing.
+            logger.warning("the learned risk detector is missing from the model: patterns only")
+            return cls(None, model_storage, resource)
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {}
 
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        digest = hashlib.sha256()
+        # The examples and the detector's own code: a change to either retrains it.
+        for path in (SAFETY_DATA / RISK_FILE, SAFETY_DATA / ORDINARY_FILE, Path(risk_model.__file__)):
+            digest.update(path.read_bytes() if path.exists() else b"")
+        return digest.hexdigest()
+
+    def train(self, training_data: TrainingData) -> Resource:
+        risk, ordinary = training_split(training_data.intent_examples, SAFETY_DATA)
+        self.detector = RiskDetector.train(risk, ordinary)
+        if self._model_storage is not None and self._resource is not None:
+            with self._model_storage.write_to(self._resource) as directory:
+                self.detector.save(directory)
+        return self._resource  # type: ignore[return-value]
+
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            if risk_signals(message.get(TEXT) or "") or unsure_but_crisis_likeliest(message):
-                apply_crisis_override(message)
+            text = message.get(TEXT) or ""
+            if text.startswith("/"):  # a button's payload: the RegexMessageHandler reads it
+                continue
+            guess, confidence = top_guess(message.get(INTENT_RANKING_KEY) or [])
+            probability = self.detector.probability(text) if self.detector else 0.0
+            verdict = assess(text, probability, guess, confidence)
+            if verdict in _INTENT_FOR:
+                put_first(message, _INTENT_FOR[verdict])
         return messages
 
 
-def unsure_but_crisis_likeliest(message: Message) -> bool:
-    """The model fell back ("not sure") but its best guess was crisis.
-
-    The fallback threshold exists to avoid confident wrong answers; for crisis the costs are the other
-    way round (an unneeded emergency number costs seconds, a missed one may cost a life), so an unsure
-    crisis guess is treated as crisis.
-    """
-    if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != FALLBACK_INTENT:
-        return False
-    guesses = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get(INTENT_NAME_KEY) != FALLBACK_INTENT]
-    return bool(guesses) and guesses[0].get(INTENT_NAME_KEY) == CRISIS_INTENT
+def training_split(examples: list[Message], safety_data: Path) -> tuple[list[str], list[str]]:
+    """Risk: `crisis` examples and risk.txt. Ordinary: every other example and ordinary.txt."""
+    risk = read_examples(safety_data / RISK_FILE)
+    ordinary = read_examples(safety_data / ORDINARY_FILE)
+    for example in examples:
+        text = example.get(TEXT) or ""
+        (risk if example.get(INTENT) == CRISIS_INTENT else ordinary).append(text)
+    return risk, ordinary
 
 
-def apply_crisis_override(message: Message) -> None:
-    """Make `crisis` the top intent with full confidence, keeping the model's other guesses after it."""
-    ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get(INTENT_NAME_KEY) != CRISIS_INTENT]
-    top = {INTENT_NAME_KEY: CRISIS_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
+def put_first(message: Message, intent: str) -> None:
+    """Make `intent` the top intent with full confidence, keeping the model's other guesses after it."""
+    ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get(INTENT_NAME_KEY) != intent]
+    top = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}
     message.set(INTENT, top, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)

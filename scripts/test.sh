@@ -62,6 +62,10 @@ step "Crisis routing with the trained model (tests/safety)"
 "$PY" scripts/check_safety.py "$MODEL" || fail "crisis routing is below its floor (see above)"
 done_step
 
+step "Understanding on the fresh sets (tests/fresh: situations, risk, ordinary, openers; never trained on)"
+"$PY" scripts/evaluate.py "$MODEL" --gate || fail "understanding is below its floors (figures above; docs/nlu.md)"
+done_step
+
 step "Conversation tests (tests/stories)"
 rm -rf results/core
 "$RASA" test core --stories tests/stories --model "$MODEL" --endpoints endpoints.yml --out results/core \

@@ -151,7 +151,9 @@ def test_pattern_recall_on_the_first_evaluation_set() -> None:
     assert sum(map(shows_immediate_risk, crisis)) >= len(crisis) - 1
 
 
-def test_component_treats_an_unsure_crisis_guess_as_crisis() -> None:
+def test_component_asks_the_safety_question_for_an_unsure_crisis_guess() -> None:
+    # Before the learned detector this went straight to emergency help, and so did "my son" on its own;
+    # the model's crisis guess alone now gets the one-tap safety question (tests/test_risk.py).
     message = _message("he is not himself tonight, I am frightened", "nlu_fallback", 0.65)
     message.set(
         "intent_ranking",
@@ -163,7 +165,7 @@ def test_component_treats_an_unsure_crisis_guess_as_crisis() -> None:
         add_to_output=True,
     )
     CrisisSafetyNet().process([message])
-    assert message.get("intent") == {"name": "crisis", "confidence": 1.0}
+    assert message.get("intent") == {"name": "safety_check", "confidence": 1.0}
 
 
 def test_component_leaves_other_fallbacks_alone() -> None:

@@ -1,0 +1,54 @@
+"""The line of emergency help that fits what the parent described, said right after the general one.
+
+The general emergency text (`utter_crisis` in domain.yml: 999, NHS 111, Samaritans, Shout, Childline,
+the council's out-of-hours children's services) is sent first from the domain itself, so it never waits
+for the action server. The follow-up then adds the service that fits the kind of danger. Numbers are
+listed with where they were checked in docs/safety-and-privacy.md; never add one that is not.
+"""
+
+from __future__ import annotations
+
+import re
+
+_KINDS: tuple[tuple[str, str, str], ...] = (
+    (
+        "medical",
+        r"\b(?:seizure|fit(?:s|ting)?|convuls\w*|not\s+breathing|can'?t\s+breathe|struggling\s+to\s+breathe|unconscious"
+        r"|won'?t\s+wake|floppy|head\s+injury|hit\s+(?:his|her|their)\s+head|swallowed|anaphyla\w*|epi\s*pen|allergic\s+reaction"
+        r"|blue\s+lips|hypo\b|diabetic)",
+        "If it's a medical emergency (a seizure that won't stop, trouble breathing, very drowsy after a head injury, "
+        "or something swallowed), call 999 now. If you're not sure how urgent it is, call NHS 111.",
+    ),
+    (
+        "domestic_abuse",
+        r"\b(?:partner|husband|wife|boyfriend|girlfriend|my\s+ex|his\s+dad|her\s+dad|their\s+dad|domestic)\b",
+        "National Domestic Abuse Helpline: 0808 2000 247, free, day and night. If you are in danger now, call 999.",
+    ),
+    (
+        "missing",
+        r"\b(?:missing|not\s+come\s+home|hasn'?t\s+come\s+home|can'?t\s+find|ran\s+off|run\s+off|run\s+away|ran\s+away|wandered\s+off)\b",
+        "If a child is missing, call the police on 999 now. Missing People can support you: call or text 116 000, free.",
+    ),
+    (
+        "homeless",
+        r"\b(?:nowhere\s+to\s+(?:sleep|stay|go)|homeless|kicked\s+(?:us|me)\s+out|sleep(?:ing)?\s+in\s+the\s+car|on\s+the\s+street)\b",
+        "With nowhere safe to sleep tonight, call your council's housing team (out of hours, its emergency number). "
+        "Shelter's emergency helpline: 0808 800 4444.",
+    ),
+    (
+        "exploitation",
+        r"\b(?:nudes?|naked|images?|photos?|pics|sextort\w*|groom\w*|county\s+lines|packages|older\s+(?:lads|men|boys)|blackmail\w*)\b",
+        "If a child is being exploited, threatened or blackmailed, call the police on 999, or 101 if it is not an "
+        "emergency. Don't pay or send anything more. Childline (0800 1111) can help a young person, day or night.",
+    ),
+)
+_COMPILED = tuple((name, re.compile(pattern, re.IGNORECASE), line) for name, pattern, line in _KINDS)
+
+
+def danger_kinds(text: str) -> list[str]:
+    return [name for name, pattern, _ in _COMPILED if pattern.search(text or "")]
+
+
+def fitting_help(text: str) -> list[str]:
+    """The extra lines of help that fit this message, most specific first (at most two)."""
+    return [line for _, pattern, line in _COMPILED if pattern.search(text or "")][:2]

@@ -1,0 +1,211 @@
+"""How the whole understanding layer (model + safety net + bands) does on the fresh evaluation sets.
+
+The sets in tests/fresh/ were written by an author who never saw the training data, and are never
+trained on (tests/test_nlu_data.py fails on any overlap). This script parses every message through the
+trained model, reads the result the way the assistant acts on it, and reports:
+
+- situations: right on the first reply, right within one tap, confident-wrong, and recall per situation;
+- risk messages: emergency help first, safety question first, neither (by kind);
+- ordinary messages full of risky words: emergency help, safety question;
+- openers ("my son"): answered with "tell me what's happening".
+
+With --gate it fails (exit 1) when a figure is below the floors in GATES. With --json it writes the
+figures for docs. Usage: python scripts/evaluate.py MODEL [--gate] [--json out.json] [--no-middle-band]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.clarify import CONFIDENT_AT  # noqa: E402
+
+FRESH = ROOT / "tests" / "fresh"
+SPECIAL = {"crisis": "emergency", "safety_check": "check", "opener": "opener", "nlu_fallback": "unsure"}
+DID_YOU_MEAN_GUESSES = 3
+MIDDLE_BAND_GUESSES = 2
+
+# Floors enforced by `make test` (--gate). Each is what this model reaches today with a margin, and
+# below the issue's aims where the aim is not met yet: docs/nlu.md and docs/safety-and-privacy.md say
+# which is which.
+GATES = {
+    "situations_first_reply": 0.80,
+    "situations_one_tap": 0.90,
+    "situations_confident_wrong_max": 0.03,
+    "situation_recall_min": 0.50,
+    "risk_emergency_or_check": 0.90,
+    "ordinary_emergency_max": 0.05,
+    "ordinary_check_max": 0.15,
+    "openers_opener": 0.90,
+}
+
+
+def situation_examples() -> list[tuple[str, str]]:
+    data = yaml.safe_load((FRESH / "situations.yml").read_text(encoding="utf-8"))
+    pairs = []
+    for block in data["nlu"]:
+        for line in block["examples"].splitlines():
+            if line.strip().startswith("- "):
+                pairs.append((block["intent"], line.strip()[2:].strip()))
+    return pairs
+
+
+def lines(name: str) -> list[str]:
+    return [line.strip() for line in (FRESH / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def reading(parse: dict, middle_band: bool) -> tuple[str, list[str], bool]:
+    """(what the first reply is, what is one tap away, whether the first reply was confident)."""
+    intent = parse["intent"]["name"]
+    confidence = float(parse["intent"].get("confidence") or 0.0)
+    ranking = [r["name"] for r in parse.get("intent_ranking", []) if r["name"] not in SPECIAL]
+    if intent == "nlu_fallback":
+        return "unsure", ranking[:DID_YOU_MEAN_GUESSES], False
+    if intent in SPECIAL:
+        carry_on = ranking[:1] if intent == "safety_check" else []
+        return SPECIAL[intent], carry_on, True
+    if middle_band and confidence < CONFIDENT_AT:
+        others = [name for name in ranking if name != intent][:MIDDLE_BAND_GUESSES]
+        return intent, others, False
+    return intent, [], True
+
+
+async def evaluate(model: str, middle_band: bool) -> dict:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(model)
+
+    async def read(text: str) -> tuple[str, list[str], bool]:
+        return reading(await agent.parse_message(text), middle_band)
+
+    figures: dict = {}
+    per_intent: dict[str, Counter] = defaultdict(Counter)
+    first = tap = confident_wrong = 0
+    examples = situation_examples()
+    for truth, text in examples:
+        got, one_tap, confident = await read(text)
+        per_intent[truth]["n"] += 1
+        if got == truth:
+            first += 1
+            per_intent[truth]["first"] += 1
+        if got == truth or truth in one_tap:
+            tap += 1
+        if got != truth and confident and got not in ("check", "opener"):
+            confident_wrong += 1
+            per_intent[truth]["confident_wrong"] += 1
+    n = len(examples)
+    figures["situations"] = {
+        "n": n,
+        "first_reply": first / n,
+        "one_tap": tap / n,
+        "confident_wrong": confident_wrong / n,
+        "recall": {k: v["first"] / v["n"] for k, v in sorted(per_intent.items())},
+    }
+    risk_kinds: dict[str, Counter] = defaultdict(Counter)
+    for line in lines("risk.tsv"):
+        kind, text = line.split("\t", 1)
+        got, _, _ = await read(text)
+        risk_kinds[kind][got if got in ("emergency", "check") else "missed"] += 1
+    total = Counter()
+    for counts in risk_kinds.values():
+        total.update(counts)
+    risk_n = sum(total.values())
+    figures["risk"] = {
+        "n": risk_n,
+        "emergency": total["emergency"] / risk_n,
+        "check": total["check"] / risk_n,
+        "missed": total["missed"] / risk_n,
+        "by_kind": {k: dict(v) for k, v in sorted(risk_kinds.items())},
+    }
+    ordinary = Counter([(await read(t))[0] for t in lines("ordinary.txt")])
+    ordinary_n = sum(ordinary.values())
+    figures["ordinary"] = {
+        "n": ordinary_n,
+        "emergency": ordinary["emergency"] / ordinary_n,
+        "check": ordinary["check"] / ordinary_n,
+    }
+    openers = Counter([(await read(t))[0] for t in lines("openers.txt")])
+    figures["openers"] = {
+        "n": sum(openers.values()),
+        "opener": openers["opener"] / sum(openers.values()),
+        "got": dict(openers),
+    }
+    return figures
+
+
+def failures(figures: dict) -> list[str]:
+    s, r, o = figures["situations"], figures["risk"], figures["ordinary"]
+    checks = [
+        (s["first_reply"] >= GATES["situations_first_reply"], f"first-reply accuracy {s['first_reply']:.3f}"),
+        (s["one_tap"] >= GATES["situations_one_tap"], f"within one tap {s['one_tap']:.3f}"),
+        (
+            s["confident_wrong"] <= GATES["situations_confident_wrong_max"],
+            f"confident-wrong {s['confident_wrong']:.3f}",
+        ),
+        (
+            min(s["recall"].values()) >= GATES["situation_recall_min"],
+            f"lowest situation recall {min(s['recall'].values()):.3f}",
+        ),
+        (
+            r["emergency"] + r["check"] >= GATES["risk_emergency_or_check"],
+            f"risk messages helped {r['emergency'] + r['check']:.3f}",
+        ),
+        (
+            o["emergency"] <= GATES["ordinary_emergency_max"],
+            f"ordinary messages given emergency help {o['emergency']:.3f}",
+        ),
+        (o["check"] <= GATES["ordinary_check_max"], f"ordinary messages asked the safety question {o['check']:.3f}"),
+        (
+            figures["openers"]["opener"] >= GATES["openers_opener"],
+            f"openers answered as openers {figures['openers']['opener']:.3f}",
+        ),
+    ]
+    return [f"{what} is past its floor" for ok, what in checks if not ok]
+
+
+def show(figures: dict) -> None:
+    s, r, o, op = figures["situations"], figures["risk"], figures["ordinary"], figures["openers"]
+    print(
+        f"situations ({s['n']}): first reply {s['first_reply']:.1%}, within one tap {s['one_tap']:.1%}, confident-wrong {s['confident_wrong']:.1%}"
+    )
+    for name, recall in sorted(s["recall"].items(), key=lambda kv: kv[1])[:8]:
+        print(f"    lowest recall: {name:30} {recall:.2f}")
+    print(
+        f"risk ({r['n']}): emergency first {r['emergency']:.1%}, safety question {r['check']:.1%}, missed {r['missed']:.1%}"
+    )
+    for kind, counts in r["by_kind"].items():
+        print(f"    {kind:28} {counts}")
+    print(f"ordinary ({o['n']}): emergency {o['emergency']:.1%}, safety question {o['check']:.1%}")
+    print(f"openers ({op['n']}): opener {op['opener']:.1%} {op['got']}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("model")
+    parser.add_argument("--gate", action="store_true")
+    parser.add_argument("--json")
+    parser.add_argument("--no-middle-band", action="store_true", help="read results as the model before the bands")
+    args = parser.parse_args()
+    figures = asyncio.run(evaluate(args.model, not args.no_middle_band))
+    show(figures)
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2) + "\n")
+    if args.gate:
+        found = failures(figures)
+        for failure in found:
+            print(f"FAIL {failure}")
+        return 1 if found else 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

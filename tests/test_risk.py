@@ -1,0 +1,179 @@
+"""The risk decision: patterns, the learned detector, the model's crisis guess and openers, in one place."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from bot import clarify
+from bot.emergency import danger_kinds, fitting_help
+from bot.openers import is_opener
+from bot.risk_model import CHECK_AT, EMERGENCY_AT, RiskDetector, Verdict, assess, read_examples
+from bot.safety_net import CrisisSafetyNet, training_split
+
+OPENERS = [
+    "my son",
+    "My daughter",
+    "my son.",
+    "help",
+    "Help please",
+    "hi, my daughter is autistic",
+    "my son is 7 and autistic",
+    "my son is 7 and has ADHD",
+    "I need some advice about my grandson",
+    "hello my ds is 12 and has asd",
+    "my boy, y6, dyslexic",
+    "can you help me with school stuff",
+    "my daughter\u2019s autistic",
+]
+NOT_OPENERS = [
+    "my son is missing",
+    "my son was excluded",
+    "my son has a plan",
+    "my son wants to die",
+    "my daughter keeps being sent home",
+    "my son is 7 and the school won't let him in",
+    "",
+    "help help help " * 6,
+    "hi",
+    "hello there",
+]
+
+
+@pytest.mark.parametrize("text", OPENERS)
+def test_openers_are_recognised(text: str) -> None:
+    assert is_opener(text)
+
+
+@pytest.mark.parametrize("text", NOT_OPENERS)
+def test_a_message_with_anything_more_is_not_an_opener(text: str) -> None:
+    assert not is_opener(text)
+
+
+def test_patterns_win_over_everything() -> None:
+    assert assess("my son wants to die", 0.0, "greet", 0.99) is Verdict.EMERGENCY
+
+
+def test_an_opener_never_gets_emergency_help_even_when_the_model_says_crisis() -> None:
+    assert assess("my son", 0.6, "crisis", 0.85) is Verdict.OPENER
+
+
+@pytest.mark.parametrize(
+    ("probability", "guess", "confidence", "verdict"),
+    [
+        (EMERGENCY_AT, "informal_exclusion", 0.9, Verdict.EMERGENCY),
+        (CHECK_AT, "informal_exclusion", 0.9, Verdict.CHECK),
+        (CHECK_AT - 0.01, "informal_exclusion", 0.9, Verdict.NONE),
+        # The model alone asks; the model and the detector together decide.
+        (0.0, "crisis", 0.9, Verdict.CHECK),
+        (CHECK_AT, "crisis", 0.9, Verdict.EMERGENCY),
+        (CHECK_AT, "crisis", 0.5, Verdict.CHECK),
+    ],
+)
+def test_the_bands(probability: float, guess: str, confidence: float, verdict: Verdict) -> None:
+    assert assess("he's not himself and I'm frightened tonight", probability, guess, confidence) is verdict
+
+
+def test_the_detector_learns_and_saves(tmp_path) -> None:
+    risk = [f"she sent a goodbye text and now nothing {i}" for i in range(5)] + ["he is fitting and won't stop"] * 3
+    ordinary = [f"the school sent him home again {i}" for i in range(5)] + ["the council is late with the plan"] * 3
+    detector = RiskDetector.train(risk, ordinary)
+    detector.save(tmp_path)
+    loaded = RiskDetector.load(tmp_path)
+    assert loaded.probability("she sent a goodbye text") > 0.5 > loaded.probability("the school sent him home")
+    assert loaded.probability("   ") == 0.0
+
+
+def test_the_detector_needs_both_kinds() -> None:
+    with pytest.raises(ValueError):
+        RiskDetector.train(["a"], [])
+
+
+def test_example_files_keep_only_the_message(tmp_path) -> None:
+    path = tmp_path / "risk.txt"
+    path.write_text("# a comment\nmedical\the is fitting\n\nplain line\n", encoding="utf-8")
+    assert read_examples(path) == ["he is fitting", "plain line"]
+    assert read_examples(tmp_path / "absent.txt") == []
+
+
+def test_training_split_uses_crisis_examples_and_the_files(tmp_path) -> None:
+    (tmp_path / "risk.txt").write_text("medical\tfitting for ten minutes\n", encoding="utf-8")
+    (tmp_path / "ordinary.txt").write_text("dying to know about transport\n", encoding="utf-8")
+    examples = [
+        Message(data={"text": "he wants to die", "intent": "crisis"}),
+        Message(data={"text": "sent home again", "intent": "informal_exclusion"}),
+    ]
+    risk, ordinary = training_split(examples, tmp_path)
+    assert risk == ["fitting for ten minutes", "he wants to die"]
+    assert ordinary == ["dying to know about transport", "sent home again"]
+
+
+def _parsed(text: str, intent: str, confidence: float) -> Message:
+    message = Message(data={"text": text})
+    ranking = [{"name": intent, "confidence": confidence}, {"name": "suspension", "confidence": 1 - confidence}]
+    message.set("intent", ranking[0], add_to_output=True)
+    message.set("intent_ranking", ranking, add_to_output=True)
+    return message
+
+
+def test_the_component_turns_my_son_into_an_opener() -> None:
+    message = _parsed("my son", "crisis", 0.76)
+    CrisisSafetyNet().process([message])
+    assert message.get("intent") == {"name": "opener", "confidence": 1.0}
+
+
+def test_the_component_asks_when_only_the_model_thinks_crisis() -> None:
+    message = _parsed("he has not been himself all week", "crisis", 0.7)
+    CrisisSafetyNet().process([message])
+    assert message.get("intent")["name"] == "safety_check"
+    assert [r["name"] for r in message.get("intent_ranking")][:2] == ["safety_check", "crisis"]
+
+
+def test_the_component_leaves_button_payloads_to_rasa() -> None:
+    message = _parsed("/crisis", "crisis", 1.0)
+    CrisisSafetyNet().process([message])
+    assert message.get("intent") == {"name": "crisis", "confidence": 1.0}
+
+
+TITLES = {"informal_exclusion": "Sent home", "suspension": "Suspended", "ehc_delay": "Late plan", "crisis": "Not safe"}
+
+
+def test_a_confident_answer_asks_nothing() -> None:
+    assert clarify.check_guess("informal_exclusion", 0.9, [], TITLES) is None
+
+
+def test_a_middle_band_answer_offers_the_next_two_guesses_and_something_else() -> None:
+    ranking = [
+        {"name": "informal_exclusion", "confidence": 0.5},
+        {"name": "crisis", "confidence": 0.2},
+        {"name": "suspension", "confidence": 0.2},
+        {"name": "ehc_delay", "confidence": 0.05},
+    ]
+    reply = clarify.check_guess("informal_exclusion", 0.5, ranking, TITLES)
+    assert [b["payload"] for b in reply.buttons] == ["/suspension", "/ehc_delay", "/something_else"]
+
+
+def test_the_safety_question_offers_danger_carry_on_and_something_else() -> None:
+    ranking = [{"name": "safety_check", "confidence": 1.0}, {"name": "suspension", "confidence": 0.4}]
+    reply = clarify.safety_question(ranking, TITLES)
+    assert reply.text.startswith("Before I answer: is anyone in danger right now?")
+    assert [b["payload"] for b in reply.buttons] == ["/crisis", "/suspension", "/something_else"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("he's been fitting for ten minutes and it won't stop", "medical"),
+        ("my partner locked me in and the kids are scared", "domestic_abuse"),
+        ("my non-verbal son ran off from school and nobody can find him", "missing"),
+        ("we have nowhere to sleep tonight", "homeless"),
+        ("someone is threatening to share her nudes unless she pays", "exploitation"),
+    ],
+)
+def test_the_emergency_help_fits_the_kind_of_danger(text: str, kind: str) -> None:
+    assert kind in danger_kinds(text)
+    assert fitting_help(text)
+
+
+def test_no_extra_line_when_the_kind_is_not_clear() -> None:
+    assert fitting_help("I can't go on like this") == []
