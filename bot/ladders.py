@@ -23,6 +23,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.jurisdiction import foreign_source_problem
 from bot.knowledge import (
     CITATION_MARKER,
     GLOSSARY,
@@ -198,6 +199,8 @@ def _parse_sources(raw: object, root: _Located, report: _Reporter) -> list[tuple
         url = item["url"]
         if not _valid_url(url):
             report.error(at.line("url"), f"{where}url '{url}' is not a valid https address")
+        elif foreign := foreign_source_problem(str(url), report.path):
+            report.error(at.line("url"), f"{where}{foreign}")
         sources.append(
             (
                 Source(

@@ -18,7 +18,7 @@ from bot.ladders import render_citations as render_ladder_citations
 from tests.conftest import FIXTURE_INTENTS, RELATED_ARTICLE, VALID_ARTICLE, write_knowledge
 from tests.test_ladders import SECOND_LADDER, VALID_LADDER, line_of, write_ladders
 
-TODAY = dt.date(2026, 11, 23)
+TODAY = dt.date(2026, 12, 4)  # the last legal review (issue 11) is dated 2026-12-04
 ROOT = Path(__file__).resolve().parent.parent
 REAL_KNOWLEDGE = ROOT / "knowledge"
 

@@ -12,7 +12,7 @@ from bot.intents import situation_intents
 from bot.knowledge import load_knowledge, parse_article
 from tests.conftest import FIXTURE_INTENTS, RELATED_ARTICLE, VALID_ARTICLE, write_knowledge
 
-TODAY = dt.date(2026, 11, 23)
+TODAY = dt.date(2026, 12, 4)  # the last legal review (issue 11) is dated 2026-12-04
 
 
 def problems_for(tmp_path: Path, text: str, name: str = "ehc-delay") -> list[str]:

@@ -23,7 +23,7 @@ from bot.ladders import (
     sources_links,
 )
 
-TODAY = dt.date(2026, 11, 23)
+TODAY = dt.date(2026, 12, 4)  # the last legal review (issue 11) is dated 2026-12-04
 ROOT = Path(__file__).resolve().parent.parent
 REAL_LADDERS = ROOT / "knowledge" / "ladders"
 REAL_ARTICLE_IDS = {path.stem for path in (ROOT / "knowledge" / "articles").glob("*.md")}
@@ -407,6 +407,15 @@ BROKEN = [
         "must match the file name 'delay-ladder.yml'",
         "id: delay-ladders",
         id="id-not-file-name",
+    ),
+    pytest.param(
+        _replace(
+            "url: https://www.legislation.gov.uk/ukpga/1974/7/section/26B",
+            "url: https://www.gov.wales/school-transport-appeals",
+        ),
+        "Wales",
+        "url: https://www.gov.wales/school-transport-appeals",
+        id="source-from-wales",
     ),
 ]
 

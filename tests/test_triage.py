@@ -207,3 +207,36 @@ def test_knowledge_check_reports_triage(tmp_path: Path, capsys) -> None:
     (tmp_path / "knowledge" / "triage" / "exclusion.yml").write_text("id: [", encoding="utf-8")
     assert cli_main(["knowledge", "check", "--dir", str(tmp_path / "knowledge")]) == 1
     assert "not valid YAML" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("level", ["ehc_plan", "sen_support", "neither", None])
+def test_the_discrimination_paragraph_is_shown_whatever_the_support_level(guide, level) -> None:
+    """A disabled child is protected with or without an EHC plan or SEN support (issue 11, point 9)."""
+    for article, recorded in (("informal-exclusion", "no"), ("suspension", "yes"), ("permanent-exclusion", None)):
+        text = said(triage_route(guide, article, Answers(recorded=recorded, support_level=level)))
+        assert "disability discrimination" in text and "within 6 months" in text, (article, level)
+    informal = said(triage_route(guide, "informal-exclusion", Answers(recorded="no", support_level="neither")))
+    assert "whether or not your child has an education, health and care (EHC) plan" in informal
+    assert "a diagnosis is not needed" in informal
+
+
+def test_the_sixth_day_paragraphs_give_their_limits(guide) -> None:
+    """Compulsory school age, pupil referral units fall to the council, and the Year 11 exam exception."""
+    suspension = said(triage_route(guide, "suspension", Answers(recorded="yes", days=7)))
+    assert "If your child is of compulsory school age, from the 6th school day in a row" in suspension
+    assert "pupil referral unit (PRU), the council must arrange it instead" in suspension
+    assert "Year 11 who has already taken, or missed, all the public exams" in suspension
+    assert "(SI 2007/1870 reg 5)" in suspension
+    permanent = said(triage_route(guide, "permanent-exclusion", Answers()))
+    assert "If your child is of compulsory school age, from the 6th school day of the exclusion" in permanent
+    assert "Year 11 who has already taken, or missed, all the public exams" in permanent
+
+
+def test_the_review_panel_paragraph_warns_about_posting(guide) -> None:
+    """SI 2012/1033 Sch 1 para 1(2): a posted request counts from the second working day after posting."""
+    result = triage_route(guide, "permanent-exclusion", Answers())
+    text = said(result)
+    assert "15 school days after the day you are given their decision" in text
+    assert "first class post only counts as made on the second working day after posting" in text
+    assert "hand it in or email it well before day 15" in text
+    assert "irp-posting" in {s.key for s in result.sources}
