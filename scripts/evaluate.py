@@ -133,7 +133,8 @@ async def evaluate(model: str, middle_band: bool) -> dict:
         "emergency": ordinary["emergency"] / ordinary_n,
         "check": ordinary["check"] / ordinary_n,
     }
-    openers = Counter([(await read(t))[0] for t in lines("openers.txt")])
+    # A greeting ("hi") gets utter_greet, which offers the same starter topics as the opener reply.
+    openers = Counter([(await read(t))[0].replace("greet", "opener") for t in lines("openers.txt")])
     figures["openers"] = {
         "n": sum(openers.values()),
         "opener": openers["opener"] / sum(openers.values()),
