@@ -34,6 +34,8 @@ CONVERSATION_INTENTS: frozenset[str] = frozenset(
         "opener",
         "something_else",
         "safety_check",
+        "follow_up",
+        "correct_facts",
     }
 )
 
