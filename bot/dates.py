@@ -14,6 +14,9 @@ Kinds:
   impossible  looks like a date but cannot exist (31/02/2026, month 13)
   not_a_date  no date found
   future      a past date was expected but this one has not happened yet
+  implausible a real date, but not one this can be about: more than 25 years ago (SEND law covers
+              children and young people up to 25), or more than a year ahead for something that has
+              happened (5 years for something expected); "10000 years ago" and year 1 end up here
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import MINYEAR, date, datetime, timedelta
 from typing import Literal
 
 from dateparser.date import DateDataParser
@@ -29,13 +32,17 @@ from dateparser.search import search_dates
 
 from bot.deadlines import format_date  # one UK date style across the bot
 
-DateKind = Literal["exact", "approximate", "ambiguous", "impossible", "not_a_date", "future"]
+DateKind = Literal["exact", "approximate", "ambiguous", "impossible", "not_a_date", "future", "implausible"]
 
 # A day and month with no year: the expected reading (usually the most recent one) is
 # taken without asking if it is within about 6 months. Beyond that we confirm the year,
 # and if the other reading is within about 2 months we ask which one is meant.
 _YEAR_GUESS_WINDOW_DAYS = 183
 _OTHER_READING_WINDOW_DAYS = 62
+# The dates an answer can plausibly mean (issue 14, point 8): nothing SEND law deals with happened more than
+# 25 years ago, and a past event is at most a slip of a year in the future (an expected one, 5 years).
+_YEARS_BACK = 25
+_YEARS_AHEAD = {True: 1, False: 5}  # by expect_past
 
 
 @dataclass(frozen=True)
@@ -170,9 +177,44 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
 
 
 def _expand_year(text: str) -> int:
-    digits = int(text.lstrip("'"))
-    # Two-digit years are this century: parents write "26" for 2026.
-    return 2000 + digits if digits < 100 else digits
+    digits = text.lstrip("'")
+    # Two-digit years are this century: parents write "26" for 2026. "0001" is year 1, not 2001.
+    return 2000 + int(digits) if len(digits) <= 2 else int(digits)
+
+
+def _years_from(day: date, years: int) -> date:
+    return _safe_date(day.year + years, day.month, day.day) or date(day.year + years, day.month, 28)
+
+
+def _implausible(raw: str, when: str, early: bool, expect_past: bool) -> ParsedDate:
+    """A kind question back for a date this can't be about (`when`: how the date reads)."""
+    ahead = _YEARS_AHEAD[expect_past]
+    span = (
+        f"more than {_YEARS_BACK} years ago"
+        if early
+        else f"more than {'a year' if ahead == 1 else f'{ahead} years'} from now"
+    )
+    reason = f"{when} is {span}"
+    return ParsedDate(
+        kind="implausible",
+        text=raw,
+        question=f"{reason}, so I may have misread it. Could you check the date? For example 12/01/2026.",
+        reason=reason,
+    )
+
+
+def _no_such_year(raw: str, year: int) -> ParsedDate | None:
+    """Year 0 ("0000") has no dates at all: say so before trying to make one."""
+    return _implausible(raw, f"The year {year}", True, True) if year < MINYEAR else None
+
+
+def _flag_implausible(result: ParsedDate, today: date, expect_past: bool) -> ParsedDate:
+    if result.value is None:
+        return result
+    earliest, latest = _years_from(today, -_YEARS_BACK), _years_from(today, _YEARS_AHEAD[expect_past])
+    if earliest <= result.value <= latest:
+        return result
+    return _implausible(result.text, format_date(result.value), result.value < earliest, expect_past)
 
 
 def _impossible_reason(day: int, month: int, year: int | None) -> str | None:
@@ -272,6 +314,9 @@ def _resolve_year(
 
 
 def _full_date(raw: str, day: int, month: int, year: int, today: date, weekday: int | None) -> ParsedDate:
+    no_year = _no_such_year(raw, year)
+    if no_year:
+        return no_year
     reason = _impossible_reason(day, month, year)
     if reason:
         return _impossible(raw, reason, day, month, year, today)
@@ -563,7 +608,7 @@ def _month_only(core: str, raw: str, today: date, expect_past: bool) -> ParsedDa
         return None  # "it may have been..." is not the month
     month = _month_number(name)
     if year_text:
-        return _month_range(raw, int(year_text), month, part, (), today)
+        return _no_such_year(raw, int(year_text)) or _month_range(raw, int(year_text), month, part, (), today)
     current = today.year * 12 + today.month - 1
     if which == "last":
         index = current - ((current - month + 1) % 12 or 12)
@@ -599,6 +644,8 @@ def _year_only(core: str, raw: str) -> ParsedDate | None:
     if not match:
         return None
     year = int(match.group(1))
+    if year < MINYEAR:
+        return _no_such_year(raw, year)
     return ParsedDate(
         kind="approximate",
         text=raw,
@@ -628,12 +675,23 @@ def _settings(today: date) -> dict[str, object]:
 
 
 _TIME_ONLY_RE = re.compile(r"^(?:at\s+)?\d{1,2}(?::\d{2})?\s*(?:am|pm)?$")
+# "Year 1" is a school year group, not a date (dateparser made it 1 January of this year).
+_SCHOOL_YEAR_RE = re.compile(r"(?<!\d)(?<!\d )\b(?:year|yr)\s*\d{1,2}\b")
+# "5 months ago", "in 3 weeks", "2 years from now": dateparser reads "from now" backwards, and turns a
+# number of years no calendar holds ("10000 years ago") into 1 January of this year.
+_OFFSET_RE = re.compile(r"(?<![\d.])(?:\b(in)\s+)?(\d+)\s+(day|week|month|year)s?\b(?:\s+(ago|from\s+(?:now|today)))?")
+_UNIT_DAYS = {"day": 1, "week": 7, "month": 31, "year": 366}
 
 
-def _relative(core: str, raw: str, today: date, hedged: bool) -> ParsedDate | None:
+def _relative(core: str, raw: str, today: date, hedged: bool, expect_past: bool) -> ParsedDate | None:
     """Relative phrases ("yesterday", "5 months ago") via dateparser."""
     if _TIME_ONLY_RE.match(core):
         return None  # a time of day is not a date
+    core = _SCHOOL_YEAR_RE.sub(" ", core).strip()
+    for into, count, unit, direction in _OFFSET_RE.findall(core):
+        if (into or direction) and int(count) * _UNIT_DAYS[unit] > (_YEARS_BACK + _YEARS_AHEAD[False]) * 366:
+            return _implausible(raw, "That", direction == "ago", expect_past)
+    core = _OFFSET_RE.sub(lambda m: f"in {m[2]} {m[3]}s" if (m[4] or "").startswith("from") else m[0], core)
     parser = _parser(today)
     data = parser.get_date_data(core)
     if data.date_obj is not None:
@@ -750,7 +808,7 @@ def parse_parent_date(text: str, today: date, *, expect_past: bool = True) -> Pa
         or _year_only(core, raw)
         or _weekday(core, raw, today, expect_past)
         or _day_only(core, raw, today, expect_past)
-        or _relative(core, raw, today, hedged)
+        or _relative(core, raw, today, hedged, expect_past)
     )
     if result is None:
         return ParsedDate(kind="not_a_date", text=raw, question=_NOT_A_DATE_Q)
@@ -769,4 +827,4 @@ def parse_parent_date(text: str, today: date, *, expect_past: bool = True) -> Pa
             ),
             reason="hedged with 'about' or similar",
         )
-    return _flag_future(result, today, expect_past)
+    return _flag_future(_flag_implausible(result, today, expect_past), today, expect_past)

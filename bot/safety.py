@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from bot.text import normalise_text
+
 # Fragments, written for the way people type in a hurry: no apostrophes, common misspellings.
 _SELF = r"(?:him|her|my|them|your|our|it)\s*sel(?:f|ves|fs)"
 _CHILD = r"(?:him|her|them|me|us|my\s+(?:son|daughter|child|kid|kids|children|boy|girl|little\s+\w+|baby|teenager)|the\s+(?:kids|children))"
@@ -162,11 +164,12 @@ _COMPILED = tuple((name, re.compile(pattern, re.IGNORECASE)) for name, pattern i
 
 
 def risk_signals(text: str) -> list[str]:
-    """Names of the risk patterns a message matches (empty when none)."""
+    """Names of the risk patterns a message matches (empty when none), read as `normalise_text` reads it:
+    invisible characters, look-alike letters and curly apostrophes neither hide a risk nor invent one."""
     if not text:
         return []
-    flattened = " ".join(text.split())
-    return [name for name, pattern in _COMPILED if pattern.search(flattened)]
+    normalised = normalise_text(text)
+    return [name for name, pattern in _COMPILED if pattern.search(normalised)]
 
 
 def shows_immediate_risk(text: str) -> bool:

@@ -25,6 +25,7 @@ import contextlib
 import copy
 import json
 import logging
+import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextvars import ContextVar
@@ -170,11 +171,24 @@ def redact_events(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 # --- the store ---------------------------------------------------------------------------------------
 
 
+def private_sqlite_file(url: str) -> None:
+    """For a SQLite URL: make its folder, and its file readable and writable by its owner only (0600, like
+    the web chat's secret), whoever creates it first; a file made earlier with wider rights is narrowed.
+    SQLite gives its journal and WAL files the database file's rights. Other URLs: nothing to do."""
+    if not url.startswith("sqlite:///") or url.removeprefix("sqlite:///") in ("", ":memory:"):
+        return
+    path = Path(url.removeprefix("sqlite:///"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    for file in (path, *(path.with_name(path.name + tail) for tail in ("-journal", "-wal", "-shm"))):
+        with contextlib.suppress(FileNotFoundError):
+            if file.stat().st_mode & 0o077:
+                os.chmod(file, 0o600)
+
+
 def _connect(url: str, pool_size: int, max_overflow: int, wait_seconds: float) -> Engine:
     """An engine with the events table created, waiting up to `wait_seconds` for the server to answer."""
-    if url.startswith("sqlite:///"):
-        # SQLite creates the file, not its folder.
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    private_sqlite_file(url)  # SQLite creates the file, not its folder, and with the process's umask
     try:
         engine = make_engine(url, pool_size, max_overflow)
     except (ImportError, AttributeError, sqlalchemy.exc.ArgumentError) as exc:

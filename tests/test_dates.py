@@ -309,3 +309,65 @@ def test_anything_not_certain_carries_a_question(text: str) -> None:
 
 def test_format_date() -> None:
     assert format_date(date(2026, 3, 3)) == "Tuesday 3 March 2026"
+
+
+# --------------------------------------------------------------------------------------
+# Implausible dates (issue 14, point 8). Each of these was taken before: "10000 years ago" as
+# 1 January this year, year 1 as a real date (a calendar file was made from it), "0000" crashed.
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "10000 years ago",
+        "about 10000 years ago",
+        "99999 weeks ago",
+        "30 years ago",
+        "01/01/0001",
+        "0001-01-01",
+        "3 March 1900",
+        "1999",
+        "March 1990",
+        "0000-01-01",
+        "01/01/0000",
+        "0000",
+        "March 0000",
+    ],
+)
+def test_dates_too_long_ago_get_a_kind_question(text: str) -> None:
+    result = parse(text)
+    assert result.kind == "implausible" and result.value is None and not result.is_certain
+    assert "more than 25 years ago" in (result.question or "") and "Could you check the date?" in result.question
+
+
+@pytest.mark.parametrize(
+    ("text", "expect_past"),
+    [
+        ("in 10000 years", True),
+        ("12/01/2030", True),
+        ("in 2050", True),
+        ("2 years from now", True),
+        ("3/3/2040", False),
+    ],
+)
+def test_dates_too_far_ahead_get_a_kind_question(text: str, expect_past: bool) -> None:
+    result = parse(text, expect_past=expect_past)
+    assert result.kind == "implausible" and result.value is None
+    assert "from now" in (result.question or "")
+
+
+def test_the_plausible_range_is_kept() -> None:
+    assert parse("20 years ago").value == date(2006, 11, 23)
+    assert parse("24/11/2001").value == date(2001, 11, 24)  # just inside 25 years
+    assert parse("22/11/2001").kind == "implausible"
+    assert parse("25/12/2026").kind == "future"  # within a year: probably a slip, and asked as one
+    assert parse("3/3/2031", expect_past=False).value == date(2031, 3, 3)
+
+
+def test_from_now_is_ahead_and_a_school_year_is_not_a_date() -> None:
+    # dateparser read "from now" backwards (2 years from now was 2 years ago) and "year 1" as 1 January.
+    assert parse("2 weeks from now").kind == "future"
+    assert parse("2 weeks from now", expect_past=False).value == date(2026, 12, 7)
+    assert parse("year 1").kind == "not_a_date" and parse("he's in year 7").kind == "not_a_date"
+    assert parse("1 year 2 months ago").value == date(2025, 9, 23)  # "year 2" here is not a school year

@@ -7,6 +7,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.safety import risk_signals, shows_immediate_risk
 from bot.safety_net import CrisisSafetyNet
+from bot.text import normalise_text
 
 AT_RISK = [
     "my son said he wants to kill himself",
@@ -181,3 +182,46 @@ def test_component_leaves_other_fallbacks_alone() -> None:
     )
     CrisisSafetyNet().process([message])
     assert message.get("intent")["name"] == "nlu_fallback"
+
+
+# --- Unicode tricks (issue 14, point 9): read as plain text, both ways ------------------------------------
+HIDDEN_RISK = [
+    "I want to k\u200bill my\u200bself",  # zero-width spaces
+    "she wants to d\u200di\u200de",  # zero-width joiners
+    "ｉ ｗａｎｔ ｔｏ ｋｉｌｌ ｍｙｓｅｌｆ",  # full-width letters
+    "he wants to ki\u00adll him\u00adself",  # soft hyphens
+    "I can\u2019t go on",  # a phone's curly apostrophe
+    "I want to k\u0456ll myself",  # a Cyrillic і
+    "she has been self\u2011harming",  # a non-breaking hyphen
+    "he took an \u200eoverdose",  # a direction mark
+    "I want to\u00a0die",  # a no-break space
+    "I want to k\u0332i\u0332l\u0332l\u0332 m\u0332y\u0332s\u0332e\u0332l\u0332f\u0332",  # underlined letters
+    "\U0001d422 want to \U0001d41d\U0001d422\U0001d41e",  # mathematical bold
+    "he's sui\u2060cidal",  # a word joiner
+]
+NO_RISK_INVENTED = [
+    "they excl\u200duded him again",  # the message that went to crisis with confidence 1.0
+    "ｔｈｅ ｓｃｈｏｏｌ ｅｘｃｌｕｄｅｄ ｈｉｍ",
+    "he can\u2019t go on the school trip",
+    "my son\u00ad's EHC plan is late",
+    "Привет, the school won't answer my emails",
+]
+
+
+@pytest.mark.parametrize("text", HIDDEN_RISK)
+def test_invisible_and_look_alike_characters_do_not_hide_risk(text: str) -> None:
+    # Before: the patterns read these characters as they came, and missed every one.
+    assert shows_immediate_risk(text), text
+
+
+@pytest.mark.parametrize("text", NO_RISK_INVENTED)
+def test_invisible_and_look_alike_characters_do_not_invent_risk(text: str) -> None:
+    assert risk_signals(text) == [], text
+
+
+def test_normalise_text() -> None:
+    assert normalise_text("excl\u200duded") == "excluded"
+    assert normalise_text("ｋ\u200bill  my\tself\n") == "kill my self"
+    assert normalise_text("a\x00b\x1bc") == "abc"
+    assert normalise_text("Zoë and José, Привет") == "Zoë and José, Привет"  # real accents and alphabets kept
+    assert normalise_text("") == "" and normalise_text("\u200b \u00ad") == ""

@@ -4,6 +4,8 @@ the real PostgreSQL), the live conversation keeps the raw message, and Rasa load
 from __future__ import annotations
 
 import json
+import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ from bot.index import make_engine
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 from bot.storage import delete_conversation, purge_inactive
 from bot.tracker_store import ConversationStoreError, RedactingSQLTrackerStore, redact_events
+from bot.webchat.feedback import feedback_engine
 from tests.db import drop_postgres, postgres_url
 
 NOW = 1_800_000_000.0
@@ -357,3 +360,22 @@ def test_an_address_in_endpoints_yml_is_refused(tmp_path: Path, config: dict[str
     host = config.pop("url", None)
     with pytest.raises(ConversationStoreError, match="set DATABASE_URL instead"):
         RedactingSQLTrackerStore(DOMAIN, host=host, settings=settings, **config)
+
+
+async def test_sqlite_files_are_owner_only_like_the_secret(tmp_path: Path) -> None:
+    # Issue 14, point 12: before, SQLite made the files with the process's umask (usually 0644: readable by
+    # every user on the machine), while the web chat's secret beside them was 0600.
+    old = os.umask(0o022)
+    try:
+        url = f"sqlite:///{tmp_path / 'var' / 'tracker.db'}"
+        sql = RedactingSQLTrackerStore(DOMAIN, settings=settings_for(url))
+        await sql.save(DialogueStateTracker.from_events("c1", first_turn(), DOMAIN.slots))
+        sql.engine.dispose()
+        assert stat.S_IMODE((tmp_path / "var" / "tracker.db").stat().st_mode) == 0o600
+        feedback_db = tmp_path / "var" / "send.db"
+        feedback_db.write_bytes(b"")
+        os.chmod(feedback_db, 0o644)  # made earlier by someone else (the knowledge index): narrowed
+        feedback_engine(f"sqlite:///{feedback_db}").dispose()
+        assert stat.S_IMODE(feedback_db.stat().st_mode) == 0o600
+    finally:
+        os.umask(old)

@@ -11,11 +11,12 @@ import pytest
 from sqlalchemy import inspect
 
 from bot.webchat import guard
+from bot.webchat.channel import BAD_REQUEST, MAX_BODY_BYTES, WebChatInput
 from bot.webchat.feedback import all_feedback, feedback_engine
 from bot.webchat.limits import WAIT_MESSAGE
-from bot.webchat.tokens import TokenSigner
+from bot.webchat.tokens import SqlRevocations, TokenSigner
 from tests.db import drop_postgres, postgres_url
-from tests.webchat_helpers import OTHER_SITE, SITE, FakeAgent, ManualClock, Reply, make_channel, running
+from tests.webchat_helpers import OTHER_SITE, SECRET, SITE, FakeAgent, ManualClock, Reply, make_channel, running
 
 
 def texts(body: dict) -> list[str]:
@@ -138,7 +139,7 @@ async def test_oversize_and_empty_messages_get_a_friendly_reply(tmp_path: Path) 
         status, _, body = await server.call("POST", "/message", data=b"{not json", origin=None)
         assert status == 400 and body["error"] == "bad_request"
         status, _, body = await server.call("POST", "/message", data=b"x" * 20_000)
-        assert status == 400
+        assert status == 413 and body["error"] == "too_large" and texts(body) == [guard.TOO_LONG]
     assert [m.text for m in server.agent.received] == ["a" * 1000]
 
 
@@ -198,10 +199,12 @@ async def test_a_website_no_partner_allows_is_refused_without_cors_headers(tmp_p
         status, headers, _ = await server.call("OPTIONS", "/message", origin=OTHER_SITE, headers=preflight)
         assert status == 403
         assert_no_cors(headers)
-        # An origin allowed for one partner cannot use another partner's chat.
-        status, headers, _ = await server.post("/session", {"partner": "charity"}, origin="http://localhost:5005")
+        # An origin allowed for one partner cannot use another partner's chat. (A page on this machine's
+        # loopback is the demo page, allowed for every partner: origins.from_this_machine.)
+        default_token = await server.session()
+        status, headers, _ = await server.post("/session", {"partner": "default"}, origin=SITE)
         assert status == 403
-        status, _, _ = await server.post("/message", {"token": token, "text": "hi"}, origin="http://localhost:5005")
+        status, _, _ = await server.post("/message", {"token": default_token, "text": "hi"}, origin=SITE)
         assert status == 403
     assert server.agent.received == []
 
@@ -338,6 +341,43 @@ async def test_clear_deletes_the_conversation_and_gives_a_new_token(tmp_path: Pa
     assert server.agent.received[-1].sender_id == new.id
 
 
+async def _cleared_stays_cleared(tmp_path: Path, database_url: str) -> None:
+    # Issue 14, point 2: before, revocations lived in one process's memory: after a restart (or on another
+    # replica) a cleared conversation's token worked again, and new events were written under its id.
+    def replica() -> WebChatInput:
+        channel = make_channel(tmp_path, database_url=database_url)
+        channel.signer = TokenSigner(SECRET, 90 * 86_400, revocations=SqlRevocations(channel.feedback_engine))
+        return channel
+
+    first, second = replica(), replica()
+    agent = FakeAgent()
+    async with running(first, agent) as server:
+        token = await server.session()
+        old_id = first.signer.verify(token).id
+        await server.post("/message", {"token": token, "text": "hello"})
+        status, _, body = await server.post("/clear", {"token": token})
+        assert status == 200 and first.signer.verify(body["token"]) is not None
+    async with running(second, agent) as other:  # another replica, or the same server restarted
+        status, _, _ = await other.post("/message", {"token": token, "text": "hello again"})
+        assert status == 401
+        assert (await other.post("/message", {"token": body["token"], "text": "hello again"}))[0] == 200
+    assert old_id not in await agent.tracker_store.keys()
+    for channel in (first, second):
+        channel.feedback_engine().dispose()
+
+
+async def test_a_cleared_conversation_stays_cleared_on_every_server_sqlite(tmp_path: Path) -> None:
+    await _cleared_stays_cleared(tmp_path, f"sqlite:///{tmp_path / 'var' / 'send.db'}")
+
+
+async def test_a_cleared_conversation_stays_cleared_on_every_server_postgresql(tmp_path: Path) -> None:
+    url = postgres_url()
+    try:
+        await _cleared_stays_cleared(tmp_path, url)
+    finally:
+        drop_postgres(url)
+
+
 async def test_summary_has_only_the_assistants_words(tmp_path: Path) -> None:
     def script(message):
         return (
@@ -439,3 +479,136 @@ def test_the_real_channel_is_registered_and_rest_is_not() -> None:
     assert list(credentials) == ["bot.webchat.channel.WebChatInput"]
     shell = yaml.safe_load((PROJECT_ROOT / "credentials-shell.yml").read_text(encoding="utf-8"))
     assert list(shell) == ["rest"]
+
+
+# --- no input can hurt (issue 14) -----------------------------------------------------------------------
+# Each test below failed before the fix named in its comment.
+
+DEEP = 990  # the nesting that gave a 500 and a RecursionError traceback
+
+
+@pytest.mark.parametrize("path", ["/message", "/session", "/feedback", "/clear"])
+async def test_deeply_nested_json_is_a_kind_400_not_a_crash(tmp_path: Path, path: str) -> None:
+    # Point 6: before, json.loads raised RecursionError inside the route: 500 and a traceback in the log.
+    nested = b"[" * DEEP + b"]" * DEEP
+    async with running(make_channel(tmp_path)) as server:
+        for body in (nested, b'{"token": "x", "text": ' + nested + b"}"):
+            status, _, reply = await server.call("POST", path, data=body, headers={"Content-Type": "application/json"})
+            assert status == 400, path
+            assert reply["error"] == "bad_request" and texts(reply) == [BAD_REQUEST]
+    assert server.agent.received == []
+
+
+async def test_an_oversized_body_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    # Point 7: before, Sanic read any body up to its 100 MB default into memory before the route saw it, so
+    # these requests (50 MB declared, 1 byte sent) waited for the rest and got no answer.
+    declared = {"Content-Type": "application/json", "Content-Length": "50000000"}
+    async with running(make_channel(tmp_path)) as server:
+        for path in ("/message", "/session", "/feedback", "/clear"):
+            assert await server.raw("POST", path, declared, b"{") == 413, path
+        # The whole server's limit is the chat's own, for every other route too (here a GET with a body).
+        assert await server.raw("GET", "/partner/default", {"Content-Length": "1000000"}, b"x") == 413
+        assert server.app.config.REQUEST_MAX_SIZE == MAX_BODY_BYTES
+
+
+async def test_a_chunked_body_is_cut_off_at_the_limit(tmp_path: Path) -> None:
+    # Point 7: a body without a length is read only up to the limit (before, all of it, then a 400).
+    async def chunks():
+        for _ in range(64):
+            yield b" " * 4096
+
+    async with running(make_channel(tmp_path)) as server:
+        status, _, reply = await server.call("POST", "/session", data=chunks())
+        assert status == 413 and reply["error"] == "too_large"
+        assert (await server.post("/session", {"partner": "default"}))[0] == 200
+
+
+async def test_the_address_rate_limit_comes_before_the_body_is_read(tmp_path: Path) -> None:
+    # Point 7: before, the body was read in full before the rate limit said no, so a refused client still
+    # cost the server its body; here the body never arrives, and the refusal comes anyway.
+    async with running(make_channel(tmp_path, per_address="1/minute")) as server:
+        assert (await server.post("/session", {"partner": "default"}))[0] == 200
+        unsent = {"Content-Type": "application/json", "Content-Length": "10000"}
+        assert await server.raw("POST", "/session", unsent) == 429
+        assert await server.raw("POST", "/message", unsent) == 429
+
+
+async def test_the_requests_own_host_never_makes_a_website_allowed(tmp_path: Path) -> None:
+    # Point 11: before, `Origin: https://evil.example` with `Host: evil.example` counted as the server's own
+    # page (DNS rebinding gives a browser exactly that), and was allowed.
+    evil = {"Host": "evil.example"}
+    async with running(make_channel(tmp_path)) as server:
+        token = await server.session()
+        status, headers, _ = await server.post("/session", {}, origin="https://evil.example", headers=evil)
+        assert status == 403
+        assert_no_cors(headers)
+        status, _, _ = await server.post(
+            "/message", {"token": token, "text": "hi"}, origin="http://evil.example", headers=evil
+        )
+        assert status == 403
+        # The server's own demo page (it listens on loopback, so known from its socket) still works.
+        assert (await server.post("/session", {}, origin=server.origin))[0] == 200
+    assert server.agent.received == []
+
+
+# --- small things (issue 14, point 12) ----------------------------------------------------------------
+
+
+async def test_the_root_page_does_not_announce_the_rasa_version(tmp_path: Path) -> None:
+    # Before: "Hello from Rasa: 3.6.21".
+    import rasa
+
+    async with running(make_channel(tmp_path)) as server, server.http.get(server.origin + "/") as reply:
+        text = await reply.text()
+        assert reply.status == 200
+    assert "Rasa" not in text and rasa.__version__ not in text
+
+
+async def test_partner_settings_are_rate_limited(tmp_path: Path) -> None:
+    # Before: any number of requests were answered.
+    async with running(make_channel(tmp_path, per_address="2/minute")) as server:
+        for _ in range(2):
+            assert (await server.call("GET", "/partner/default"))[0] == 200
+        status, headers, reply = await server.call("GET", "/partner/default")
+        assert status == 429 and texts(reply) == [WAIT_MESSAGE] and headers["Retry-After"]
+
+
+async def test_security_headers_on_every_response_and_hsts_only_over_https(tmp_path: Path) -> None:
+    # Before: JSON answers had only X-Content-Type-Options, and Rasa's own routes and errors had none.
+    async with running(make_channel(tmp_path)) as server:
+        answers = [
+            await server.call("GET", "/partner/default"),
+            await server.call("GET", "/no-such-route"),
+            await server.post("/message", {"token": "forged", "text": "hi"}),
+        ]
+        async with server.http.get(server.origin + "/") as root:
+            answers.append((root.status, dict(root.headers), None))
+        for status, headers, _ in answers:
+            assert headers["X-Content-Type-Options"] == "nosniff", status
+            assert headers["Referrer-Policy"] == "no-referrer" and headers["X-Frame-Options"] == "DENY"
+            assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+            assert "Strict-Transport-Security" not in headers  # plain http: HSTS would be ignored or wrong
+        # Behind a proxy Sanic is told to trust (SANIC_PROXIES_COUNT), a request that came over HTTPS.
+        server.app.config.PROXIES_COUNT = 1
+        forwarded = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
+        _, headers, _ = await server.call("GET", "/partner/default", headers=forwarded)
+        assert headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+async def test_unicode_tricks_are_normalised_before_rasa_reads_the_message(tmp_path: Path) -> None:
+    # Point 9: before, "excl\u200duded" reached the model with the joiner in it (and went to crisis).
+    async with running(make_channel(tmp_path)) as server:
+        token = await server.session()
+        for text in [
+            "they excl\u200duded him",
+            "ｉ ｗａｎｔ ｔｏ ｄｉｅ",
+            "k\u200bill my\u00adself",
+            "I can’t\u00a0go on",
+        ]:
+            assert (await server.post("/message", {"token": token, "text": text}))[0] == 200
+    assert [m.text for m in server.agent.received] == [
+        "they excluded him",
+        "i want to die",
+        "kill myself",
+        "I can't go on",
+    ]

@@ -25,9 +25,11 @@ from bot.settings import PROJECT_ROOT, Settings
 from bot.tracker_store import ConversationStoreUnavailable, RedactingSQLTrackerStore, noting_store_problems
 from bot.webchat.resilience import (
     ACTIONS_DOWN,
+    AFTER_EMERGENCY_SECONDS,
     STORE_DOWN,
     ActionServerUnavailable,
     GuardedActionEndpoint,
+    TurnOutput,
     action_timeout_seconds,
     guard_action_endpoint,
     noting_action_failures,
@@ -46,12 +48,15 @@ def closed_port() -> int:
 
 @asynccontextmanager
 async def action_server(status: int = 200, delay: float = 0.0) -> AsyncIterator[tuple[str, list[int]]]:
-    """A stand-in action server answering `status` after `delay` seconds; yields its URL and a call count."""
+    """A stand-in action server answering `status` after `delay` seconds (or when it is stopped: a stuck
+    server doesn't hold the test up at the end); yields its URL and a call count."""
     calls: list[int] = []
+    stopping = asyncio.Event()
 
     async def webhook(request: web.Request) -> web.Response:
         calls.append(1)
-        await asyncio.sleep(delay)
+        with suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(stopping.wait(), delay)
         if status != 200:
             return web.json_response({"action_name": "x", "error": "no"}, status=status)
         return web.json_response({"events": [], "responses": []})
@@ -66,6 +71,7 @@ async def action_server(status: int = 200, delay: float = 0.0) -> AsyncIterator[
     try:
         yield f"http://127.0.0.1:{port}/webhook", calls
     finally:
+        stopping.set()
         await runner.cleanup()
 
 
@@ -135,6 +141,36 @@ def test_the_agent_and_its_processor_are_guarded_once() -> None:
     assert agent.processor.action_endpoint is first
 
 
+async def test_once_a_turn_is_an_emergency_each_action_gets_half_a_second() -> None:
+    output = TurnOutput()
+    await output.send_response("c1", {"text": "Hello.", "utter_action": "utter_greet"})
+    assert not output.emergency
+    await output.send_response("c1", {"text": CRISIS_TEXT, "utter_action": "utter_crisis"})
+    assert output.emergency and [m["text"] for m in output.messages] == ["Hello.", CRISIS_TEXT]
+    async with action_server(delay=30) as (url, _):
+        endpoint = GuardedActionEndpoint(EndpointConfig(url), timeout_seconds=15)
+        with noting_action_failures(output) as failed:
+            started = asyncio.get_running_loop().time()
+            with pytest.raises(asyncio.TimeoutError):
+                await call(endpoint, "action_crisis_follow_up")
+            assert asyncio.get_running_loop().time() - started < AFTER_EMERGENCY_SECONDS + 0.5
+    assert failed == ["action_crisis_follow_up"]
+
+
+async def test_rasa_names_the_crisis_response_so_the_turn_knows() -> None:
+    # What TurnOutput relies on: Rasa sends each domain response with its name (`utter_action`).
+    from rasa.core.actions.action import ActionBotResponse
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+
+    domain = Domain.load(PROJECT_ROOT / "domain.yml")
+    output = TurnOutput()
+    nlg = TemplatedNaturalLanguageGenerator(domain.responses)
+    events = await ActionBotResponse("utter_crisis").run(output, nlg, DialogueStateTracker("c1", domain.slots), domain)
+    for event in events:  # as Rasa's processor sends them
+        await output.send_response("c1", event.message())
+    assert output.emergency and output.messages[0]["text"] == "If anyone is in immediate danger, call 999 now."
+
+
 # --- the channel's reply -----------------------------------------------------------------------------
 
 
@@ -157,6 +193,57 @@ class ActionsDownAgent(FakeAgent):
             await self.action_endpoint.request(json={"next_action": "action_crisis_follow_up"}, method="post")
         tracker.update(ActionExecuted("action_crisis_follow_up"))
         await self.tracker_store.save(tracker)
+
+
+class CrisisAgent(FakeAgent):
+    """Answers as Rasa answers a crisis: the domain's `utter_crisis` (marked with its name, as Rasa marks
+    every domain response), then the follow-up custom action. With `form`, an active form's check (a custom
+    action too) runs first, as it does before the crisis rule when a form is open."""
+
+    def __init__(self, url: str, form: bool) -> None:
+        super().__init__()
+        self.action_endpoint = EndpointConfig(url)
+        self.form = form
+
+    async def handle_message(self, message: UserMessage) -> None:
+        tracker = await self.tracker_store.get_or_create_tracker(message.sender_id)
+        tracker.update(UserUttered(message.text, metadata=message.metadata))
+        if self.form:
+            await self.run_action("validate_deadline_form")
+        await message.output_channel.send_response(
+            message.sender_id, {"text": CRISIS_TEXT, "utter_action": "utter_crisis"}
+        )
+        tracker.update(BotUttered(CRISIS_TEXT))
+        await self.run_action("action_crisis_follow_up")
+        await self.tracker_store.save(tracker)
+
+    async def run_action(self, name: str) -> None:
+        with suppress(Exception):  # as Rasa's processor: logged, and the turn carries on
+            await self.action_endpoint.request(json={"next_action": name}, method="post")
+
+
+@pytest.mark.parametrize(
+    ("text", "form"),
+    [
+        ("I can't cope any more, I want to kill myself", False),  # the words show it (bot/safety.py)
+        ("I can't cope any more, I want to kill myself", True),  # ...with a form open
+        ("I am really frightened about what happens tonight", False),  # only the model's crisis reply shows it
+    ],
+)
+async def test_emergency_help_never_waits_for_a_stuck_action_server(tmp_path: Path, text: str, form: bool) -> None:
+    # Issue 14, point 1: before, the reply waited for the follow-up action's full timeout (15 s; 15.8 s seen
+    # live), so the emergency text reached the parent only then. Now the turn's actions get half a second.
+    async with action_server(delay=60) as (url, calls):
+        channel = make_channel(tmp_path)
+        assert channel.action_timeout == 15  # the real timeout: the stuck server would hold a turn 15 s
+        async with running(channel, CrisisAgent(url, form)) as server:
+            token = await server.session()
+            started = asyncio.get_running_loop().time()  # the server runs in this loop: its time is ours
+            status, _, body = await server.post("/message", {"token": token, "text": text})
+            elapsed = asyncio.get_running_loop().time() - started
+    assert status == 200 and body["messages"][0]["text"] == CRISIS_TEXT
+    assert elapsed < 1.0, f"emergency help took {elapsed:.1f} s"
+    assert body["degraded"] == ["actions"] and len(calls) == 1  # the stuck server was called once, not waited for
 
 
 async def test_actions_down_the_crisis_reply_comes_first_then_the_partners_helpline(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,9 @@ import pytest
 from bot.answers import DISCLAIMER
 from bot.webchat import guard, origins, summary
 from bot.webchat.feedback import redact
-from bot.webchat.limits import Rate, RateLimiter, parse_rate
+from bot.webchat.limits import Rate, RateLimiter, RedisRateLimiter, make_limiter, parse_rate
 from bot.webchat.tokens import TokenSigner, load_secret
+from tests.db import delete_redis_keys, redis_url
 from tests.webchat_helpers import SECRET, ManualClock
 
 # --- tokens -------------------------------------------------------------------------------------
@@ -71,8 +73,22 @@ def test_tokens_expire_and_can_be_revoked() -> None:
     clock.advance(2)
     assert signer.verify(token) is None
     fresh, conversation = signer.issue("default")
-    signer.revoke(conversation.id)
+    signer.revoke(conversation)
     assert signer.verify(fresh) is None
+
+
+def test_revoked_tokens_have_no_count_cap_and_are_forgotten_only_once_expired() -> None:
+    # Issue 14, point 2: before, only the latest 10,000 revocations were remembered, so after 10,000 clears
+    # the first cleared conversation's token worked again.
+    clock = ManualClock()
+    signer = TokenSigner(SECRET, max_age_seconds=3600, clock=clock)
+    first, conversation = signer.issue("default")
+    signer.revoke(conversation)
+    for _ in range(10_001):
+        signer.revoke(signer.issue("default")[1])
+    assert signer.verify(first) is None
+    clock.advance(3601)  # every token above has expired: their revocations can go
+    assert signer.forget_expired_revocations() == 10_002
 
 
 def test_short_secrets_are_refused() -> None:
@@ -141,6 +157,55 @@ def test_full_buckets_are_forgotten_when_there_are_many() -> None:
     assert len(limiter._buckets) == 1
 
 
+@pytest.fixture
+def shared_redis() -> Iterator[str]:
+    url = redis_url()
+    delete_redis_keys(url, "send:rate:test-")
+    yield url
+    delete_redis_keys(url, "send:rate:test-")
+
+
+def test_rate_limits_in_redis_are_shared_by_every_process_and_survive_a_restart(shared_redis: str) -> None:
+    # Issue 14, point 3: before, each Rasa process had its own buckets, so N replicas allowed N times the
+    # rate, and a restart refilled them. Two limiters here are two replicas; a third is one restarted.
+    clock = ManualClock()
+    name = f"test-{os.urandom(4).hex()}"
+    first, second = (RedisRateLimiter(Rate(3, 60), shared_redis, name, clock=clock) for _ in range(2))
+    assert [first.check("203.0.113.9")[0], second.check("203.0.113.9")[0], first.check("203.0.113.9")[0]] == [
+        True,
+        True,
+        True,
+    ]
+    assert second.check("203.0.113.9") == (False, 20)
+    restarted = RedisRateLimiter(Rate(3, 60), shared_redis, name, clock=clock)
+    assert restarted.check("203.0.113.9") == (False, 20)
+    assert first.check("198.51.100.7")[0]  # other keys have their own bucket
+    clock.advance(20)
+    assert restarted.check("203.0.113.9") == (True, 0)
+    assert not first.check("203.0.113.9")[0]
+
+
+def test_rate_limits_in_redis_are_atomic(shared_redis: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    # Eight processes, one address, 200 requests at once, with the clock standing still: exactly 50 pass.
+    limiters = [RedisRateLimiter(Rate(50, 60), shared_redis, "test-atomic", clock=ManualClock()) for _ in range(8)]
+    with ThreadPoolExecutor(8) as pool:
+        allowed = list(pool.map(lambda i: limiters[i % 8].check("one address")[0], range(200)))
+    assert sum(allowed) == 50  # a read-then-write in Python would let more through
+
+
+def test_rate_limits_let_requests_through_when_redis_is_down(caplog) -> None:
+    limiter = RedisRateLimiter(Rate(1, 60), "redis://127.0.0.1:9/0", "test-down", timeout_seconds=0.2)
+    assert limiter.check("a") == (True, 0) and limiter.check("a") == (True, 0)
+    assert "rate limits: Redis is unavailable" in caplog.text
+
+
+def test_redis_is_used_for_rate_limits_when_redis_url_is_set() -> None:
+    assert isinstance(make_limiter(Rate(1, 60), None, "address"), RateLimiter)
+    assert isinstance(make_limiter(Rate(1, 60), "redis://127.0.0.1:6379/15", "address"), RedisRateLimiter)
+
+
 # --- the message guard ----------------------------------------------------------------------------
 
 
@@ -171,7 +236,7 @@ def test_offered_payloads_are_those_of_the_latest_turn_only() -> None:
         ("/ /greet", set(), guard.Checked(text="greet")),
         ("/section_law ", {"/section_law"}, guard.Checked(text="/section_law", is_payload=True)),
         ("hello\x00 there\x1b", set(), guard.Checked(text="hello there")),
-        ("line one\nline two", set(), guard.Checked(text="line one\nline two")),
+        ("line one\nline two", set(), guard.Checked(text="line one line two")),  # white space collapsed
         ("<script>alert(1)</script>", set(), guard.Checked(text="<script>alert(1)</script>")),
         ("   ", set(), guard.Checked(problem=guard.EMPTY)),
         ("///", set(), guard.Checked(problem=guard.EMPTY)),
@@ -217,22 +282,32 @@ def test_partner_origins_must_use_https_except_on_this_machine() -> None:
 
 
 @pytest.mark.parametrize(
-    ("origin", "host", "allowed"),
+    ("origin", "allowed"),
     [
-        (None, "127.0.0.1:5005", True),  # not a cross-site browser request
-        ("https://www.example.org", "chat.example.com", True),
-        ("https://WWW.example.org:443", "chat.example.com", True),
-        ("https://evil.example.net", "chat.example.com", False),
-        ("http://www.example.org", "chat.example.com", False),  # scheme matters
-        ("null", "chat.example.com", False),
-        ("http://127.0.0.1:5005", "127.0.0.1:5005", True),  # the server's own demo page
-        ("http://127.0.0.1:5006", "127.0.0.1:5005", False),
-        ("https://chat.example.com", "chat.example.com", True),
-        ("https://chat.example.com", "chat.example.com:443", True),
+        (None, True),  # not a cross-site browser request
+        ("https://www.example.org", True),
+        ("https://WWW.example.org:443", True),
+        ("https://evil.example.net", False),
+        ("http://www.example.org", False),  # scheme matters
+        ("null", False),
+        ("https://chat.example.com", False),  # the server's public name is not allowed unless listed
     ],
 )
-def test_is_allowed(origin: str | None, host: str, allowed: bool) -> None:
-    assert origins.is_allowed(origin, ["https://www.example.org"], host) is allowed
+def test_is_allowed_checks_the_list_only(origin: str | None, allowed: bool) -> None:
+    assert origins.is_allowed(origin, ["https://www.example.org"]) is allowed
+
+
+def test_the_demo_page_on_this_machine_is_known_from_the_socket_never_the_host() -> None:
+    # Issue 14, point 11: before, the request's Host header counted as "this server", so a page on
+    # https://evil.example sending Host: evil.example was allowed. Only the socket counts now.
+    for origin in ("http://127.0.0.1:5005", "http://localhost:8080", "http://[::1]:5005"):
+        assert origins.from_this_machine(origin, ("127.0.0.1", 5006))
+        assert origins.from_this_machine(origin, ("::1", 5006, 0, 0))
+    assert not origins.from_this_machine("http://127.0.0.1:5005", ("10.1.2.3", 5005))  # reached from elsewhere
+    assert not origins.from_this_machine("https://evil.example", ("127.0.0.1", 5005))
+    assert not origins.from_this_machine("http://127.0.0.1.evil.example", ("127.0.0.1", 5005))
+    assert not origins.from_this_machine(None, ("127.0.0.1", 5005))
+    assert not origins.from_this_machine("http://localhost:5005", "/run/rasa.sock")
 
 
 # --- summary --------------------------------------------------------------------------------------

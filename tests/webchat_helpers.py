@@ -8,6 +8,7 @@ stand-in: it answers from a script instead of a trained model, and keeps convers
 
 from __future__ import annotations
 
+import asyncio
 import json as json_lib
 import socket
 import textwrap
@@ -208,6 +209,7 @@ class Server:
     agent: FakeAgent
     channel: WebChatInput
     http: aiohttp.ClientSession
+    app: Sanic
 
     async def call(
         self, method: str, path: str, json: Any = None, origin: str | None = None, **kwargs: Any
@@ -231,6 +233,24 @@ class Server:
         assert status == 200, body
         return body["token"]
 
+    async def raw(self, method: str, path: str, headers: dict[str, str], body: bytes = b"") -> int:
+        """Send a request's head and only `body` (however long its Content-Length says it is), and return
+        the status of the answer. Fails if none comes within 5 s: the server is waiting to read the rest."""
+        host, port = self.origin.removeprefix("http://").split(":")
+        reader, writer = await asyncio.open_connection(host, int(port))
+        try:
+            head = "".join(f"{name}: {value}\r\n" for name, value in {"Host": f"{host}:{port}", **headers}.items())
+            writer.write(f"{method} {self.base.removeprefix(self.origin)}{path} HTTP/1.1\r\n{head}\r\n".encode())
+            writer.write(body)
+            await writer.drain()
+            try:
+                status_line = await asyncio.wait_for(reader.readline(), 5)
+            except asyncio.TimeoutError:
+                raise AssertionError(f"no answer to {method} {path}: the server waited for the body") from None
+            return int(status_line.split()[1])
+        finally:
+            writer.close()
+
 
 @asynccontextmanager
 async def running(channel: WebChatInput, agent: FakeAgent | None = None) -> AsyncIterator[Server]:
@@ -250,7 +270,8 @@ async def running(channel: WebChatInput, agent: FakeAgent | None = None) -> Asyn
     await server.after_start()
     try:
         async with aiohttp.ClientSession() as http:
-            yield Server(f"http://127.0.0.1:{port}/webhooks/webchat", f"http://127.0.0.1:{port}", agent, channel, http)
+            base = f"http://127.0.0.1:{port}"
+            yield Server(f"{base}/webhooks/webchat", base, agent, channel, http, app)
     finally:
         await server.before_stop()
         closing = server.close()

@@ -14,10 +14,13 @@ Rasa mounts it at /webhooks/webchat/. The widget (widget/) talks to these routes
 
 The server chooses every conversation id (inside a signed token), so a browser can neither pick nor
 guess someone else's conversation. Requests are checked in this order: the website (origin), the rate
-limit for the client address, the token, the rate limit for the conversation, then the message.
+limit for the client address, the body (read only then, and never more than MAX_BODY_BYTES of it), the
+token, the rate limit for the conversation, then the message. Whole-server limits and headers are in
+`hardening.py`.
 
 When the action server or the conversation database fails during a turn, the reply still comes, ending
-with an apology and the partner's helpline (`resilience.py`, docs/architecture.md#resilience).
+with an apology and the partner's helpline; emergency help never waits for the action server
+(`resilience.py`, docs/architecture.md#resilience).
 """
 
 from __future__ import annotations
@@ -31,13 +34,14 @@ import json
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from functools import wraps
 from pathlib import Path
 from typing import Any
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
+from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -52,10 +56,17 @@ from bot.safety import shows_immediate_risk
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 from bot.storage import UnsupportedTrackerStore, delete_conversation, purge_inactive
 from bot.tracker_store import noting_store_problems
-from bot.webchat import CHANNEL_NAME, feedback, guard, origins, summary
-from bot.webchat.limits import WAIT_MESSAGE, RateLimiter, parse_rate
-from bot.webchat.resilience import action_timeout_seconds, apology, guard_action_endpoint, noting_action_failures
-from bot.webchat.tokens import Conversation, TokenSigner, load_secret
+from bot.webchat import CHANNEL_NAME, feedback, guard, hardening, origins, summary
+from bot.webchat.limits import WAIT_MESSAGE, Limiter, make_limiter, parse_rate
+from bot.webchat.resilience import (
+    CRISIS_RESPONSE,
+    TurnOutput,
+    action_timeout_seconds,
+    apology,
+    guard_action_endpoint,
+    noting_action_failures,
+)
+from bot.webchat.tokens import Conversation, SqlRevocations, TokenSigner, load_secret
 
 # Work Rasa repeats on every turn, done once (bot/rasa_speedups.py).
 rasa_speedups.install()
@@ -77,7 +88,6 @@ SORRY = (
     "Sorry, something went wrong on my side. Please try again in a moment. If it keeps happening, "
     "the services listed under 'Who can help' can talk things through with you."
 )
-CRISIS_RESPONSE = "utter_crisis"
 # Only if the domain can't be read: the first line of `utter_crisis`.
 EMERGENCY_FALLBACK = "If anyone is in immediate danger, call 999 now."
 NOT_DELETED = "Sorry, I couldn't delete this conversation just now. Please try again in a moment."
@@ -107,7 +117,7 @@ def html_security_headers(html: bytes) -> dict[str, str]:
         f"default-src 'self'; style-src 'self'{hashes}; base-uri 'none'; object-src 'none'; "
         "frame-ancestors 'none'; form-action 'self'"
     )
-    return {"Content-Security-Policy": policy, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
+    return {"Content-Security-Policy": policy}
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> HTTPResponse:
@@ -216,8 +226,8 @@ class WebChatInput(InputChannel):
         settings: Settings | None = None,
         partners: PartnerBook | None = None,
         signer: TokenSigner | None = None,
-        per_conversation: RateLimiter | None = None,
-        per_address: RateLimiter | None = None,
+        per_conversation: Limiter | None = None,
+        per_address: Limiter | None = None,
         feedback_engine: Any = None,
         widget_dir: Path | None = None,
         clock: Callable[[], float] = time.time,
@@ -228,12 +238,20 @@ class WebChatInput(InputChannel):
         self.action_timeout = action_timeout or action_timeout_seconds()
         retention_seconds = self.settings.retention_days * 86_400
         self.partners = partners or PartnerBook(self.settings.partners_dir)
-        self.signer = signer or TokenSigner(load_secret(self.settings.webchat_secret), retention_seconds)
-        self.per_conversation = per_conversation or RateLimiter(
-            parse_rate(self.settings.webchat_rate_per_conversation, "WEBCHAT_RATE_PER_CONVERSATION")
+        self.signer = signer or TokenSigner(
+            load_secret(self.settings.webchat_secret),
+            retention_seconds,
+            revocations=SqlRevocations(self.feedback_engine),
         )
-        self.per_address = per_address or RateLimiter(
-            parse_rate(self.settings.webchat_rate_per_address, "WEBCHAT_RATE_PER_ADDRESS")
+        self.per_conversation = per_conversation or make_limiter(
+            parse_rate(self.settings.webchat_rate_per_conversation, "WEBCHAT_RATE_PER_CONVERSATION"),
+            self.settings.redis_url,
+            "conversation",
+        )
+        self.per_address = per_address or make_limiter(
+            parse_rate(self.settings.webchat_rate_per_address, "WEBCHAT_RATE_PER_ADDRESS"),
+            self.settings.redis_url,
+            "address",
         )
         self._feedback_engine = feedback_engine
         self.widget_dir = widget_dir or PROJECT_ROOT / "widget"
@@ -258,44 +276,62 @@ class WebChatInput(InputChannel):
     def _known_origins(self) -> set[str]:
         return {origin for partner in self.partners.all().values() for origin in partner.allowed_origins}
 
+    @staticmethod
+    def site_allowed(request: Request, allowed_origins: Iterable[str]) -> bool:
+        """Whether the request's website is one of these, or the demo page on this machine (known from the
+        socket the request came in on, never from its Host header)."""
+        origin = request.headers.get("origin")
+        sockname = request.conn_info.sockname if request.conn_info else None
+        return origins.is_allowed(origin, allowed_origins) or origins.from_this_machine(origin, sockname)
+
     def check_site(self, request: Request) -> None:
         """Refuse a browser on a website no partner allows; otherwise let it read our replies (CORS)."""
-        origin = request.headers.get("origin")
-        if not origins.is_allowed(origin, self._known_origins(), request.host):
+        if not self.site_allowed(request, self._known_origins()):
             raise Refused(403, "origin_not_allowed", ORIGIN_REFUSED)
-        if origin:
-            request.ctx.cors_origin = origin
+        if request.headers.get("origin"):
+            request.ctx.cors_origin = request.headers["origin"]
 
-    @staticmethod
-    def check_partner_site(request: Request, partner: Partner) -> None:
-        if not origins.is_allowed(request.headers.get("origin"), partner.allowed_origins, request.host):
+    def check_partner_site(self, request: Request, partner: Partner) -> None:
+        if not self.site_allowed(request, partner.allowed_origins):
             raise Refused(403, "origin_not_allowed", ORIGIN_REFUSED)
 
     @staticmethod
-    def _limit(limiter: RateLimiter, key: str) -> None:
+    def _limit(limiter: Limiter, key: str) -> None:
         allowed, wait = limiter.check(key)
         if not allowed:
             raise Refused(429, "rate_limited", WAIT_MESSAGE, {"Retry-After": str(wait)})
 
+    def check_visitor(self, request: Request) -> None:
+        """What every route but the static files checks first: the website, then the address's rate."""
+        self.check_site(request)
+        self._limit(self.per_address, client_address(request))
+
     @staticmethod
-    def body(request: Request) -> dict[str, Any]:
-        raw = request.body or b""
-        if len(raw) > MAX_BODY_BYTES:
-            raise Refused(400, "too_large", guard.TOO_LONG)
+    async def body(request: Request) -> dict[str, Any]:
+        """The JSON object a POST sent, read only now (its route streams: Sanic hasn't read it) and never
+        more than MAX_BODY_BYTES: a longer declared length is refused unread, a chunked body at the limit."""
+        declared = request.headers.get("content-length", "0")
+        if not declared.isdigit() or int(declared) > MAX_BODY_BYTES:
+            raise Refused(413, "too_large", guard.TOO_LONG)
+        if request.stream is not None:
+            request.stream.request_max_size = MAX_BODY_BYTES
         try:
-            data = json.loads(raw or b"{}")
-        except (ValueError, UnicodeDecodeError):
+            await request.receive_body()
+            # RecursionError: JSON nested hundreds of levels deep (issue 14, point 6).
+            data = json.loads(request.body or b"{}")
+        except PayloadTooLarge:
+            raise Refused(413, "too_large", guard.TOO_LONG) from None
+        except (ValueError, UnicodeDecodeError, RecursionError):
             raise Refused(400, "bad_request", BAD_REQUEST) from None
         if not isinstance(data, dict):
             raise Refused(400, "bad_request", BAD_REQUEST)
         return data
 
-    def caller(self, request: Request, read_body: bool = False) -> tuple[Conversation, Partner, dict[str, Any]]:
+    async def caller(self, request: Request, read_body: bool = False) -> tuple[Conversation, Partner, dict[str, Any]]:
         """What every conversation route checks first, in this order: the website, the address's rate,
         the JSON body (for a POST), then the token. Returns the conversation, its partner and the body."""
-        self.check_site(request)
-        self._limit(self.per_address, client_address(request))
-        body = self.body(request) if read_body else {}
+        self.check_visitor(request)
+        body = await self.body(request) if read_body else {}
         conversation, partner = self.conversation(request, body)
         return conversation, partner, body
 
@@ -322,7 +358,7 @@ class WebChatInput(InputChannel):
     def preflight(self, request: Request) -> HTTPResponse:
         """Answer a browser's CORS preflight: allowed websites only."""
         origin = request.headers.get("origin")
-        if origin and origins.is_allowed(origin, self._known_origins(), request.host):
+        if origin and self.site_allowed(request, self._known_origins()):
             return response.empty(status=204, headers=origins.preflight_headers(origin))
         return refusal_response(Refused(403, "origin_not_allowed", ORIGIN_REFUSED))
 
@@ -345,6 +381,7 @@ class WebChatInput(InputChannel):
             if agent is not None and agent.tracker_store is not None:
                 cutoff = self.clock() - self.settings.retention_days * 86_400
                 try:
+                    self.signer.forget_expired_revocations()
                     purge_inactive(agent.tracker_store, cutoff)
                 except UnsupportedTrackerStore as exc:
                     logger.warning("conversations are not deleted after the retention period: %s", exc)
@@ -357,6 +394,10 @@ class WebChatInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         chat = Blueprint("webchat", __name__)
+
+        @chat.listener("before_server_start")
+        async def harden(app: Any, _loop: Any) -> None:
+            hardening.install(app, MAX_BODY_BYTES)
 
         @chat.listener("after_server_start")
         async def start_purging(app: Any, _loop: Any) -> None:
@@ -379,7 +420,6 @@ class WebChatInput(InputChannel):
             origin = getattr(request.ctx, "cors_origin", None)
             if origin:
                 reply.headers.update(origins.cors_headers(origin))
-            reply.headers.setdefault("X-Content-Type-Options", "nosniff")
             return None
 
         @chat.route("/", methods=["GET"])
@@ -400,21 +440,22 @@ class WebChatInput(InputChannel):
         async def partner_settings(request: Request, partner_id: str) -> HTTPResponse:
             if request.method == "OPTIONS":
                 return self.preflight(request)
-            self.check_site(request)
+            self.check_visitor(request)
             partner = self.partners.get(partner_id) if ID_PATTERN.match(partner_id) else None
             if partner is None:
                 raise Refused(404, "unknown_partner", UNKNOWN_PARTNER)
             self.check_partner_site(request, partner)
             return json_response(public_config(partner, self.now(), self.settings.retention_days))
 
-        @chat.route("/session", methods=["POST", "OPTIONS"])
+        # The POST routes stream (stream=True): Sanic leaves the body unread, so `body` reads it after the
+        # website and rate checks, and no more of it than MAX_BODY_BYTES (issue 14, point 7).
+        @chat.route("/session", methods=["POST", "OPTIONS"], stream=True)
         @refusals
         async def session(request: Request) -> HTTPResponse:
             if request.method == "OPTIONS":
                 return self.preflight(request)
-            self.check_site(request)
-            self._limit(self.per_address, client_address(request))
-            partner_id = self.body(request).get("partner") or DEFAULT_PARTNER
+            self.check_visitor(request)
+            partner_id = (await self.body(request)).get("partner") or DEFAULT_PARTNER
             partner = self.partners.get(partner_id)
             if partner is None:
                 raise Refused(400, "unknown_partner", UNKNOWN_PARTNER)
@@ -422,17 +463,18 @@ class WebChatInput(InputChannel):
             token, _ = self.signer.issue(partner.id)
             return json_response({"token": token, "partner": partner.id})
 
-        @chat.route("/message", methods=["POST", "OPTIONS"])
+        @chat.route("/message", methods=["POST", "OPTIONS"], stream=True)
         @refusals
         async def message(request: Request) -> HTTPResponse:
             if request.method == "OPTIONS":
                 return self.preflight(request)
-            conversation, partner, body = self.caller(request, read_body=True)
+            conversation, partner, body = await self.caller(request, read_body=True)
             agent = self.agent(request)
             guard_action_endpoint(agent, self.action_timeout)
+            collector = TurnOutput()
             # Failures of the action server or the conversation store during this turn are noted, so the
-            # parent can be told (bot/webchat/resilience.py).
-            with noting_store_problems() as store_problems, noting_action_failures() as failed_actions:
+            # parent can be told, and emergency help is not held up (bot/webchat/resilience.py).
+            with noting_store_problems() as store_problems, noting_action_failures(collector) as failed_actions:
                 raw = body["payload"] if body.get("payload") is not None else body.get("text")
                 offered: set[str] = set()
                 if guard.may_be_payload(raw):
@@ -448,7 +490,7 @@ class WebChatInput(InputChannel):
                 checked = guard.check_message(raw, offered)
                 if checked.problem:
                     raise Refused(400, "bad_message", checked.problem)
-                collector = CollectingOutputChannel()
+                collector.emergency = shows_immediate_risk(checked.text)
                 try:
                     await on_new_message(
                         UserMessage(
@@ -484,12 +526,12 @@ class WebChatInput(InputChannel):
                 reply["degraded"] = degraded
             return json_response(reply)
 
-        @chat.route("/feedback", methods=["POST", "OPTIONS"])
+        @chat.route("/feedback", methods=["POST", "OPTIONS"], stream=True)
         @refusals
         async def rate_answer(request: Request) -> HTTPResponse:
             if request.method == "OPTIONS":
                 return self.preflight(request)
-            conversation, partner, body = self.caller(request, read_body=True)
+            conversation, partner, body = await self.caller(request, read_body=True)
             article_id, helpful, reason = body.get("article_id"), body.get("helpful"), body.get("reason")
             if not isinstance(article_id, str) or not ID_PATTERN.match(article_id) or not isinstance(helpful, bool):
                 raise Refused(400, "bad_request", BAD_REQUEST)
@@ -511,20 +553,22 @@ class WebChatInput(InputChannel):
                 raise Refused(500, "server_error", SORRY) from None
             return json_response({"ok": True})
 
-        @chat.route("/clear", methods=["POST", "OPTIONS"])
+        @chat.route("/clear", methods=["POST", "OPTIONS"], stream=True)
         @refusals
         async def clear(request: Request) -> HTTPResponse:
             if request.method == "OPTIONS":
                 return self.preflight(request)
-            conversation, partner, _ = self.caller(request, read_body=True)
+            conversation, partner, _ = await self.caller(request, read_body=True)
             agent = self.agent(request)
             try:
                 async with agent.lock_store.lock(conversation.id):
                     delete_conversation(agent.tracker_store, conversation.id)
+                    # Under the lock, so no turn can write to the deleted conversation before its tokens
+                    # stop working; after the deletion, so a failure leaves the token to try again with.
+                    self.signer.revoke(conversation)
             except Exception:
                 logger.exception("webchat: a conversation could not be deleted")
                 raise Refused(500, "not_deleted", NOT_DELETED) from None
-            self.signer.revoke(conversation.id)
             token, _ = self.signer.issue(partner.id)
             return json_response({"ok": True, "token": token})
 
@@ -533,7 +577,7 @@ class WebChatInput(InputChannel):
         async def conversation_summary(request: Request) -> HTTPResponse:
             if request.method == "OPTIONS":
                 return self.preflight(request)
-            conversation, partner, _ = self.caller(request)
+            conversation, partner, _ = await self.caller(request)
             agent = self.agent(request)
             tracker = await agent.tracker_store.retrieve_full_tracker(conversation.id)
             now = self.now()
@@ -555,7 +599,7 @@ class WebChatInput(InputChannel):
 
         async def conversation_facts(request: Request) -> tuple[dict[str, Any], dt.date]:
             """The slots of the token's conversation (with the deadline form's last answers) and today there."""
-            conversation, partner, _ = self.caller(request)
+            conversation, partner, _ = await self.caller(request)
             agent = self.agent(request)
             tracker = await agent.tracker_store.retrieve_full_tracker(conversation.id)
             slots = tracker.current_slot_values() if tracker is not None else {}

@@ -9,7 +9,6 @@ with "[removed]" before it is stored.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from sqlalchemy import Boolean, Column, DateTime, Integer, MetaData, String, Table, Text, insert, select
 from sqlalchemy.engine import Engine
@@ -17,6 +16,7 @@ from sqlalchemy.engine import Engine
 from bot import redact as personal_data
 from bot.index import make_engine
 from bot.settings import DEFAULT_MAX_OVERFLOW, DEFAULT_POOL_SIZE
+from bot.tracker_store import private_sqlite_file
 
 MAX_REASON_CHARS = 500
 REMOVED = "[removed]"
@@ -43,9 +43,8 @@ def redact(text: str) -> str:
 def feedback_engine(
     database_url: str, pool_size: int = DEFAULT_POOL_SIZE, max_overflow: int = DEFAULT_MAX_OVERFLOW
 ) -> Engine:
-    """The engine for DATABASE_URL with the feedback table created (SQLite folder made if needed)."""
-    if database_url.startswith("sqlite:///"):
-        Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    """The engine for DATABASE_URL with the feedback table created (a SQLite file owner-only, folder made)."""
+    private_sqlite_file(database_url)
     engine = make_engine(database_url, pool_size, max_overflow)
     metadata.create_all(engine)
     return engine

@@ -5,6 +5,10 @@ model and the safety net. So a "/..." message is passed on as a payload only whe
 of the buttons the assistant offered in its latest turn; anything else has its leading slashes
 removed and is read as ordinary words. HTML or script in a message is just text: it is never
 interpreted here, and the widget shows answers as text.
+
+Every other message is read through `bot.text.normalise_text` (Unicode NFKC, invisible and control
+characters removed, white space collapsed), so the language model and the safety patterns see the same
+plain words, and the length limit counts what they see.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ import unicodedata
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from bot.text import normalise_text
 
 MAX_MESSAGE_CHARS = 1000
 TOO_LONG = (
@@ -67,10 +73,10 @@ def check_message(raw: object, offered: Collection[str] = ()) -> Checked:
     """Decide what reaches Rasa for one message typed or clicked in the widget."""
     if not isinstance(raw, str):
         return Checked(problem=NOT_TEXT)
-    text = clean(raw)
-    if text.startswith("/") and text in offered:
-        return Checked(text=text, is_payload=True)
-    text = LEADING_SLASHES.sub("", text)
+    exact = clean(raw)
+    if exact.startswith("/") and exact in offered:  # a button: our own words, passed on exactly
+        return Checked(text=exact, is_payload=True)
+    text = LEADING_SLASHES.sub("", normalise_text(raw))
     if not text:
         return Checked(problem=EMPTY)
     if len(text) > MAX_MESSAGE_CHARS:

@@ -1,17 +1,27 @@
-"""Rate limits: a token bucket per conversation and per client address, kept in memory.
+"""Rate limits: a token bucket per conversation and per client address.
 
 A bucket holds up to `rate` requests and refills at `rate` per period, so a parent typing normally
-never meets it, while a script hammering the server is slowed to the configured pace. Limits are per
-server process (Rasa runs one by default) and start afresh on restart.
+never meets it, while a script hammering the server is slowed to the configured pace.
+
+With REDIS_URL set (as it must be with more than one Rasa process), the buckets live in Redis
+(`RedisRateLimiter`): every replica draws from the same bucket, and a restart doesn't refill it. One
+Lua script reads, refills, takes from and writes a bucket, so that is atomic across processes. Without
+Redis (one process, `make run`), they are kept in memory (`RateLimiter`) and start afresh on restart.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
+
+import redis
+
+logger = logging.getLogger(__name__)
 
 WAIT_MESSAGE = "You're sending messages a little fast. Please wait a few seconds, then try again."
 PERIODS = {"second": 1.0, "minute": 60.0, "hour": 3600.0}
@@ -64,3 +74,68 @@ class RateLimiter:
             return
         full_after = self.rate.per_seconds
         self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < full_after}
+
+
+class Limiter(Protocol):
+    rate: Rate
+
+    def check(self, key: str) -> tuple[bool, int]: ...
+
+
+# KEYS[1]: the bucket. ARGV: capacity, refill per second, now (seconds). Returns {1, "0"} when a request
+# is allowed, else {0, seconds to wait}: the wait as a string, as Redis turns Lua numbers into integers.
+TOKEN_BUCKET = """
+local capacity, per_second, now = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local bucket = redis.call('HMGET', KEYS[1], 'tokens', 'updated')
+local tokens, updated = tonumber(bucket[1]) or capacity, tonumber(bucket[2]) or now
+tokens = math.min(capacity, tokens + math.max(0, now - updated) * per_second)
+local allowed = 0
+if tokens >= 1 then
+  tokens, allowed = tokens - 1, 1
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'updated', tostring(now))
+redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / per_second * 1000))
+if allowed == 1 then
+  return {1, '0'}
+end
+return {0, tostring((1 - tokens) / per_second)}
+"""
+KEY_PREFIX = "send:rate:"  # apart from the conversation locks ("send:lock:") in the same database
+REDIS_TIMEOUT_SECONDS = 1.0
+
+
+class RedisRateLimiter:
+    """Token buckets in Redis, shared by every Rasa process. If Redis doesn't answer, requests are let
+    through (the conversation locks, also in Redis, then refuse messages with a kind notice anyway)."""
+
+    def __init__(
+        self,
+        rate: Rate,
+        url: str,
+        name: str,
+        clock: Callable[[], float] = time.time,
+        timeout_seconds: float = REDIS_TIMEOUT_SECONDS,
+    ) -> None:
+        self.rate = rate
+        self._clock = clock
+        self._prefix = f"{KEY_PREFIX}{name}:"
+        client = redis.Redis.from_url(url, socket_timeout=timeout_seconds, socket_connect_timeout=timeout_seconds)
+        self._bucket = client.register_script(TOKEN_BUCKET)
+
+    def check(self, key: str) -> tuple[bool, int]:
+        """(allowed, seconds to wait before the next request would be allowed)."""
+        try:
+            allowed, wait = self._bucket(
+                keys=[self._prefix + key], args=[self.rate.requests, self.rate.per_second, self._clock()]
+            )
+        except redis.RedisError as exc:
+            logger.error(
+                "rate limits: Redis is unavailable (%s: %s); this request is not limited", type(exc).__name__, exc
+            )
+            return True, 0
+        return (True, 0) if allowed else (False, max(1, math.ceil(float(wait))))
+
+
+def make_limiter(rate: Rate, redis_url: str | None, name: str) -> Limiter:
+    """In Redis when there is one (shared by every process), else in this process's memory."""
+    return RedisRateLimiter(rate, redis_url, name) if redis_url else RateLimiter(rate)

@@ -3,12 +3,19 @@
 Pure functions over strings, so the rules are tested without a server. Browsers send an `Origin` header
 with every cross-site request; a request without one comes from the same page or from a program, which
 the token and the rate limits govern instead.
+
+The request's own `Host` header never counts: a page on https://evil.example whose name points at this
+server (DNS rebinding) sends `Host: evil.example` too. The demo page on this machine is recognised from
+the socket instead (`from_this_machine`: a loopback page, to a server reached on loopback). A demo page
+served under a public name must be listed in the default partner's allowed origins.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -63,24 +70,31 @@ def origin_problem(value: object) -> str | None:
     return None
 
 
-def same_origin(origin: str, host_header: str) -> bool:
-    """Whether the origin is this server itself, as named by the request's Host header."""
-    split = _split(origin)
-    if split is None or not host_header:
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def from_this_machine(origin: str | None, sockname: Any) -> bool:
+    """Whether a page served on this machine's loopback (the demo page, directly or through the local
+    nginx) sent a request that reached us on loopback. Known from the socket, never from the request's
+    Host header; no website elsewhere has a loopback origin, DNS rebinding included."""
+    split = _split(origin) if origin else None
+    if split is None or not isinstance(sockname, tuple) or len(sockname) < 2:
         return False
-    scheme, host, port = split
-    served = _split(f"{scheme}://{host_header.strip()}")
-    return served is not None and served[1:] == (host, port)
+    return _loopback(split[1]) and _loopback(str(sockname[0]))
 
 
-def is_allowed(origin: str | None, allowed_origins: Iterable[str], host_header: str) -> bool:
-    """A request may proceed if it has no Origin, comes from an allowed origin, or from this server."""
+def is_allowed(origin: str | None, allowed_origins: Iterable[str]) -> bool:
+    """A request may proceed if it has no Origin or comes from one of the allowed origins (never its Host)."""
     if origin is None or origin == "":
         return True
     normalised = normalise_origin(origin)
     if normalised is None:  # includes the opaque origin "null" (sandboxed frames, local files)
         return False
-    return normalised in {normalise_origin(o) for o in allowed_origins} or same_origin(normalised, host_header)
+    return normalised in {normalise_origin(o) for o in allowed_origins}
 
 
 def cors_headers(origin: str) -> dict[str, str]:

@@ -7,6 +7,10 @@ the partner or conversation in it.
 
 The secret comes from WEBCHAT_SECRET, or is generated once into var/webchat_secret (readable by its
 owner only), so tokens stay valid across restarts.
+
+A conversation deleted with /clear has its tokens refused until they would have expired anyway. The
+channel keeps that list in the database (`SqlRevocations`, DATABASE_URL), so every Rasa process refuses
+them, after restarts too, however many there are; `MemoryRevocations` is the one-process stand-in.
 """
 
 from __future__ import annotations
@@ -21,10 +25,14 @@ import logging
 import os
 import secrets
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
+
+import sqlalchemy.exc
+from sqlalchemy import Column, Float, MetaData, String, Table, delete, insert, select
+from sqlalchemy.engine import Engine
 
 from bot.settings import PROJECT_ROOT
 
@@ -34,6 +42,8 @@ VERSION = "v1"
 MAX_TOKEN_CHARS = 400
 MIN_SECRET_CHARS = 32
 DEFAULT_SECRET_FILE = PROJECT_ROOT / "var" / "webchat_secret"
+# How long a revocation is kept when tokens never expire (no max age): longer than anyone keeps a tab open.
+NO_EXPIRY_SECONDS = 10 * 366 * 86_400
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,83 @@ def new_conversation_id() -> str:
     return secrets.token_urlsafe(24)
 
 
+class Revocations(Protocol):
+    def revoke(self, conversation_id: str, expires_at: float) -> None: ...
+
+    def is_revoked(self, conversation_id: str) -> bool: ...
+
+    def forget_expired(self, now: float) -> int: ...
+
+
+class MemoryRevocations:
+    """Revoked conversations in this process only, with no limit on how many."""
+
+    def __init__(self) -> None:
+        self._expires: dict[str, float] = {}
+
+    def revoke(self, conversation_id: str, expires_at: float) -> None:
+        self._expires[conversation_id] = expires_at
+
+    def is_revoked(self, conversation_id: str) -> bool:
+        return conversation_id in self._expires
+
+    def forget_expired(self, now: float) -> int:
+        expired = [c for c, expires_at in self._expires.items() if expires_at < now]
+        for conversation_id in expired:
+            del self._expires[conversation_id]
+        return len(expired)
+
+
+metadata = MetaData()
+revoked_table = Table(
+    "webchat_revoked",
+    metadata,
+    Column("conversation_id", String(64), primary_key=True),
+    Column("expires_at", Float, nullable=False, index=True),  # Unix seconds; the row can go after that
+)
+
+
+class SqlRevocations:
+    """Revoked conversations in the database, shared by every Rasa process and kept over restarts.
+
+    `engine` is called on first use (the channel's feedback engine, at DATABASE_URL). If the database
+    doesn't answer when a token is checked, the token is taken as not revoked, and that is logged: the
+    conversation store is then down too, so nothing could be written under the deleted conversation."""
+
+    def __init__(self, engine: Callable[[], Engine]) -> None:
+        self._engine_factory = engine
+        self._engine: Engine | None = None
+
+    def _ready(self) -> Engine:
+        if self._engine is None:
+            engine = self._engine_factory()
+            metadata.create_all(engine)
+            self._engine = engine
+        return self._engine
+
+    def revoke(self, conversation_id: str, expires_at: float) -> None:
+        try:
+            with self._ready().begin() as conn:
+                conn.execute(insert(revoked_table).values(conversation_id=conversation_id, expires_at=expires_at))
+        except sqlalchemy.exc.IntegrityError:
+            pass  # revoked already (two clears at once)
+
+    def is_revoked(self, conversation_id: str) -> bool:
+        try:
+            with self._ready().connect() as conn:
+                query = select(revoked_table.c.conversation_id).where(
+                    revoked_table.c.conversation_id == conversation_id
+                )
+                return conn.execute(query).first() is not None
+        except sqlalchemy.exc.SQLAlchemyError as exc:
+            logger.error("webchat: can't check whether a conversation was deleted (%s)", type(exc).__name__)
+            return False
+
+    def forget_expired(self, now: float) -> int:
+        with self._ready().begin() as conn:
+            return conn.execute(delete(revoked_table).where(revoked_table.c.expires_at < now)).rowcount
+
+
 class TokenSigner:
     """Issues and checks tokens. Tokens older than `max_age_seconds` are refused (the conversation has
     been deleted by then anyway), and so are tokens of conversations deleted with /clear."""
@@ -67,15 +154,14 @@ class TokenSigner:
         secret: bytes,
         max_age_seconds: float | None = None,
         clock: Callable[[], float] = time.time,
-        remember_revoked: int = 10_000,
+        revocations: Revocations | None = None,
     ) -> None:
         if len(secret) < MIN_SECRET_CHARS:
             raise ValueError(f"the web chat secret must be at least {MIN_SECRET_CHARS} characters long")
         self._secret = secret
         self._max_age = max_age_seconds
         self._clock = clock
-        self._revoked: OrderedDict[str, None] = OrderedDict()
-        self._remember_revoked = remember_revoked
+        self.revocations = revocations or MemoryRevocations()
 
     def _sign(self, signed_part: str) -> str:
         return _b64encode(hmac.new(self._secret, signed_part.encode("ascii"), hashlib.sha256).digest())
@@ -113,15 +199,17 @@ class TokenSigner:
             return None
         if self._max_age is not None and self._clock() - issued_at > self._max_age:
             return None
-        if conversation_id in self._revoked:
+        if self.revocations.is_revoked(conversation_id):
             return None
         return Conversation(conversation_id, partner, issued_at)
 
-    def revoke(self, conversation_id: str) -> None:
-        """Refuse tokens for a deleted conversation (remembered in memory, for the most recent deletions)."""
-        self._revoked[conversation_id] = None
-        while len(self._revoked) > self._remember_revoked:
-            self._revoked.popitem(last=False)
+    def revoke(self, conversation: Conversation) -> None:
+        """Refuse this conversation's tokens from now until they would have expired anyway."""
+        self.revocations.revoke(conversation.id, conversation.issued_at + (self._max_age or NO_EXPIRY_SECONDS))
+
+    def forget_expired_revocations(self) -> int:
+        """Drop revocations of tokens that have expired by now (their age refuses them already)."""
+        return self.revocations.forget_expired(self._clock())
 
 
 def load_secret(configured: str | None = None, path: Path = DEFAULT_SECRET_FILE) -> bytes:
