@@ -17,6 +17,8 @@ from urllib.parse import urlparse
 
 import yaml
 
+from bot.jurisdiction import foreign_source_problem
+from bot.readability import readability_problems
 from bot.tailoring import condition_problems
 
 # Body sections, in the order they must appear, keyed by the name the actions use.
@@ -304,6 +306,8 @@ def source_entry(item: dict, existing: list[Source], report: _Reporter, line: in
         report.error(line, f"{where}: key '{key}' is used twice")
     if not _valid_url(item["url"]):
         report.error(line, f"{where}: url '{item['url']}' is not a valid https address")
+    elif foreign := foreign_source_problem(str(item["url"]), report.path):
+        report.error(line, f"{where}: {foreign}")
     return Source(
         key=key,
         title=" ".join(str(item["title"]).split()),
@@ -333,10 +337,15 @@ def read_front_matter(path: Path, report: _Reporter) -> tuple[str, dict, str, st
     """Read a Markdown file with YAML front matter: (text, meta, front, body, body start line).
 
     Shared by articles and letters; every problem is reported with its line, and None means the file
-    can't be read further.
+    can't be read further. While an edit awaits sign-off, the last signed-off copy is read instead.
     """
+    from bot.review import served_path  # here, not at the top: bot.review builds on this module
+
+    source = served_path(path, report)
+    if source is None:
+        return None
     try:
-        text = path.read_text(encoding="utf-8")
+        text = source.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         report.error(1, f"cannot read the file as UTF-8 text: {exc}")
         return None
@@ -468,6 +477,9 @@ def parse_article(path: Path, known_intents: Iterable[str] | None = None, today:
         )
     # Titles are button labels in the parent's own words ("my child's EHCP"), so only the text is checked.
     _check_jargon(summary + "\n" + body, text, report)
+    for part, message in readability_problems(summary, sections.get("next_steps", "")):
+        where = line("summary") if part == "summary" else _line_of(text, "## " + SECTIONS["next_steps"], 1)
+        report.error(where, message)
 
     if report.has_errors:
         return None, report.problems

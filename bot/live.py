@@ -4,7 +4,8 @@ Ladders, letters and the triage guide are read through `LiveFiles`, as articles 
 knowledge service: at most once every `refresh_seconds` it compares file timestamps and sizes, and
 re-reads only the files that changed. A file that fails validation is logged and its last valid
 version keeps being served, so a typo never takes a ladder or a letter away from a parent. A deleted
-file stops being served.
+file stops being served. A file whose legal text changed since its sign-off is served as it was signed
+off (bot/review.py).
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from bot.knowledge import Problem
+from bot.knowledge import Problem, _Reporter
 from bot.ladders import LADDERS_DIRNAME, Ladder, ladder_paths, parse_ladder
 from bot.letters import LetterTemplate, letter_paths, parse_letter
+from bot.review import served_path
 from bot.triage import TRIAGE_DIRNAME, TriageGuide, parse_triage
 
 logger = logging.getLogger(__name__)
@@ -96,10 +98,27 @@ class LiveFiles(Generic[T]):
 # (one ladder per article, letters naming real articles) are left to `python -m bot knowledge check`.
 
 
+def signed_off(
+    parse: Callable[[Path], tuple[T | None, list[Problem]]],
+) -> Callable[[Path], tuple[T | None, list[Problem]]]:
+    """Parse the version of a file parents may see: its last signed-off copy while an edit awaits sign-off.
+
+    For the YAML files (ladders, triage), which their parsers read themselves; letters and articles get
+    the same from the shared front matter reader.
+    """
+
+    def parse_served(path: Path) -> tuple[T | None, list[Problem]]:
+        report = _Reporter(str(path))
+        source = served_path(path, report)
+        return (None, report.problems) if source is None else parse(source)
+
+    return parse_served
+
+
 @lru_cache(maxsize=8)
 def ladder_files(knowledge_dir: Path, refresh_seconds: float = 1.0) -> LiveFiles[Ladder]:
     folder = knowledge_dir / LADDERS_DIRNAME
-    return LiveFiles(lambda: ladder_paths(folder), lambda path: parse_ladder(path)[:2], refresh_seconds)
+    return LiveFiles(lambda: ladder_paths(folder), signed_off(lambda path: parse_ladder(path)[:2]), refresh_seconds)
 
 
 @lru_cache(maxsize=8)
@@ -111,4 +130,4 @@ def letter_files(knowledge_dir: Path, refresh_seconds: float = 1.0) -> LiveFiles
 @lru_cache(maxsize=8)
 def triage_files(knowledge_dir: Path, refresh_seconds: float = 1.0) -> LiveFiles[TriageGuide]:
     folder = knowledge_dir / TRIAGE_DIRNAME
-    return LiveFiles(lambda: sorted(folder.glob("*.yml")), parse_triage, refresh_seconds)
+    return LiveFiles(lambda: sorted(folder.glob("*.yml")), signed_off(parse_triage), refresh_seconds)

@@ -36,6 +36,8 @@ class Settings:
     db_max_overflow: int = DEFAULT_MAX_OVERFLOW
     # Rasa's lock store: Redis when set (several Rasa processes), in memory when None (one process).
     redis_url: str | None = None
+    # Serve knowledge edits nobody has signed off yet, and let the check pass on them (local drafting).
+    knowledge_allow_unreviewed: bool = False
 
     @property
     def partners_dir(self) -> Path:
@@ -90,6 +92,21 @@ def _whole_days(name: str, default: int) -> int:
     return days
 
 
+def _yes_or_no(name: str) -> bool:
+    raw = (os.environ.get(name) or "0").strip().lower()
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{name} must be 1 (yes) or 0 (no); it is '{raw}'")
+
+
+def allow_unreviewed_knowledge() -> bool:
+    """KNOWLEDGE_ALLOW_UNREVIEWED, read on its own: the knowledge readers ask for it on every file they read."""
+    load_dotenv(PROJECT_ROOT / ".env", override=False)
+    return _yes_or_no("KNOWLEDGE_ALLOW_UNREVIEWED")
+
+
 def load_settings() -> Settings:
     """Read settings; `.env` fills in only what the real environment leaves unset."""
     load_dotenv(PROJECT_ROOT / ".env", override=False)
@@ -110,4 +127,5 @@ def load_settings() -> Settings:
         db_pool_size=_whole_number("DB_POOL_SIZE", DEFAULT_POOL_SIZE, 1),
         db_max_overflow=_whole_number("DB_MAX_OVERFLOW", DEFAULT_MAX_OVERFLOW, 0),
         redis_url=_redis_url(),
+        knowledge_allow_unreviewed=allow_unreviewed_knowledge(),
     )
