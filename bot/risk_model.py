@@ -5,8 +5,8 @@ examples; this detector is trained on its own split (every `crisis` example and 
 against every other training example and data/safety/ordinary.txt), so it generalises to wordings no
 pattern names ("she sent a goodbye text and now nothing", "he keeps carrying packages for older lads").
 
-scikit-learn is already pinned by Rasa, so the detector adds no dependency: tf-idf over character
-n-grams (robust to typos) and words, then a balanced logistic regression. Its probability is read in
+scikit-learn is already pinned by Rasa, so the detector adds no dependency: the same tf-idf features as
+the situation model (bot/text_features.py), then a balanced logistic regression. Its probability is read in
 three bands (docs/safety-and-privacy.md says how the bands were chosen):
 
 - at or above EMERGENCY_AT: emergency help first;
@@ -21,12 +21,12 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import joblib
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline, make_pipeline, make_union
+from sklearn.pipeline import Pipeline, make_pipeline
 
 from bot.openers import is_opener
 from bot.safety import risk_signals
+from bot.text_features import text_features
 
 EMERGENCY_AT = 0.75
 CHECK_AT = 0.35
@@ -44,12 +44,8 @@ class Verdict(enum.Enum):
 
 
 def build_pipeline() -> Pipeline:
-    features = make_union(
-        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True),
-        TfidfVectorizer(analyzer="word", ngram_range=(1, 2), token_pattern=r"(?u)\b\w+\b", sublinear_tf=True),
-    )
     classifier = LogisticRegression(C=8.0, class_weight="balanced", max_iter=3000, random_state=SEED)
-    return make_pipeline(features, classifier)
+    return make_pipeline(text_features(char_min_df=2), classifier)
 
 
 class RiskDetector:

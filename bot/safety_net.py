@@ -110,6 +110,8 @@ class CrisisSafetyNet(GraphComponent):
             guess, confidence = top_guess(message.get(INTENT_RANKING_KEY) or [])
             probability = self.detector.probability(text) if self.detector else 0.0
             verdict = assess(text, probability, guess, confidence)
+            # Kept in the parse result (not in the stored conversation's text) for evaluation and logs.
+            message.set("risk", {"probability": round(probability, 4), "verdict": verdict.value}, add_to_output=True)
             if verdict in _INTENT_FOR:
                 put_first(message, _INTENT_FOR[verdict])
         return messages

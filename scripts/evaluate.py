@@ -38,19 +38,19 @@ MIDDLE_BAND_GUESSES = 2
 # below the aims where the aim is not met yet: docs/nlu.md and docs/safety-and-privacy.md say
 # which is which.
 GATES = {
-    "situations_first_reply": 0.80,
-    "situations_one_tap": 0.90,
-    "situations_confident_wrong_max": 0.03,
-    "situation_recall_min": 0.50,
-    "risk_emergency_or_check": 0.90,
-    "ordinary_emergency_max": 0.05,
-    "ordinary_check_max": 0.15,
-    "openers_opener": 0.90,
+    "situations_first_reply": 0.85,
+    "situations_one_tap": 0.97,
+    "situations_confident_wrong_max": 0.02,
+    "situation_recall_min": 0.65,
+    "risk_emergency_or_check": 0.94,
+    "ordinary_emergency_max": 0.06,
+    "ordinary_check_max": 0.04,
+    "openers_opener": 0.75,
 }
 
 
-def situation_examples() -> list[tuple[str, str]]:
-    data = yaml.safe_load((FRESH / "situations.yml").read_text(encoding="utf-8"))
+def situation_examples(path: Path = FRESH / "situations.yml") -> list[tuple[str, str]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
     pairs = []
     for block in data["nlu"]:
         for line in block["examples"].splitlines():
