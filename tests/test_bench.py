@@ -133,3 +133,17 @@ def test_update_doc_keeps_the_hand_written_parts(tmp_path):
     assert "new table" in text and "old table" not in text
     report.update_doc(doc, "newer table")
     assert doc.read_text().count(report.BEGIN) == 1
+
+
+def test_the_stock_bot_is_seeded_everywhere_it_learns(tmp_path) -> None:
+    import yaml
+
+    from bench.main import STOCK_SEED, seed_stock_config
+
+    path = tmp_path / "config.yml"
+    seed_stock_config(path)
+    config = yaml.safe_load(path.read_text())
+    learners = {"DIETClassifier", "ResponseSelector", "UnexpecTEDIntentPolicy", "TEDPolicy"}
+    components = config["pipeline"] + config["policies"]
+    seeded = {c["name"] for c in components if c.get("random_seed") == STOCK_SEED}
+    assert seeded == learners
