@@ -6,15 +6,16 @@ Pure functions: the actions turn these replies into Rasa messages, and the tests
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.index import SearchHit
-from bot.knowledge import CITATION_MARKER, SECTIONS, Article
-from bot.ladders import Ladder, cited_sources, render_closed_routes, render_ladder_outline
+from bot.knowledge import SECTIONS, Article
+from bot.ladders import Ladder, render_closed_routes, render_ladder_outline, render_step
 from bot.ladders import render_citations as render_ladder_citations
 from bot.partners import Partner, contact_text, national_services_text
-from bot.render import CHUNK_CHARS, chunk, render_citations, sources_block
+from bot.render import CHUNK_CHARS, LINKS_LINE, Citations, keep_markers, unwrap, unwrap_markers
 from bot.tailoring import tailored_lines
 
 DISCLAIMER = "This is general information about the law in England, not legal advice."
@@ -63,35 +64,34 @@ def section_buttons(exclude: str | None = None) -> list[dict[str, str]]:
 
 
 def article_answer(article: Article, facts: Mapping[str, str | None], disclaimer_shown: bool) -> list[Reply]:
-    """The first answer to a situation: summary, anything the facts change, then the section buttons."""
-    replies = [Reply(render_citations(article.summary, article))]
-    for line in tailored_lines(article.extra.get("tailoring"), facts):
-        replies.append(Reply(render_citations(line, article)))
+    """The first answer to a situation: summary, anything the facts change, then the section buttons.
+
+    Short on purpose: each bubble links its sources by number; the full titles come with each section.
+    """
+    cited = Citations()
+    texts = [article.summary, *tailored_lines(article.extra.get("tailoring"), facts)]
+    replies = [Reply(part) for text in texts for part in cited.bubbles(cited.mark(text, article.source))]
     if not disclaimer_shown:
         replies.append(Reply(DISCLAIMER))
     replies.append(Reply("What would you like to know next?", section_buttons()))
-    return replies
+    return drop_repeats(replies)
 
 
 def section_answer(article: Article, section: str, ladder: Ladder | None = None) -> list[Reply]:
-    """One section of an article in phone-sized messages; the law section ends with its sources.
+    """One section of an article in phone-sized bubbles, then its sources, then what else to read.
 
     For "escalation" with the article's `ladder`, the article's own text is a lead-in: it comes first, then
-    the ladder's steps (with their notes) and the routes that are closed, then the sources of both. An
-    article that names a ladder but gets none (its file is missing or broken) offers an adviser instead.
+    the ladder's steps and the routes that are closed. An article that names a ladder but gets none (its
+    file is missing or broken) offers an adviser instead.
     """
-    heading = SECTIONS[section]
-    text = render_citations(article.sections[section], article)
+    cited = Citations()
+    text = f"**{SECTIONS[section]}**\n" + cited.mark(unwrap(article.sections[section]), article.source)
     with_ladder = section == "escalation" and ladder is not None
     if with_ladder:
-        text = "\n\n".join(part for part in (text, ladder_text(ladder)) if part)
-    parts = chunk(text, whole_up_to=LADDER_STEP_CHARS if with_ladder else None)
-    replies = [Reply(f"**{heading}**\n{parts[0]}")] + [Reply(p) for p in parts[1:]]
-    if section == "law":
-        replies.append(Reply(sources_block(article)))
-    if with_ladder:
-        replies.append(Reply(escalation_sources(article, ladder)))
-    elif section == "escalation" and article.ladder_id:
+        text += "\n\n" + cited.mark(ladder_text(ladder), ladder.source)
+    checked = min(article.last_reviewed, ladder.last_reviewed) if with_ladder else article.last_reviewed
+    replies = cited_replies(cited, text, checked, whole_up_to=LADDER_STEP_CHARS if with_ladder else None)
+    if section == "escalation" and article.ladder_id and not with_ladder:
         # The article's steps live in its ladder; without it (a broken or missing file) offer a person.
         replies.append(Reply(NO_LADDER_TEXT, [ADVISER_BUTTON]))
     replies.append(Reply("Anything else about this?", section_buttons(exclude=section)))
@@ -99,31 +99,64 @@ def section_answer(article: Article, section: str, ladder: Ladder | None = None)
 
 
 def ladder_text(ladder: Ladder) -> str:
-    """The ladder as it follows an article's lead-in: its title, every step, then the closed routes."""
+    """The ladder as it follows an article's lead-in: its title, every step, then the closed routes.
+
+    The citations stay as [@key] markers, for `Citations.mark` to number.
+    """
     # The outline only: a parent on a phone gets the whole route in one or two messages, and "What
     # next?" then gives each step in full (who, how, time limit and notes).
-    parts = [f"**{render_ladder_citations(ladder.title, ladder)}**", render_ladder_outline(ladder)]
-    return "\n".join(parts) + ("\n\n" + render_closed_routes(ladder) if ladder.closed_routes else "")
+    marked = keep_markers(ladder)
+    parts = [f"**{render_ladder_citations(ladder.title, marked)}**", render_ladder_outline(marked)]
+    text = "\n".join(parts) + ("\n\n" + render_closed_routes(marked) if ladder.closed_routes else "")
+    return unwrap_markers(text)
 
 
-def escalation_sources(article: Article, ladder: Ladder) -> str:
-    """Links to the sources cited in an escalation answer: the lead-in's, then the ladder's, each once.
+def cited_replies(
+    cited: Citations, text: str, checked: dt.date | None = None, whole_up_to: int | None = None
+) -> list[Reply]:
+    """Text with numbered citation marks (`cited.mark`) as bubbles, then its "Sources" list if it cites any."""
+    replies = [Reply(part) for part in cited.bubbles(text, whole_up_to=whole_up_to)]
+    return replies + ([Reply(cited.sources_list(checked))] if cited.sources else [])
 
-    The date is when the older of the two was last checked.
+
+def step_replies(ladder: Ladder, index: int) -> list[Reply]:
+    """One step of a ladder in full ("What next?"): numbered source links, then the step's sources."""
+    cited = Citations()
+    text = cited.mark(unwrap_markers(render_step(keep_markers(ladder), index)), ladder.source)
+    return cited_replies(cited, text, whole_up_to=LADDER_STEP_CHARS)
+
+
+def _paragraph_key(line: str) -> str:
+    """A line as compared for repeats: its words only, without Markdown, links or list numbers."""
+    words = re.sub(r"\[([^\]]*)\]\([^)]*\)|[*_>#`]|^\s*(\d+\.|-)\s", r"\1", line)
+    return " ".join(words.lower().split())
+
+
+# A line at least this long that was already said in the same answer is left out the second time;
+# shorter lines ("The same exceptions as above apply.", headings) may repeat on purpose.
+REPEAT_MIN_CHARS = 40
+
+
+def drop_repeats(replies: Sequence[Reply]) -> list[Reply]:
+    """The same answer without any paragraph or list item it has already said.
+
+    A guard for every answer, whatever built it: a bubble left empty is dropped, unless it has buttons
+    (then it keeps its text: a message without text would lose its buttons on the way to the widget).
     """
-    ladder_texts = [ladder.title, *(t for step in ladder.steps for t in step.texts())]
-    ladder_texts += [t for route in ladder.closed_routes for t in (route.route, route.why)]
-    cited = set(CITATION_MARKER.findall(article.sections["escalation"]))
-    sources = [s for s in article.sources if s.key in cited] + cited_sources(ladder, ladder_texts)
-    lines = ["**Sources**"]
     seen: set[str] = set()
-    for source in sources:
-        if source.url not in seen:
-            seen.add(source.url)
-            lines.append(f"- [{source.citation}]({source.url})")
-    checked = min(article.last_reviewed, ladder.last_reviewed)
-    lines.append(f"Last checked: {checked.strftime('%-d %B %Y')}")
-    return "\n".join(lines)
+    kept: list[Reply] = []
+    for reply in replies:
+        lines = []
+        for line in reply.text.split("\n"):
+            key = _paragraph_key(line)
+            if len(key) >= REPEAT_MIN_CHARS and key in seen and not LINKS_LINE.match(line):
+                continue
+            seen.add(key)
+            lines.append(line)
+        text = "\n".join(lines).strip() or (reply.text if reply.buttons else "")
+        if text:
+            kept.append(Reply(text, list(reply.buttons)))
+    return kept
 
 
 def partner_help(partner: Partner | None, now: dt.datetime, with_services: bool) -> list[Reply]:

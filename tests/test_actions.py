@@ -24,12 +24,15 @@ def service(knowledge_dir: Path, tmp_path: Path, monkeypatch):
     return svc
 
 
-async def test_answer_sends_summary_with_inline_citation_then_buttons(service) -> None:
+REGS_13 = "https://www.legislation.gov.uk/uksi/2014/1530/regulation/13"
+
+
+async def test_answer_sends_summary_with_a_numbered_source_link_then_buttons(service) -> None:
     messages, events = await run_action(acts.ActionAnswerSituation(), tracker("ehc_delay"))
     said = texts(messages)
     assert said[0] == (
         "The council must send the final education, health and care (EHC) plan within 20 weeks of "
-        "your request (SEND Regs reg 13)."
+        f"your request.\nSource: [1]({REGS_13})"
     )
     assert DISCLAIMER in said
     assert payloads(messages) == [
@@ -88,7 +91,7 @@ async def test_entities_change_the_answer(service) -> None:
     plain, _ = await run_action(acts.ActionAnswerSituation(), tracker("ehc_delay"))
     late, _ = await run_action(acts.ActionAnswerSituation(), tracker("ehc_delay", slots={"duration": "26 weeks"}))
     early, _ = await run_action(acts.ActionAnswerSituation(), tracker("ehc_delay", slots={"duration": "3 weeks"}))
-    note = "From what you say, the 20-week deadline has passed (SEND Regs reg 13)."
+    note = f"From what you say, the 20-week deadline has passed.\nSource: [1]({REGS_13})"
     assert note in texts(late)
     assert note not in texts(plain) and note not in texts(early)
 
@@ -96,7 +99,7 @@ async def test_entities_change_the_answer(service) -> None:
 @pytest.mark.parametrize(
     ("intent", "heading", "must_contain"),
     [
-        ("section_law", "**What the law says**", "within 20 weeks of the request (SEND Regs reg 13)."),
+        ("section_law", "**What the law says**", f"within 20 weeks of the request.\nSource: [1]({REGS_13})"),
         ("section_next_steps", "**What you can do now**", '> "Please tell me when you will issue the final plan."'),
         ("section_escalation", "**If that doesn't work**", "Ombudsman"),
         ("section_who_can_help", "**Who can help**", "SENDIASS"),
@@ -114,7 +117,7 @@ async def test_each_section_button(service, intent: str, heading: str, must_cont
 async def test_law_section_lists_sources_with_last_checked(service) -> None:
     messages, _ = await run_action(acts.ActionShowSection(), tracker("section_law", slots={"article_id": "ehc-delay"}))
     sources = next(t for t in texts(messages) if t.startswith("**Sources**"))
-    assert "[SEND Regulations 2014, reg 13(2)](https://www.legislation.gov.uk/uksi/2014/1530/regulation/13)" in sources
+    assert f"1. [SEND Regulations 2014, regulation 13]({REGS_13})" in sources
     assert "Last checked: 1 November 2026" in sources
 
 
@@ -237,7 +240,7 @@ async def test_talk_to_adviser_adds_the_partners_helpline_before_the_buttons(wit
         acts.ActionAnswerSituation(), tracker("talk_to_adviser", metadata={"partner": "charity"})
     )
     said = texts(messages)
-    assert said[0] == "Free, independent help is available (SEND Code of Practice 0-25 (2015), para 2.1)."
+    assert said[0].startswith("Free, independent help is available.\nSource: [1](https://www.gov.uk/")
     helpline = next(t for t in said if t.startswith("**Talk to Sampleshire Family Support**"))
     assert "Our helpline is open now until 4:30pm." in helpline
     assert "- Phone: 01632 960123" in helpline and "- Email: help@example.org" in helpline
@@ -304,14 +307,35 @@ async def test_facts_in_the_message_change_the_answer_and_are_remembered(service
     said, events = await run_action(
         acts.ActionAnswerSituation(), tracker("ehc_delay", text="it has been 26 weeks and no plan from the academy")
     )
-    assert "From what you say, the 20-week deadline has passed (SEND Regs reg 13)." in texts(said)
+    assert f"From what you say, the 20-week deadline has passed.\nSource: [1]({REGS_13})" in texts(said)
     assert {"event": "slot", "name": "duration", "value": "26 weeks", "timestamp": None} in events
     assert {"event": "slot", "name": "school_type", "value": "academy", "timestamp": None} in events
 
 
-async def test_slots_win_over_the_message(service) -> None:
-    _, events = await run_action(
-        acts.ActionAnswerSituation(),
-        tracker("ehc_delay", text="3 weeks at the academy", slots={"duration": "26 weeks"}),
-    )
-    assert not any(e.get("name") == "duration" for e in events)
+async def test_a_later_message_corrects_what_was_said_before(service) -> None:
+    # Facts come from the whole conversation, oldest first: "3 weeks" now replaces "26 weeks" said before.
+    earlier = [
+        {"event": "user", "text": "it has been 26 weeks"},
+        {"event": "slot", "name": "duration", "value": "26 weeks"},
+    ]
+    asked = tracker("ehc_delay", text="sorry, 3 weeks at the academy", slots={"duration": "26 weeks"})
+    asked.events = [*earlier, {"event": "user", "text": "sorry, 3 weeks at the academy"}]
+    said, events = await run_action(acts.ActionAnswerSituation(), asked)
+    assert {"event": "slot", "name": "duration", "value": "3 weeks", "timestamp": None} in events
+    assert not any("20-week deadline has passed" in t for t in texts(said))
+
+
+async def test_facts_from_earlier_messages_are_used_and_shown_back_with_a_way_to_change_them(service) -> None:
+    asked = tracker("ehc_delay", text="what can I do?")
+    asked.events = [
+        {"event": "user", "text": "my son is in year 4 at an academy"},
+        {"event": "user", "text": "what can I do?"},
+    ]
+    said, events = await run_action(acts.ActionAnswerSituation(), asked)
+    shown = next(m for m in said if (m.get("text") or "").startswith("From what you told me:"))
+    assert shown["text"] == "From what you told me: the school is an academy; Year 4."
+    assert shown["buttons"] == [{"title": "Change these", "payload": "/correct_facts"}]
+    assert said.index(shown) < texts(said).index("What would you like to know next?")  # before the buttons
+    assert {"event": "slot", "name": "year_group", "value": "Year 4", "timestamp": None} in events
+    plain, _ = await run_action(acts.ActionAnswerSituation(), tracker("ehc_delay"))
+    assert not any(t.startswith("From what you told me") for t in texts(plain))

@@ -13,8 +13,7 @@ from bot.answers import ADVISER_BUTTON, LADDER_STEP_CHARS, NO_LADDER_TEXT, secti
 from bot.cli import main
 from bot.intents import situation_intents
 from bot.knowledge import Article, Problem, article_ladder_names, ladder_cross_check, load_knowledge, parse_article
-from bot.ladders import NO_LADDER_ARTICLES, Ladder, cited_sources, ladder_claims, load_ladders, render_step
-from bot.ladders import render_citations as render_ladder_citations
+from bot.ladders import NO_LADDER_ARTICLES, Ladder, ladder_claims, load_ladders, render_step
 from tests.conftest import FIXTURE_INTENTS, RELATED_ARTICLE, VALID_ARTICLE, write_knowledge
 from tests.test_ladders import SECOND_LADDER, VALID_LADDER, line_of, write_ladders
 
@@ -186,18 +185,19 @@ def test_escalation_with_a_ladder_is_the_lead_in_then_the_steps_then_the_sources
     ]
     positions = [body.index(text) for text in order]
     assert positions == sorted(positions)
-    # An outline for a phone: each step's time limit, with the citations rendered; nothing is left as a
-    # raw marker. Who, how and the notes come one step at a time from "What next?" (render_step).
-    assert "Time limit: The final plan is due within 20 weeks of your request (SEND Regs reg 13)." in body
+    # An outline for a phone: each step's time limit, its citations as numbered links under the bubble;
+    # nothing is left as a raw marker. Who, how and the notes come one step at a time from "What next?".
+    assert "Time limit: The final plan is due within 20 weeks of your request." in body
     assert "Keep copies of everything" not in body
     walked = "\n".join(render_step(ladder, i) for i in range(len(ladder.steps)))
     assert "Keep copies of everything (SEND Regs reg 13; LGA 1974 s.26B)." in walked
-    assert "Delay is not a decision you can appeal (Children and Families Act 2014, s.51(2))." in body
-    assert "[@" not in body
+    assert "Delay is not a decision you can appeal." in body
+    assert "[@" not in body and "(SEND Regs" not in body
     sources = replies[-2].text
     assert sources.splitlines()[0] == "**Sources**"
-    for source in ladder.sources:
-        assert f"- [{source.citation}]({source.url})" in sources
+    # Every source linked under a bubble is in the list (by title, or by number on "More sources").
+    for url in re.findall(r"\]\((https://[^)]+)\)", body):
+        assert f"]({url})" in sources
     assert sources.endswith("Last checked: 1 November 2026")
     assert replies[-1].text == "Anything else about this?"
     assert "/section_escalation" not in [button["payload"] for button in replies[-1].buttons]
@@ -208,12 +208,10 @@ def test_lead_in_citations_are_listed_with_the_ladder_sources_once(pair) -> None
     sections = {**article.sections, "escalation": "The final plan is due within 20 weeks [@regs-13]."}
     cited = Article(**{**article.__dict__, "sections": sections})
     replies = section_answer(cited, "escalation", ladder=ladder)
-    assert replies[0].text.startswith(
-        "**If that doesn't work**\nThe final plan is due within 20 weeks (SEND Regs reg 13)."
-    )
-    links = [line for line in replies[-2].text.splitlines() if line.startswith("- [")]
+    assert replies[0].text.startswith("**If that doesn't work**\nThe final plan is due within 20 weeks.")
+    links = [line for line in replies[-2].text.splitlines() if re.match(r"\d+\. \[", line)]
     # The article's regs-13 and the ladder's regs-13 are the same page: it is listed once, the lead-in's first.
-    assert links[0] == f"- [{article.source('regs-13').citation}]({article.source('regs-13').url})"
+    assert links[0] == f"1. [{article.source('regs-13').title}]({article.source('regs-13').url})"
     assert len(links) == len({re.search(r"\((https://[^)]+)\)$", link).group(1) for link in links}) == 3
 
 
@@ -283,9 +281,10 @@ def test_every_real_article_naming_a_ladder_renders_its_escalation_answer() -> N
         assert replies[0].text.startswith("**If that doesn't work**\n"), article.id
         assert "[@" not in body, article.id
         for number, step in enumerate(ladder.steps, start=1):
-            assert f"{number}. **{render_ladder_citations(step.title, ladder)}**" in body, (article.id, step.id)
-        assert all(len(reply.text) <= LADDER_STEP_CHARS for reply in replies[1:-2]), article.id
-        texts = [text for step in ladder.steps for text in step.texts()]
-        texts += [text for route in ladder.closed_routes for text in (route.route, route.why)]
-        for source in cited_sources(ladder, texts):
-            assert f"({source.url})" in replies[-2].text, (article.id, source.key)
+            title = re.sub(r"\s*\[@[a-z0-9-]+\]", "", step.title)
+            assert f"{number}. **{title}**" in body, (article.id, step.id)
+        # The line of numbered source links under a bubble is not counted: the widget shows it small.
+        shown = [re.sub(r"\n(More s|S)ources?: .*$", "", reply.text) for reply in replies[1:-2]]
+        assert all(len(text) <= LADDER_STEP_CHARS for text in shown), article.id
+        for url in re.findall(r"\]\((https://[^)]+)\)", body):
+            assert f"]({url})" in replies[-2].text, (article.id, url)

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 
-from bot.knowledge import load_knowledge
-from bot.render import CHUNK_CHARS, chunk, render_citations
+from bot.knowledge import Source, load_knowledge
+from bot.render import (
+    CHUNK_CHARS,
+    MAX_LISTED_SOURCES,
+    Citations,
+    chunk,
+    marker_sources,
+    render_citations,
+    sentences,
+    unwrap,
+    unwrap_markers,
+)
 from bot.tailoring import Duration, condition_problems, matches, parse_duration, tailored_lines
 from tests.conftest import FIXTURE_INTENTS
 
@@ -17,9 +28,86 @@ def article(knowledge_dir: Path):
     return load_knowledge(knowledge_dir, FIXTURE_INTENTS).by_intent()["ehc_delay"]
 
 
-def test_citations_render_inline(article) -> None:
+def test_the_staff_view_names_citations_inline(article) -> None:
     assert render_citations("Due in 20 weeks [@regs-13].", article) == "Due in 20 weeks (SEND Regs reg 13)."
     assert render_citations("Two [@regs-13] [@regs-13].", article) == "Two (SEND Regs reg 13; SEND Regs reg 13)."
+
+
+REGS_13 = "https://www.legislation.gov.uk/uksi/2014/1530/regulation/13"
+
+
+def test_citations_become_numbered_links_under_the_bubble(article) -> None:
+    cited = Citations()
+    marked = cited.mark("Due in 20 weeks [@regs-13]. Really [@regs-13] [@unknown].", article.source)
+    assert cited.bubbles(marked) == [f"Due in 20 weeks. Really.\nSource: [1]({REGS_13})"]
+    other = Source("cfa-36", "Children and Families Act 2014, section 36", "CFA s.36", "https://a.gov.uk/36")
+    lookup = {"cfa-36": other, "regs-13": article.source("regs-13")}.get
+    assert cited.mark("Ask [@cfa-36], then wait [@regs-13].", lookup) == "Ask [^2], then wait [^1]."
+    assert cited.mark("Ask [@nobody].", lookup) == "Ask."  # a key without a source is left out
+    assert cited.finish("Ask [^2], then wait [^1].") == (
+        f"Ask, then wait.\nSources: [1]({REGS_13}) [2](https://a.gov.uk/36)"
+    )
+
+
+def test_the_sources_list_titles_the_most_cited_and_links_the_rest() -> None:
+    cited = Citations()
+    sources = [Source(f"s{n}", f"Title {n} [2017] UKSC 28", f"C{n}", f"https://a.gov.uk/{n}") for n in range(8)]
+    text = " ".join(f"Point [@s{n}]." for n in range(8))
+    marked = cited.mark(text, {s.key: s for s in sources}.get)
+    cited.finish(marked)
+    cited.finish("Again [^8] [^7].")
+    listed = cited.sources_list(dt.date(2026, 11, 23)).splitlines()
+    assert listed[0] == "**Sources**" and listed[-1] == "Last checked: 23 November 2026"
+    assert len(listed) == MAX_LISTED_SOURCES + 3
+    assert listed[1] == r"1. [Title 0 \[2017\] UKSC 28](https://a.gov.uk/0)"
+    assert listed[4] == r"7. [Title 6 \[2017\] UKSC 28](https://a.gov.uk/6)"  # cited twice: listed in full
+    assert listed[-2] == "More sources: [4](https://a.gov.uk/3) [5](https://a.gov.uk/4) [6](https://a.gov.uk/5)"
+
+
+def test_ladder_markers_come_back_out_of_their_brackets() -> None:
+    source = Source("regs-13", "SEND Regulations 2014, regulation 13", "SEND Regs reg 13", REGS_13)
+    assert marker_sources([source])[0].short == "[@regs-13]"
+    assert unwrap_markers("Due in 20 weeks ([@regs-13]; [@lga]).") == "Due in 20 weeks [@regs-13][@lga]."
+    assert unwrap_markers("Step 3 (after step 2; [@lga]).") == "Step 3 (after step 2 [@lga])."
+
+
+def test_sentences_ignore_abbreviations() -> None:
+    text = "Use s. 19 of the Act, e.g. a letter. Then wait 6 weeks. R v. Smith (1998) says so. Done."
+    assert sentences(text) == [
+        "Use s. 19 of the Act, e.g. a letter.",
+        "Then wait 6 weeks.",
+        "R v. Smith (1998) says so.",
+        "Done.",
+    ]
+
+
+def test_a_list_that_fits_moves_whole_to_the_next_bubble_with_its_lead_in() -> None:
+    intro = "x" * 400 + "."
+    listing = "The law allows these exceptions:\n" + "\n".join(f"- Exception {n} " + "y" * 40 for n in range(4))
+    assert chunk(f"{intro}\n\n{listing}") == [intro, listing]
+
+
+def test_a_short_list_is_kept_whole_even_when_its_lead_in_goes_over() -> None:
+    listing = "\n".join(f"- Item {n} " + "z" * 133 for n in range(4))
+    assert len(listing) < CHUNK_CHARS
+    text = "Before you start, please read all of this:\n" + listing
+    assert len(text) > CHUNK_CHARS and chunk(text) == [text]
+
+
+def test_wrapped_lines_of_knowledge_text_are_joined_and_quotes_kept() -> None:
+    text = 'A paragraph wrapped\nin the file.\n\n- An item wrapped\n  over two lines.\n  > "A quote."\n- Next.'
+    assert (
+        unwrap(text) == 'A paragraph wrapped in the file.\n\n- An item wrapped over two lines.\n  > "A quote."\n- Next.'
+    )
+    # Text built by the code (a deadline, a letter) keeps its line breaks: they are meant.
+    built = "**Due: 3 May 2026**\nHow it's counted: 2 months.\nSource: the regulations."
+    assert chunk(built) == [built]
+
+
+def test_a_long_list_is_cut_evenly_between_items() -> None:
+    items = [f"{n}. " + "w" * 140 for n in range(1, 10)]
+    assert CHUNK_CHARS > 4 * 144  # filling each bubble in turn would leave the ninth item on its own
+    assert [part.splitlines() for part in chunk("\n".join(items))] == [items[:3], items[3:6], items[6:]]
 
 
 def test_chunks_fit_a_phone_and_keep_all_text() -> None:

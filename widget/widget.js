@@ -35,6 +35,10 @@
   const SIZE_KEY = "send-assistant:text-size";
   const SIZES = [0.875, 1, 1.125, 1.25, 1.5];
   const REQUEST_TIMEOUT_MS = 60000;
+  // A long answer shows at most this many of its messages without buttons at first (each at most about
+  // 600 characters, see bot/render.py); "Show more" opens the rest where they belong. Messages with
+  // buttons and the answer's last message (what to do next) are always shown.
+  const SHOWN_MESSAGES = 4;
 
   const TEXT = {
     network:
@@ -175,7 +179,12 @@
 
   // ---------------------------------------------------------------- safe Markdown subset
 
-  const INLINE = /\*\*(.+?)\*\*|\[([^\]\n]+)\]\(([^()\s]+)\)|(https?:\/\/[^\s<>()]*[^\s<>().,;:!?'"])/g;
+  // A backslash keeps the next character as text ("\[1989\]" in a case name), also inside a link's label.
+  const INLINE =
+    /\\([\\[\]()*_])|\*\*(.+?)\*\*|\[((?:\\.|[^\\\]\n])+)\]\(([^()\s]+)\)|(https?:\/\/[^\s<>()]*[^\s<>().,;:!?'"])/g;
+  const unescape = (text) => String(text).replace(/\\([\\[\]()*_])/g, "$1");
+  // "Sources: [1](https://...) [2](https://...)" under a message: its numbered source links, shown small.
+  const CITES = /^((?:More s|S)ources?): ((?:\[\d{1,3}\]\([^()\s]+\)\s*)+)$/;
 
   // Download links from the assistant (letters, calendar) are relative and need this conversation's token.
   const DOWNLOAD_PATH = "/webhooks/webchat/download/";
@@ -202,13 +211,26 @@
     let last = 0;
     for (const m of String(text).matchAll(INLINE)) {
       if (m.index > last) frag.append(text.slice(last, m.index));
-      if (m[1] !== undefined) frag.append(h("strong", null, inline(m[1])));
-      else if (m[2] !== undefined) frag.append(link(m[2], m[3]) || m[0]);
-      else frag.append(link(m[4], m[4]) || m[0]);
+      if (m[1] !== undefined) frag.append(m[1]);
+      else if (m[2] !== undefined) frag.append(h("strong", null, inline(m[2])));
+      else if (m[3] !== undefined) frag.append(link(unescape(m[3]), m[4]) || unescape(m[0]));
+      else frag.append(link(m[5], m[5]) || m[0]);
       last = m.index + m[0].length;
     }
     if (last < text.length) frag.append(text.slice(last));
     return frag;
+  }
+
+  /** A message's numbered source links, as a small line: "Sources: 1 2", each read out as "source 1". */
+  function cites(label, links) {
+    const line = h("p", { class: "cites" }, `${label}: `);
+    for (const m of links.matchAll(/\[(\d{1,3})\]\(([^()\s]+)\)/g)) {
+      const a = link(m[1], m[2]);
+      if (!a) continue;
+      a.prepend(h("span", { class: "sr-only" }, "source "));
+      line.append(a, " ");
+    }
+    return line;
   }
 
   /** Paragraphs, "- " bullets, "1. " numbered lists and "> " quotes, built as DOM nodes. */
@@ -271,7 +293,14 @@
           frag.append(list);
         }
         item = h("li", null, inline(ordered ? m[2] : m[1]));
+        // A numbered list keeps its own numbers: a "Sources" list may skip some (1, 2, 4).
+        if (ordered) item.setAttribute("value", String(parseInt(m[1], 10)));
         list.append(item);
+        continue;
+      }
+      if (!indented && (m = CITES.exec(trimmed))) {
+        reset();
+        frag.append(cites(m[1], m[2]));
         continue;
       }
       if ((m = /^>\s?(.*)$/.exec(trimmed))) {
@@ -361,7 +390,7 @@
     accepted: false,
     open: false,
     busy: false,
-    messages: [], // {id, from: "bot"|"user", text, buttons, used, articleId, feedback, welcome, error}
+    messages: [], // {id, from: "bot"|"user", text, buttons, used, articleId, feedback, welcome, error, folded, more}
     size: 1,
   };
   let nextId = 1;
@@ -392,6 +421,8 @@
         articleId: typeof m.articleId === "string" ? m.articleId : null,
         feedback: ["sent", null].includes(m.feedback) ? m.feedback : null,
         welcome: Boolean(m.welcome),
+        folded: Boolean(m.folded),
+        more: Number.isInteger(m.more) ? m.more : 0,
       }));
   }
 
@@ -410,6 +441,8 @@
       articleId: m.articleId,
       feedback: m.feedback === "sent" ? "sent" : null,
       welcome: m.welcome,
+      folded: m.folded,
+      more: m.more,
     }));
     storage.set(
       STORE_KEY,
@@ -525,6 +558,13 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
 }
 .msg a { color: var(--sa-link); text-decoration: underline; text-underline-offset: 2px; }
 .msg a:hover { text-decoration-thickness: 3px; }
+.msg p.cites { margin: 0.4em 0 0; font-size: 0.8125em; color: var(--sa-muted); }
+.msg p.cites a { display: inline-block; min-width: 24px; min-height: 24px; padding: 0 2px; text-align: center; }
+.more {
+  align-self: flex-start; min-height: 40px; padding: 6px 14px; border: 2px dashed var(--sa-link); border-radius: 999px;
+  background: #ffffff; color: var(--sa-link); font-size: 0.95em; font-weight: 600; line-height: 1.3;
+}
+.more:hover { background: #eaf0f8; }
 
 .replies { align-self: flex-start; display: flex; flex-wrap: wrap; gap: 8px; max-width: 100%; margin-top: -2px; }
 .reply {
@@ -970,6 +1010,8 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
       feedback: null,
       welcome: Boolean(fields.welcome),
       error: Boolean(fields.error),
+      folded: Boolean(fields.folded),
+      more: fields.more || 0, // on the first folded message: how many the "Show more" button opens
     };
     state.messages.push(message);
     const nodes = renderMessage(message);
@@ -984,10 +1026,15 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
     const content = h("div", { class: "content" });
     if (message.from === "user") content.textContent = message.text;
     else content.append(renderMarkdown(message.text));
+    if (message.folded && message.more) nodes.push(renderMore(message));
     nodes.push(
       h(
         "div",
-        { class: `msg ${message.from}${message.error ? " error" : ""}`, "data-id": String(message.id) },
+        {
+          class: `msg ${message.from}${message.error ? " error" : ""}`,
+          "data-id": String(message.id),
+          hidden: message.folded,
+        },
         h("span", { class: "sr-only", text: `${who} ` }),
         content,
       ),
@@ -996,6 +1043,48 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
     if (message.articleId && message.from === "bot") nodes.push(renderFeedback(message));
     if (message.buttons.length) nodes.push(renderReplies(message));
     return nodes;
+  }
+
+  /** Mark the messages of one long answer that wait behind "Show more" (see SHOWN_MESSAGES). */
+  function fold(incoming) {
+    let shown = 0;
+    let first = null;
+    incoming.forEach((m, index) => {
+      const plain = !m.buttons.length;
+      m.folded = plain && index < incoming.length - 1 && shown >= SHOWN_MESSAGES;
+      if (plain && !m.folded) shown += 1;
+      if (m.folded && !first) first = m;
+      if (m.folded) first.more = (first.more || 0) + 1;
+      if (!m.folded) first = null;
+    });
+  }
+
+  /** "Show more": opens the folded messages that follow, and moves focus to the first of them. */
+  function renderMore(message) {
+    const count = message.more;
+    const button = h("button", {
+      type: "button",
+      class: "more",
+      text: `Show more (${count} more message${count === 1 ? "" : "s"})`,
+    });
+    button.addEventListener("click", () => {
+      let opened = null;
+      for (const m of state.messages.slice(state.messages.indexOf(message))) {
+        if (!m.folded) break;
+        m.folded = false;
+        const node = ui.log.querySelector(`[data-id="${m.id}"]`);
+        if (node) node.hidden = false;
+        opened = opened || node;
+      }
+      message.more = 0;
+      button.remove();
+      save();
+      if (opened) {
+        opened.setAttribute("tabindex", "-1");
+        opened.focus();
+      }
+    });
+    return button;
   }
 
   function renderReplies(message) {
@@ -1182,6 +1271,7 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
         .filter((m) => m.text.trim() || m.buttons.length);
       showTyping(false);
       if (!incoming.length) incoming.push({ text: TEXT.empty, buttons: [] });
+      fold(incoming);
       let first = null;
       incoming.forEach((m, index) => {
         const isLast = index === incoming.length - 1;
@@ -1190,6 +1280,8 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
           text: m.text,
           buttons: m.buttons,
           articleId: isLast ? articleId : null,
+          folded: m.folded,
+          more: m.more,
         });
         first = first || node;
       });
