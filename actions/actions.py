@@ -17,8 +17,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import facts as conversation
 from bot import answers, clarify, emergency, guided, index
-from bot.entities import extract_facts
 from bot.forms import ARTICLE_DEADLINE_KIND
 from bot.intents import SECTION_INTENTS
 from bot.knowledge import Article
@@ -36,7 +36,6 @@ SORRY = (
     "Sorry, something went wrong on my side and I can't show that answer right now. "
     "Please try again in a moment, or ask to talk to an adviser."
 )
-FACT_SLOTS = ("school_type", "need_type", "year_group", "child_age", "duration", "date")
 ADVISER_INTENT = "talk_to_adviser"
 REQUESTED_SLOT = "requested_slot"
 # Where the parent is on the article's escalation ladder: None = overview not shown yet, -1 = overview
@@ -157,10 +156,12 @@ class ActionAnswerSituation(SafeAction):
             logger.error("no article for intent %s", intent)
             dispatcher.utter_message(text=SORRY, buttons=[answers.ADVISER_BUTTON])
             return []
-        # What the parent just told us fills in what the slots don't know yet.
-        found = {k: v for k, v in extract_facts(tracker.latest_message.get("text") or "").items() if k in FACT_SLOTS}
-        facts = {slot: tracker.get_slot(slot) or found.get(slot) for slot in FACT_SLOTS}
+        # What the parent has told us in the whole conversation (bot/facts.py), kept in slots.
+        today = conversation.england_today(now())
+        found = conversation.conversation_facts(tracker, today)
+        facts = conversation.tailoring_facts(found, article)
         replies = answers.article_answer(article, facts, bool(tracker.get_slot("disclaimer_shown")))
+        replies = conversation.with_facts(replies, found, article.id, today)
         if intent == ADVISER_INTENT:
             replies = answers.before_buttons(replies, partner_help(tracker, with_services=True))
         try:
@@ -177,10 +178,9 @@ class ActionAnswerSituation(SafeAction):
             replies.append(unsure)
         send(dispatcher, replies)
         mark_article(dispatcher, tracker, article.id)
-        learned = [SlotSet(slot, value) for slot, value in found.items() if not tracker.get_slot(slot)]
         return [
             *changed_slots(tracker, {"article_id": article.id, "disclaimer_shown": True, LADDER_SLOT: None}),
-            *learned,
+            *conversation.slot_events(tracker, found),
             *leave_form(tracker),
         ]
 

@@ -1,6 +1,8 @@
-"""The guided tools in the chat: the two forms, their questions and results, letters and "what next?".
+"""The guided tools in the chat: the forms, their questions and results, letters, "what next?", and
+"Change these" under the facts the assistant noted.
 
-Thin on purpose: read the tracker, call `bot.forms` / `bot.guided`, send what they return.
+Thin on purpose: read the tracker, call `bot.forms` / `bot.guided` / `bot.facts`, send what they return.
+Questions the parent answered in their own words are not asked again (actions/facts.py reads them).
 """
 
 from __future__ import annotations
@@ -9,27 +11,32 @@ import datetime as dt
 import logging
 from abc import ABC, abstractmethod
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.actions as acts
+from actions import facts as conversation
 from actions.actions import REQUESTED_SLOT, SORRY, SafeAction, leave_form, send
 from bot import forms, guided
-from bot.answers import ADVISER_BUTTON
-from bot.letters import letters_for_article
+from bot.answers import ADVISER_BUTTON, Reply
+from bot.facts import SKIPPED
+from bot.letters import askable_blank, deadline_note, letters_for_article
 from bot.live import letter_files, triage_files
 from bot.triage import answers_from_slots, triage_route
 
 logger = logging.getLogger(__name__)
-UK = ZoneInfo("Europe/London")
+FORGOTTEN = (
+    "OK, I've forgotten what I noted. Tell me again in your own words: what happened, when, for how long, "
+    "and the kind of school. I'll use that instead."
+)
+LEFT_BLANK = "OK, that stays blank: you can write it in yourself before you send the letter."
 
 
 def today() -> dt.date:
     """Today in England, where every time limit here is counted."""
-    return dt.datetime.now(UK).date()
+    return conversation.england_today(dt.datetime.now(dt.timezone.utc))
 
 
 def intent_of(tracker: Tracker) -> tuple[str | None, float]:
@@ -73,8 +80,11 @@ class ValidateGuidedForm(Action, ABC):
         article_id = tracker.get_slot("article_id")
         text = tracker.latest_message.get("text") or ""
         requested = tracker.get_slot(REQUESTED_SLOT)
+        told: list[dict[str, Any]] = []
         if requested not in forms.QUESTIONS:
-            step = forms.start(self.form, article_id, text, today(), values)
+            found = conversation.conversation_facts(tracker, today())
+            step = forms.start(self.form, article_id, text, today(), values, found)
+            told = [e for e in conversation.slot_events(tracker, found) if e["name"] not in step.slots]
         else:
             intent, confidence = intent_of(tracker)
             step = forms.answer(
@@ -93,7 +103,8 @@ class ValidateGuidedForm(Action, ABC):
             return []
         for message in step.messages:
             dispatcher.utter_message(text=message)
-        return [SlotSet(name, value) for name, value in step.slots.items()] + [SlotSet(REQUESTED_SLOT, step.requested)]
+        slots = [SlotSet(name, value) for name, value in step.slots.items()]
+        return [*told, *slots, SlotSet(REQUESTED_SLOT, step.requested)]
 
 
 class ValidateExclusionTriageForm(ValidateGuidedForm):
@@ -108,6 +119,13 @@ class ValidateDeadlineForm(ValidateGuidedForm):
 
     def name(self) -> str:
         return "validate_deadline_form"
+
+
+class ValidateLetterQuestionForm(ValidateGuidedForm):
+    form = forms.LETTER_FORM
+
+    def name(self) -> str:
+        return "validate_letter_question_form"
 
 
 class AskQuestion(Action, ABC):
@@ -125,7 +143,11 @@ class AskQuestion(Action, ABC):
         form = (tracker.active_loop or {}).get("name") or forms.TRIAGE_FORM
         values = tracker.current_slot_values()
         order = forms.question_order(form, tracker.get_slot("article_id"), values)
-        text, buttons = forms.ask(self.slot, tracker.get_slot(forms.NOTICE_SLOT), first=order[:1] == (self.slot,))
+        # A length of time the parent gave ("most afternoons for about 3 weeks") is offered in school days.
+        told = conversation.conversation_facts(tracker, today()).duration if self.slot == "days_missed" else None
+        text, buttons = forms.ask(
+            self.slot, tracker.get_slot(forms.NOTICE_SLOT), first=order[:1] == (self.slot,), told=told
+        )
         dispatcher.utter_message(text=text, buttons=buttons)
         return []
 
@@ -168,25 +190,77 @@ class ActionShowDeadlines(SafeAction):
             today(),
             with_calendar=True,
             certificate=tracker.get_slot("certificate_date"),
+            # Only once the parent says the council has agreed to assess do its 16 and 20 weeks apply now.
+            council_assessing=tracker.get_slot("council_decision") == "assessing",
         )
         send(dispatcher, replies)
         return []
 
 
 class ActionGetLetter(SafeAction):
+    """A letter filled from the conversation's facts; then one question for a blank the parent could fill
+    (the letter question form), after which the letter comes again with the answer in it."""
+
     def name(self) -> str:
         return "action_get_letter"
 
     def act(self, dispatcher, tracker, service):
         templates = letter_files(service.knowledge_dir, service.refresh_seconds).items()
         wanted = next(tracker.get_latest_entity_values("letter_id"), None)
-        chosen = next((t for t in templates if t.id == wanted), None)
+        answered = tracker.get_slot("letter_answer")  # set: the letter question was just answered or skipped
+        chosen = next(
+            (t for t in templates if t.id == (wanted or (answered and tracker.get_slot("letter_chosen")))), None
+        )
         if chosen is None:
             article_id = tracker.get_slot("article_id")
             offered = letters_for_article(templates, article_id) if article_id else templates
             send(dispatcher, guided.letter_choice(offered or templates))
-            return leave_form(tracker)
-        facts = guided.known_facts(tracker.current_slot_values(), tracker.events)
+            return [*leave_form(tracker), *self.clear(tracker)]
+        if answered == SKIPPED and not wanted:
+            send(dispatcher, [Reply(LEFT_BLANK, [guided.WHAT_NEXT_BUTTON, ADVISER_BUTTON])])
+            return self.clear(tracker)
+        found = conversation.conversation_facts(tracker, today())
+        slots = {**tracker.current_slot_values(), **{k: v for k, v in found.slots().items() if v is not None}}
+        facts = guided.known_facts(slots, tracker.events)
         rendered, labels = guided.render_chosen_letter(chosen, facts, today())
-        send(dispatcher, guided.letter_replies(rendered, labels, with_downloads=True))
-        return leave_form(tracker)
+        replies = guided.letter_replies(rendered, labels, with_downloads=True)
+        events = [*leave_form(tracker), *conversation.slot_events(tracker, found), *self.clear(tracker)]
+        note = deadline_note(facts, today()) if "missed_deadline" in rendered.blanks else None
+        if note:
+            replies.append(Reply(note))
+        asked = list(tracker.get_slot("letter_asked") or [])
+        blank = askable_blank(chosen, rendered, facts, asked)
+        if blank is not None:
+            fact, label = blank
+            replies.append(Reply(f"I can fill in [{label}] for you if you tell me."))
+            events += [
+                SlotSet("letter_chosen", chosen.id),
+                SlotSet("letter_fact", fact),
+                SlotSet("letter_asked", [*asked, fact]),
+                SlotSet(REQUESTED_SLOT, None),
+                FollowupAction(forms.LETTER_FORM),
+            ]
+        send(dispatcher, replies)
+        return events
+
+    @staticmethod
+    def clear(tracker: Tracker) -> list[dict[str, Any]]:
+        return [SlotSet("letter_answer", None)] if tracker.get_slot("letter_answer") is not None else []
+
+
+class ActionCorrectFacts(SafeAction):
+    """ "Change these": forget what the parent told us (slots, and the messages before this point)."""
+
+    def name(self) -> str:
+        return "action_correct_facts"
+
+    def act(self, dispatcher, tracker, service):
+        article_id = tracker.get_slot("article_id")
+        article = service.article(article_id) if article_id else None
+        buttons = (
+            [{"title": "Show the answer again", "payload": f"/{article.intents[0]}"}]
+            if article and article.intents
+            else []
+        )
+        send(dispatcher, [Reply(FORGOTTEN, [*buttons, ADVISER_BUTTON])])
+        return [*conversation.forget_events(tracker), *leave_form(tracker)]

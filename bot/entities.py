@@ -1,9 +1,11 @@
-"""Facts in a parent's message (school type, need, year group, age, a number of days or weeks, a date).
+"""Facts in a parent's message that come from the model's own lookup tables: school type, need, year
+group, age (and the raw `duration` and `date` regexes).
 
 Read with the same lookup tables, regexes and synonyms the model is given (data/nlu/entities.yml), so a
-staff member or developer extends one list. The actions use these when the model's own extractor has
-not filled the slot: Rasa's RegexEntityExtractor only switches on for entity types that are annotated
-in the training examples, and ours are not yet (see docs/nlu.md).
+staff member or developer extends one list: data/nlu/entities.yml is the one vocabulary for these
+entities, used by the model, the fact reader (bot/facts.py), the forms and the letters. The actions use
+these when the model's own extractor has not filled the slot: Rasa's RegexEntityExtractor only switches
+on for entity types that are annotated in the training examples, and ours are not yet (see docs/nlu.md).
 """
 
 from __future__ import annotations
@@ -18,6 +20,16 @@ import yaml
 from bot.settings import PROJECT_ROOT
 
 ENTITIES_FILE = PROJECT_ROOT / "data" / "nlu" / "entities.yml"
+
+# How each school type (the synonym values in data/nlu/entities.yml) reads in a sentence or a letter.
+SCHOOL_TYPES: dict[str, str] = {
+    "academy": "academy",
+    "maintained": "maintained school",
+    "special": "special school",
+    "independent": "independent school",
+    "college": "college",
+    "pru": "pupil referral unit",
+}
 
 
 def _examples(block: Mapping) -> list[str]:
@@ -52,6 +64,10 @@ def _synonyms(path: Path) -> dict[str, str]:
     return table
 
 
+def _normalised(entity: str, value: str, synonyms: Mapping[str, str]) -> str:
+    return synonyms.get(value.lower(), value.lower() if entity == "school_type" else value)
+
+
 def extract_facts(text: str, path: Path = ENTITIES_FILE) -> dict[str, str]:
     """The first value of each entity found in `text`, normalised through the synonyms."""
     facts: dict[str, str] = {}
@@ -61,6 +77,58 @@ def extract_facts(text: str, path: Path = ENTITIES_FILE) -> dict[str, str]:
     for entity, pattern in _patterns(path):
         match = pattern.search(text)
         if match and entity not in facts:
-            value = match.group(0)
-            facts[entity] = synonyms.get(value.lower(), value.lower() if entity == "school_type" else value)
+            facts[entity] = _normalised(entity, match.group(0), synonyms)
     return facts
+
+
+def all_values(entity: str, text: str, path: Path = ENTITIES_FILE) -> list[str]:
+    """Every value of one entity in `text`, normalised, in order, each once."""
+    synonyms = _synonyms(path)
+    found: list[str] = []
+    for name, pattern in _patterns(path):
+        if name == entity:
+            for match in pattern.finditer(text or ""):
+                value = _normalised(entity, match.group(0), synonyms)
+                if value not in found:
+                    found.append(value)
+    return found
+
+
+def read_school_type(text: str | None) -> str | None:
+    """The school type (a key of SCHOOL_TYPES) when the text names exactly one kind, else None.
+
+    "not an academy, a council school" names two: better to ask than to guess which one is meant.
+    """
+    kinds = all_values("school_type", text or "")
+    return kinds[0] if len(kinds) == 1 and kinds[0] in SCHOOL_TYPES else None
+
+
+def school_type_phrase(kind: str, with_article: bool = False) -> str:
+    """ "academy" -> "academy" (or "an academy"); an unknown value is returned as it is."""
+    noun = SCHOOL_TYPES.get(kind.lower(), kind)
+    if not with_article:
+        return noun
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
+
+
+def read_year_group(text: str | None) -> str | None:
+    """ "year 9", "Y9", "yr 9" -> "Year 9"; "reception" -> "Reception"; else None."""
+    values = all_values("year_group", text or "")
+    if not values:
+        return None
+    value = values[0].lower()
+    number = re.search(r"\d+", value)
+    return f"Year {int(number.group(0))}" if number else value.capitalize()
+
+
+def read_child_age(text: str | None) -> str | None:
+    """ "7 years old", "aged 7", "7yo" -> "7"; else None."""
+    values = all_values("child_age", text or "")
+    number = re.search(r"\d+", values[0]) if values else None
+    return str(int(number.group(0))) if number else None
+
+
+def read_need_type(text: str | None) -> str | None:
+    """The first need named ("autistic" -> "autism"), else None."""
+    values = all_values("need_type", text or "")
+    return values[0] if values else None

@@ -1,9 +1,11 @@
-"""The two guided forms, as pure functions: which question comes next and what an answer means.
+"""The guided forms, as pure functions: which question comes next and what an answer means.
 
 `exclusion_triage_form` asks a few questions about an exclusion; `deadline_form` asks what happened and
-when. A parent can skip any question, "go back", or ask something else (the form then lets Rasa's
-rules answer it). The form validation actions (actions/guided.py) only read the tracker, call `step`
-and turn the result into events; everything that decides lives here and is tested directly.
+when; `letter_question_form` asks for one blank in a letter. Questions the parent has already answered in
+their own words (bot/facts.py) are not asked again. A parent can skip any question, "go back", or ask
+something else (the form then lets Rasa's rules answer it). The form validation actions
+(actions/guided.py) only read the tracker, call `step` and turn the result into events; everything that
+decides lives here and is tested directly.
 """
 
 from __future__ import annotations
@@ -13,11 +15,16 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from bot import facts
+from bot.deadlines import format_date
+from bot.entities import read_school_type, read_year_group
 from bot.guided import DEADLINE_KINDS, SKIPPED, check_date_answer, previous_question, read_deadline_kind
-from bot.triage import TRIAGE_ARTICLES, read_school_days, read_school_type, read_support_level
+from bot.letters import LETTER_QUESTIONS
+from bot.triage import MAX_DAYS_IN_TERM, TRIAGE_ARTICLES, answers_from_slots, read_school_days, recap
 
 TRIAGE_FORM = "exclusion_triage_form"
 DEADLINE_FORM = "deadline_form"
+LETTER_FORM = "letter_question_form"
 # Slots every form uses to talk to its question actions: a re-ask or clarifying message to say instead
 # of the plain question, how many times in a row the answer wasn't understood, and a date to confirm.
 NOTICE_SLOT = "form_notice"
@@ -83,6 +90,9 @@ def read_yes_no(text: str | None) -> str | None:
     """ "yes" or "no" for a yes/no question; None when the text says neither or both."""
     if not text:
         return None
+    written = facts.read_written(text)  # "nothing in writing", "they sent a letter": as in any message
+    if written:
+        return written
     said_no, said_yes = bool(_NO.search(text)), bool(_YES.search(text))
     if said_no and not said_yes:
         return "no"
@@ -94,11 +104,69 @@ def read_yes_no(text: str | None) -> str | None:
     return None
 
 
-def _days(text: str) -> str | None:
-    days = read_school_days(text)
-    if days is None:
-        return None
+@dataclass(frozen=True)
+class Reading:
+    """An answer read with something to say: kept with a note, or (no value) asked again with this text."""
+
+    value: str | None
+    note: str
+
+
+# Two numbers given as a range: "3 or 4", "3-4 days", "between three and four".
+_DAYS_RANGE = re.compile(
+    r"(?<![\w.])(\d+(?:\.\d+)?|[a-z]+)\s*(?:days?\s*)?(?:or|to|-|–|and)\s*(\d+(?:\.\d+)?|[a-z]+)(?![\w.])"
+)
+_NEGATIVE = re.compile(r"(?<![\w.])(?:[-−]|minus\s|negative\s)\s*\d")
+NEGATIVE_DAYS = (
+    "Sorry, a number of days can't be below 0. How many school days has your child missed this way this term?"
+)
+
+
+def _number(days: float) -> str:
     return str(int(days)) if days == int(days) else str(days)
+
+
+def _days(text: str) -> str | Reading | None:
+    """A number of school days; a range's upper end, said so; a negative number asked again (issue 14, point 8:
+    "-5" was read as 5, and "3 or 4" was not read at all)."""
+    lowered = text.lower()
+    for match in _DAYS_RANGE.finditer(lowered):
+        low, high = read_school_days(match.group(1)), read_school_days(match.group(2))
+        rest = f"{lowered[: match.start()]} {lowered[match.end() :]}"
+        if low is not None and high is not None and low != high and read_school_days(rest) is None:
+            upper = _number(max(low, high))
+            return Reading(
+                upper,
+                f"I'll count {upper} days, the higher number, so no rule that starts at more days is missed. "
+                'Say "go back" to change it.',
+            )
+    if _NEGATIVE.search(lowered):
+        return Reading(None, NEGATIVE_DAYS)
+    days = read_school_days(text)
+    return None if days is None else _number(days)
+
+
+def days_question(span: facts.Span) -> str:
+    return (
+        f"You told me: {span.text}. The rules count school days, so: about how many school days has your "
+        "child missed this way this term? A half day counts as 0.5."
+    )
+
+
+def _days_missed(text: str) -> str | Reading | None:
+    """School days, never a length in other units: "most afternoons for about 3 weeks" is part days over
+    3 weeks, not 3 school days (the suspension rules start at 5 and 15 school days)."""
+    span = facts.read_span(text)
+    if span is not None and span.school_days is None:
+        return Reading(None, days_question(span))
+    if span is not None and re.search(r"afternoon|morning|half|lunchtime|session", text, re.IGNORECASE):
+        days = _number(span.school_days or 0)
+        return Reading(days, f"I'll count that as {days} school days: a morning or an afternoon is half a day.")
+    return _days(text)
+
+
+def _support_level(text: str) -> str | None:
+    return facts.read_support_level(text, answer=True)
 
 
 def _deadline_kind(text: str) -> str | None:
@@ -112,7 +180,7 @@ class Question:
     text: str
     hint: str  # said before the question again when an answer isn't understood
     buttons: tuple[dict[str, str], ...] = ()
-    read: Callable[[str], str | None] | None = None  # None: the form reads it itself (dates)
+    read: Callable[[str], str | Reading | None] | None = None  # None: the form reads it itself (dates)
 
 
 QUESTIONS: dict[str, Question] = {
@@ -135,7 +203,7 @@ QUESTIONS: dict[str, Question] = {
                 {"title": "6 to 15", "payload": "15"},
                 {"title": "More than 15", "payload": "16"},
             ),
-            _days,
+            _days_missed,
         ),
         Question(
             "school_type",
@@ -158,7 +226,7 @@ QUESTIONS: dict[str, Question] = {
                 {"title": "SEN support", "payload": "sen support"},
                 {"title": "Neither", "payload": "neither"},
             ),
-            read_support_level,
+            _support_level,
         ),
         Question(
             "public_exam",
@@ -189,17 +257,26 @@ QUESTIONS: dict[str, Question] = {
             "Sorry, I couldn't read that as a date. What was the date, for example 12/01/2026?",
             (),
         ),
+        # Its question depends on the blank (bot.letters.LETTER_QUESTIONS); the form reads the answer itself.
+        Question("letter_answer", "What should I fill in?", "Sorry, I couldn't read that.", ()),
     )
+}
+LETTER_DATES = ("request_date", "date")
+EXACT_DATE = {
+    "certificate_date": "For the appeal deadline I need the exact date on the certificate.",
+    "letter_answer": "A letter needs the exact date. What was it? The date on your email or letter is best.",
 }
 
 FORM_SLOTS: dict[str, tuple[str, ...]] = {
     TRIAGE_FORM: ("exclusion_recorded", "days_missed", "school_type", "support_level", "public_exam"),
     DEADLINE_FORM: ("deadline_kind", "deadline_date", "certificate_date"),
+    LETTER_FORM: ("letter_answer",),
 }
 # Slots a form clears when it starts again (school_type is a fact about the child's school: kept).
 FRESH_SLOTS: dict[str, tuple[str, ...]] = {
     TRIAGE_FORM: ("exclusion_recorded", "days_missed", "support_level", "public_exam"),
     DEADLINE_FORM: ("deadline_kind", "deadline_date", "certificate_date", APPROXIMATE_SLOT),
+    LETTER_FORM: ("letter_answer",),
 }
 INTROS = {
     TRIAGE_FORM: "I'll ask {count} so I can tell you which rules fit your case. You can skip any of them, "
@@ -253,6 +330,8 @@ def deadline_order(values: Mapping[str, object]) -> tuple[str, ...]:
 
 
 def question_order(form: str, article_id: str | None, values: Mapping[str, object]) -> tuple[str, ...]:
+    if form == LETTER_FORM:
+        return FORM_SLOTS[LETTER_FORM]
     return triage_order(article_id, values) if form == TRIAGE_FORM else deadline_order(values)
 
 
@@ -280,33 +359,72 @@ class Step:
 _MENTIONS_DATE = re.compile(
     r"\d|yesterday|\blast\b|\bago\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE
 )
+_ANSWER_LOOKS = {
+    "deadline_date": _MENTIONS_DATE,
+    "certificate_date": _MENTIONS_DATE,
+    "days_missed": re.compile(r"\d"),
+    "letter_answer": _MENTIONS_DATE,
+}
 
 
-def start(form: str, article_id: str | None, text: str, today: dt.date, values: Mapping[str, object]) -> Step:
-    """The form has just been opened: clear old answers, fill what the article and message already say."""
+def _told_triage(step: Step, found: facts.Facts) -> None:
+    """Fill the exclusion questions the parent has already answered in their own words, and say so."""
+    known = found.slots()
+    told = {slot: known[slot] for slot in FORM_SLOTS[TRIAGE_FORM] if known.get(slot)}
+    if told:
+        step.slots.update(told)
+        step.messages.append(f'{recap(answers_from_slots(told))} Say "go back" to change an answer.')
+
+
+def _told_date(step: Step, when: facts.When) -> None:
+    """Count from the request date the parent gave, rather than ask for it again."""
+    step.slots["deadline_date"] = when.count_from.isoformat()
+    step.slots[APPROXIMATE_SLOT] = when.approximate
+    note = f"You told me you asked {when.text()}, so I'll count from {format_date(when.count_from)}."
+    if when.approximate:
+        note += " The dates below are approximate: check the date on your email or letter if you can."
+    step.messages.append(note)
+
+
+def start(
+    form: str,
+    article_id: str | None,
+    text: str,
+    today: dt.date,
+    values: Mapping[str, object],
+    found: facts.Facts | None = None,
+) -> Step:
+    """The form has just been opened: clear old answers, fill what the article, the message and the rest of
+    the conversation (`found`) already say."""
     step = Step()
     step.slots = {slot: None for slot in FRESH_SLOTS[form]}
     step.slots.update({NOTICE_SLOT: None, REASK_SLOT: 0.0, CANDIDATE_SLOT: None})
+    if form == TRIAGE_FORM and found is not None:
+        _told_triage(step, found)
+    if form == LETTER_FORM:
+        step.slots[NOTICE_SLOT] = LETTER_QUESTIONS.get(str(values.get("letter_fact")), QUESTIONS["letter_answer"].text)
     if form == DEADLINE_FORM:
         kind = read_deadline_kind(text) or ARTICLE_DEADLINE_KIND.get(article_id or "")
         if kind:
             step.slots["deadline_kind"] = kind
             label = DEADLINE_KINDS[kind]
             step.messages.append(f'I\'ll count from when {label[0].lower()}{label[1:]}. Say "go back" to change it.')
+            if kind == "ehc_request" and found is not None and found.request is not None:
+                _told_date(step, found.request)
             # A date in the same message ("we applied on 3 March") is used when it is clear; one that
             # needs confirming is left for the date question, which asks properly.
             # The message that opened the form first, then a date the parent gave earlier (the `date` slot).
             earlier = values.get("date")
             sources = [t for t in (text, earlier if isinstance(earlier, str) else "") if _MENTIONS_DATE.search(t)]
             date = check_date_answer(sources[0], today) if sources else None
-            if date is not None and date.value:
+            if date is not None and date.value and step.slots.get("deadline_date") is None:
                 step.slots["deadline_date"] = date.value
                 step.slots[APPROXIMATE_SLOT] = date.approximate
                 if date.message:
                     step.messages.append(date.message)
     merged = {**values, **step.slots}
     step.finish(form, article_id, merged)
-    if step.requested is not None:
+    if step.requested is not None and form in INTROS:
         order = question_order(form, article_id, merged)
         remaining = sum(1 for slot in order if merged.get(slot) in (None, ""))
         step.messages.insert(0, intro(form, remaining))
@@ -358,23 +476,24 @@ def answer(
     value, clarify, candidate, approximate = _read(question, text, values, today)
     if value is not None:
         step.slots.update({requested: value, REASK_SLOT: 0.0, CANDIDATE_SLOT: None})
+        if requested == "letter_answer":
+            step.slots.update(letter_slots(str(values.get("letter_fact")), value))
         if approximate is not None and requested == "deadline_date":
             step.slots[APPROXIMATE_SLOT] = approximate
         if clarify:
             step.messages.append(clarify)  # e.g. "I'll count from around ..."
         return step.finish(form, article_id, values)
 
-    # Something that looks like a date, to the date question, is an attempt at an answer whatever the
-    # model thinks: it gets the parser's clarifying question, never a change of topic.
-    date_attempt = requested in ("deadline_date", "certificate_date") and (
-        candidate is not None or _MENTIONS_DATE.search(text)
+    # Something that looks like a date to a date question, or a number to the days question, is an attempt
+    # at an answer whatever the model thinks: it is asked again (with the parser's or reader's reason, such
+    # as "-5" days), never taken as a change of topic.
+    looks_like_answer = _ANSWER_LOOKS.get(requested)
+    attempt = (
+        candidate is not None
+        or (question.read is not None and clarify is not None)
+        or bool(looks_like_answer and looks_like_answer.search(text))
     )
-    if (
-        not date_attempt
-        and intent not in ANSWER_LIKE_INTENTS
-        and intent is not None
-        and confidence >= NOT_ANSWER_CONFIDENCE
-    ):
+    if not attempt and intent not in ANSWER_LIKE_INTENTS and intent is not None and confidence >= NOT_ANSWER_CONFIDENCE:
         return Step(not_an_answer=True)
 
     count = int(float(values.get(REASK_SLOT) or 0)) + 1
@@ -383,7 +502,27 @@ def answer(
         step.slots.update({requested: SKIPPED, REASK_SLOT: 0.0, CANDIDATE_SLOT: None})
         return step.finish(form, article_id, values)
     step.slots[CANDIDATE_SLOT] = candidate
+    if requested == "letter_answer" and clarify is None:
+        clarify = f"{question.hint}\n{LETTER_QUESTIONS.get(str(values.get('letter_fact')), question.text)}"
     return _reask(step, question, count, clarify)
+
+
+def letter_slots(fact: str, value: str) -> dict[str, str]:
+    """The fact slot a letter answer fills: "since September" for a length of time is a start date."""
+    if fact == "duration" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return {"since_date": value}
+    return {fact: value} if fact in LETTER_QUESTIONS else {}
+
+
+def _letter_answer(fact: str, text: str, today: dt.date) -> str | None:
+    """A year group, or a length of time ("6 weeks") or when it started ("since September": ISO)."""
+    if fact == "year_group":
+        return read_year_group(text)
+    said = facts.read_message(text, today)
+    if said.since is not None:
+        return said.since.value.isoformat()
+    span = facts.read_span(text)
+    return span.text if span is not None else None
 
 
 NO_CERTIFICATE = "none"
@@ -406,21 +545,25 @@ def _read(
 ) -> tuple[str | None, str | None, str | None, bool | None]:
     """(value, message, date to confirm, approximate?) for one answer."""
     if question.read is not None:
-        return question.read(text), None, None, None
+        read = question.read(text)
+        return (read.value, read.note, None, None) if isinstance(read, Reading) else (read, None, None, None)
     if question.slot == "certificate_date" and _NO_CERTIFICATE.search(text):
         return NO_CERTIFICATE, None, None, None
+    if question.slot == "letter_answer" and values.get("letter_fact") not in LETTER_DATES:
+        return _letter_answer(str(values.get("letter_fact")), text, today), None, None, None
     # The date questions: a "yes" confirms the date offered last time; anything else is parsed afresh.
     candidate = values.get(CANDIDATE_SLOT)
     if isinstance(candidate, str) and read_yes_no(text) == "yes":
         return candidate, None, None, False
     checked = check_date_answer(text, today)
-    if question.slot == "certificate_date":
-        decided = values.get("deadline_date")
+    if question.slot in ("certificate_date", "letter_answer"):
+        decided = values.get("deadline_date") if question.slot == "certificate_date" else None
         if checked.value is not None and isinstance(decided, str) and checked.value < decided:
             return None, "The certificate can't be dated before the decision. When was it issued?", None, None
-        # An approximate issue date could move an appeal deadline the wrong way: ask for the exact date.
+        # An approximate issue date could move an appeal deadline the wrong way, and a letter states its
+        # dates as facts: ask for the exact date.
         if checked.value is not None and checked.approximate:
-            return None, "For the appeal deadline I need the exact date on the certificate.", None, None
+            return None, EXACT_DATE[question.slot], None, None
         if checked.value is not None:
             return checked.value, None, None, None
         return None, checked.message, checked.candidate, None
@@ -429,11 +572,23 @@ def _read(
     return None, checked.message, checked.candidate, None
 
 
-def ask(requested: str, notice: str | None, first: bool) -> tuple[str, list[dict[str, str]]]:
-    """The question to send (or the re-ask notice instead of it) and its buttons."""
+def ask(
+    requested: str, notice: str | None, first: bool, told: facts.Span | None = None
+) -> tuple[str, list[dict[str, str]]]:
+    """The question to send (or the re-ask notice instead of it) and its buttons.
+
+    `told`: a length of time the parent gave. The days question then says what it understood and, where
+    it can be counted, offers it in school days ("7.5 (every afternoon for 3 weeks)").
+    """
     question = QUESTIONS[requested]
-    buttons = [*question.buttons, SKIP_BUTTON]
+    text, buttons = notice or question.text, [*question.buttons]
+    if requested == "days_missed" and told is not None and told.school_days is None:
+        text = notice or days_question(told)
+        offer = told.full_day_offer()
+        if offer is not None and offer <= MAX_DAYS_IN_TERM:
+            buttons.insert(0, {"title": f"{offer:g} ({told.every_day})", "payload": f"{offer:g}"})
+    buttons.append(SKIP_BUTTON)
     if not first:
         buttons.append(BACK_BUTTON)
     buttons.append(STOP_BUTTON)
-    return notice or question.text, buttons
+    return text, buttons

@@ -88,13 +88,15 @@ def ladder_walk(ladder: Ladder | None, current: int | None) -> tuple[list[Reply]
 def letter_facts(slots: Mapping[str, object]) -> dict[str, str | None]:
     """What the conversation knows that a letter may use. Skipped answers are not facts."""
     facts: dict[str, str | None] = {}
-    for name in ("school_type", "year_group", "duration", "date", "need_type"):
+    # The conversation's facts (bot/facts.py) too: letters work out missed deadlines and lengths from them.
+    names = ("school_type", "year_group", "duration", "date", "need_type", "request_date", "since_date")
+    for name in (*names, "council_decision"):
         value = slots.get(name)
         facts[name] = value if isinstance(value, str) and value not in (SKIPPED, "other") else None
     kind, when = slots.get("deadline_kind"), slots.get("deadline_date")
     if isinstance(when, str) and when != SKIPPED:
         if kind == "ehc_request":
-            facts["request_date"] = when
+            facts["request_date"] = facts["request_date"] or when
         elif kind == "appealable_decision":
             facts["decision_date"] = when
     return facts

@@ -16,6 +16,11 @@ Rendering decisions:
   e.g. ``[your child's name]`` (highlighted in the Word version too).
 - ``private: true`` placeholders (names, addresses, dates of birth, anything the parent writes about
   their child) are **never** filled by the assistant, whatever facts it is given.
+- Some values are worked out from the conversation's facts (bot/facts.py): from the date the council got
+  the request, which time limit has passed and the date it fell (``missed_deadline``, ``deadline_date``,
+  only once it has passed, and never a time limit that is only a condition); from when something
+  started ("since September"), how long it has lasted ("13 weeks and 3 days, since 1 September 2026").
+  A blank the parent could fill by answering one question is offered as that question (``askable_blank``).
 
 Apart from reading files in :func:`load_letters`, everything here is pure.
 """
@@ -33,6 +38,8 @@ from pathlib import Path
 
 import yaml
 
+from bot import facts as told
+from bot.entities import SCHOOL_TYPES
 from bot.knowledge import (
     CITATION_MARKER,
     ID_PATTERN,
@@ -77,15 +84,6 @@ CASE_YEAR = re.compile(r"\[\d{4}\]")
 # Placeholders with these words in the name hold personal details, which must never be filled in.
 PERSONAL = re.compile(r"name|address|birth|dob|postcode|phone|email")
 
-# How some conversation facts read in a letter.
-SCHOOL_TYPES = {
-    "academy": "academy",
-    "maintained": "maintained school",
-    "special": "special school",
-    "independent": "independent school",
-    "college": "college",
-    "pru": "pupil referral unit",
-}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -531,8 +529,71 @@ def _value(placeholder: Placeholder, facts: Mapping[str, str | None], today: dt.
     return _fact_text(fact, facts.get(fact))
 
 
+# Placeholders whose value is worked out from another fact, which the parent can be asked for instead.
+WORKED_OUT_FROM = {"missed_deadline": "request_date", "deadline_date": "request_date"}
+# The facts a letter can ask the parent for, one question each (bot/forms.py `letter_question_form`).
+LETTER_QUESTIONS: dict[str, str] = {
+    "request_date": "When did the council get your request? For example 3 March 2026. The date on your email "
+    "or letter is best.",
+    "date": "What was the date? For example 3 March 2026. The date on a letter or email is best.",
+    "duration": 'How long has it lasted so far? For example "6 weeks" or "since September".',
+    "year_group": "Which year is your child in at school? For example Year 4 or Reception.",
+}
+
+
+def worked_out(facts: Mapping[str, str | None], today: dt.date) -> dict[str, str]:
+    """Values worked out from the conversation's facts (see the module notes)."""
+    found = told.from_events((), today, slots=facts)
+    values: dict[str, str] = {}
+    missed = told.missed_ehc_deadline(found, today)
+    if missed is not None and missed.due is not None:
+        values["missed_deadline"] = told.MISSED_DEADLINES[missed.key]
+        values["deadline_date"] = format_letter_date(missed.due)
+    if found.since is not None:
+        values["duration"] = told.since_text(found.since, today)
+    elif found.duration is not None:
+        values["duration"] = found.duration.length  # "about 3 weeks": the part of each day is not the length
+    return values
+
+
+def deadline_note(facts: Mapping[str, str | None], today: dt.date) -> str | None:
+    """Why the missed-deadline blanks stay blank when the parent gave the request date: none has passed."""
+    found = told.from_events((), today, slots=facts)
+    deadline = told.current_ehc_deadline(found) if found.request and not found.request.approximate else None
+    if deadline is None or deadline.due is None or deadline.due < today:
+        return None
+    return (
+        f"Counting from the date you gave, the council has until {format_letter_date(deadline.due)}, so no "
+        "deadline has passed yet: I've left that part blank."
+    )
+
+
+def askable_blank(
+    template: LetterTemplate, rendered: RenderedLetter, facts: Mapping[str, str | None], asked: Sequence[str]
+) -> tuple[str, str] | None:
+    """(fact, label) of the first blank one answer from the parent could fill, if not asked before."""
+    for name in rendered.blanks:
+        placeholder = template.placeholder(name)
+        fact = WORKED_OUT_FROM.get(name) or (placeholder.from_fact if placeholder else None) or name
+        if (
+            placeholder is None
+            or placeholder.private
+            or fact not in LETTER_QUESTIONS
+            or facts.get(fact)
+            or fact in asked
+        ):
+            continue
+        source = next((p for p in template.placeholders if p.from_fact == fact), placeholder)
+        return fact, source.label
+    return None
+
+
 def render_letter(template: LetterTemplate, facts: Mapping[str, str | None], today: dt.date) -> RenderedLetter:
     """Fill a template from what the assistant knows; everything else becomes a visible blank."""
+    derived = worked_out(facts, today)
+    given = {name: value for name, value in facts.items() if value is not None}
+    # Values the parent or staff gave win, apart from a length of time, which reads better worked out.
+    facts = {**derived, **given, **{k: v for k, v in derived.items() if k == "duration"}}
     values = {p.name: _value(p, facts, today) for p in template.placeholders}
     filled: list[str] = []
     blanks: list[str] = []

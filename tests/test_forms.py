@@ -220,7 +220,7 @@ def test_ask_offers_skip_back_and_stop() -> None:
 def test_every_question_has_a_reader_or_is_a_date() -> None:
     values = {"deadline_kind": "appealable_decision", "deadline_date": "2026-10-01"}
     for slot, question in forms.QUESTIONS.items():
-        assert question.read is not None or slot in ("deadline_date", "certificate_date")
+        assert question.read is not None or slot in ("deadline_date", "certificate_date", "letter_answer")
         for button in question.buttons:
             # Every answer button must read back as an answer to its own question.
             step = answer(
@@ -284,3 +284,138 @@ def test_a_certificate_before_the_decision_or_only_roughly_dated_is_asked_again(
     assert "before the decision" in early.slots[forms.NOTICE_SLOT]
     rough = answer(DEADLINE, "certificate_date", "about a month ago", values=values)
     assert "exact date" in rough.slots[forms.NOTICE_SLOT]
+
+
+# --- numbers (issue 14, point 8) -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["3 or 4", "3-4 days", "between three and four", "4 or 3 days"])
+def test_a_range_of_days_takes_the_upper_end_and_says_so(text: str) -> None:
+    # Before: "3 or 4" was not read, and with a confident model the form was left altogether.
+    step = answer(
+        TRIAGE, "days_missed", text, values={"exclusion_recorded": "yes"}, intent="suspension", confidence=0.95
+    )
+    assert not step.not_an_answer and step.slots["days_missed"] == "4"
+    assert any("4 days, the higher number" in message for message in step.messages)
+    assert step.requested == "school_type"
+
+
+@pytest.mark.parametrize("text", ["-5", "- 5 days", "minus 5", "\u22125"])
+def test_a_negative_number_of_days_is_asked_again(text: str) -> None:
+    # Before: "-5" was read as 5.
+    step = answer(TRIAGE, "days_missed", text, intent="suspension", confidence=0.95)
+    assert not step.not_an_answer and "days_missed" not in step.slots
+    assert step.requested == "days_missed" and step.slots[forms.NOTICE_SLOT] == forms.NEGATIVE_DAYS
+
+
+def test_numbers_that_still_cannot_be_read_are_asked_again_not_a_change_of_topic() -> None:
+    step = answer(TRIAGE, "days_missed", "3 or 4, maybe 6", intent="suspension", confidence=0.95)
+    assert not step.not_an_answer and step.requested == "days_missed"
+    assert "number of school days" in step.slots[forms.NOTICE_SLOT]
+    assert answer(TRIAGE, "days_missed", "three and a half").slots["days_missed"] == "3.5"  # not a range
+
+
+def test_an_implausible_date_is_asked_about_never_kept() -> None:
+    # Before: "10000 years ago" gave a confident appeal date.
+    values = {"deadline_kind": "appealable_decision"}
+    for text in ("10000 years ago", "01/01/0001"):
+        step = answer(DEADLINE, "deadline_date", text, values=values, intent="check_deadlines", confidence=0.9)
+        assert "deadline_date" not in step.slots and step.requested == "deadline_date"
+        assert "more than 25 years ago" in step.slots[forms.NOTICE_SLOT]
+
+
+# --- questions already answered in the parent's own words (bot/facts.py) ------------------------------------
+
+
+def test_the_exclusion_questions_start_from_what_the_parent_said() -> None:
+    from bot.facts import from_events
+
+    said = [
+        {"event": "user", "text": "sent home most afternoons for about 3 weeks, nothing in writing, he has an EHCP"}
+    ]
+    step = forms.start(TRIAGE, "informal-exclusion", "/start_triage", TODAY, {}, from_events(said, TODAY))
+    assert step.slots["exclusion_recorded"] == "no" and step.slots["support_level"] == "ehc_plan"
+    assert step.slots["days_missed"] is None  # part days over weeks: asked, in school days
+    assert step.requested == "days_missed"
+    assert step.messages[0].startswith("I'll ask up to 2 short questions")  # days and school type
+    assert step.messages[1].startswith("From what you told me: not recorded in writing;")
+
+
+def test_the_days_question_offers_what_it_understood_in_school_days() -> None:
+    from bot.facts import read_span
+
+    text, buttons = forms.ask("days_missed", None, first=True, told=read_span("most afternoons for about 3 weeks"))
+    assert text.startswith("You told me: most afternoons for about 3 weeks. The rules count school days")
+    assert buttons[0] == {"title": "7.5 (every afternoon for about 3 weeks)", "payload": "7.5"}
+    assert (
+        forms.ask("days_missed", None, first=True, told=read_span("4 days"))[0] == forms.QUESTIONS["days_missed"].text
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "days", "note"),
+    [
+        ("most afternoons for about 3 weeks", None, "You told me: most afternoons for about 3 weeks."),
+        ("for 2 weeks", None, "You told me: 2 weeks."),
+        ("4 afternoons", "2", "I'll count that as 2 school days"),
+        ("5", "5", None),
+    ],
+)
+def test_days_are_school_days_never_a_length_in_other_units(text: str, days: str | None, note: str | None) -> None:
+    step = answer(
+        TRIAGE, "days_missed", text, values={"exclusion_recorded": "no"}, intent="suspension", confidence=0.95
+    )
+    assert step.slots.get("days_missed") == days and not step.not_an_answer
+    said = " ".join([*step.messages, str(step.slots.get(forms.NOTICE_SLOT) or "")])
+    assert note is None or note in said
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("academy", "academy"),
+        ("maintained", "maintained"),
+        ("special school", "special"),
+        ("a council school", "maintained"),
+    ],
+)
+def test_school_type_answers_use_the_one_vocabulary(text: str, kind: str) -> None:
+    assert answer(TRIAGE, "school_type", text).slots["school_type"] == kind
+
+
+def test_written_or_not_is_read_as_in_any_message() -> None:
+    assert forms.read_yes_no("they never wrote anything down") == "no"
+    assert forms.read_yes_no("there was no letter") == "no"
+    assert forms.read_yes_no("I got a letter from the head") == "yes"
+
+
+def test_the_deadline_questions_use_a_request_date_given_earlier() -> None:
+    from bot.facts import from_events
+
+    said = [{"event": "user", "text": "we asked for an EHC needs assessment on 3 March"}]
+    step = forms.start(DEADLINE, "ehc-delay", "/check_deadlines", TODAY, {}, from_events(said, TODAY))
+    assert step.slots["deadline_date"] == "2026-03-03" and step.requested is None
+    rough = [{"event": "user", "text": "we asked for an EHC needs assessment in March"}]
+    step = forms.start(DEADLINE, "ehc-delay", "/check_deadlines", TODAY, {}, from_events(rough, TODAY))
+    assert step.slots["deadline_date"] == "2026-03-31" and step.slots[forms.APPROXIMATE_SLOT] is True
+
+
+@pytest.mark.parametrize(
+    ("fact", "text", "slots"),
+    [
+        ("request_date", "3 March 2026", {"request_date": "2026-03-03", "letter_answer": "2026-03-03"}),
+        ("duration", "since September", {"since_date": "2026-09-01", "letter_answer": "2026-09-01"}),
+        ("duration", "about 6 weeks", {"duration": "about 6 weeks", "letter_answer": "about 6 weeks"}),
+        ("year_group", "she's in year 4", {"year_group": "Year 4", "letter_answer": "Year 4"}),
+    ],
+)
+def test_a_letter_answer_fills_its_fact(fact: str, text: str, slots: dict[str, str]) -> None:
+    step = answer(forms.LETTER_FORM, "letter_answer", text, values={"letter_fact": fact})
+    assert {k: step.slots[k] for k in slots} == slots and step.requested is None
+
+
+def test_a_letter_needs_an_exact_date() -> None:
+    step = answer(forms.LETTER_FORM, "letter_answer", "in March", values={"letter_fact": "request_date"})
+    assert "letter_answer" not in step.slots and step.slots[forms.NOTICE_SLOT].startswith(
+        "A letter needs the exact date"
+    )

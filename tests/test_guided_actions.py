@@ -10,7 +10,8 @@ from rasa_sdk import Tracker
 
 import actions.actions as acts
 import actions.guided as guided_actions
-from bot import forms, index
+from bot import facts, forms, index
+from bot.deadlines import ehc_assessment_deadlines
 from bot.intents import situation_intents
 from bot.service import KnowledgeService
 from bot.settings import PROJECT_ROOT
@@ -240,3 +241,162 @@ async def test_a_different_situation_with_a_number_in_it_leaves_the_questions() 
     same = form_tracker("he was sent home two days this term", slots, "informal_exclusion", 0.95)
     _, events = await run_action(guided_actions.ValidateExclusionTriageForm(), same)
     assert slot_events(events)["days_missed"] == "2"
+
+
+# --- facts from the whole conversation (bot/facts.py, actions/facts.py) ------------------------------------
+
+
+def said_first(text: str) -> list[dict[str, Any]]:
+    return [{"event": "user", "text": text}]
+
+
+SENT_HOME = "They have been sending him home most afternoons for about 3 weeks, nothing in writing"
+
+
+async def test_the_first_answer_says_how_overdue_the_council_is_with_the_next_step(monkeypatch) -> None:
+    # The 3 March conversation: asked on Friday 4 December 2026.
+    monkeypatch.setattr(acts, "now", lambda: dt.datetime(2026, 12, 4, 10, 0, tzinfo=dt.timezone.utc))
+    text = "We asked for an EHC needs assessment on 3 March and have heard nothing"
+    tracker = form_tracker(text, intent="ehc_delay", confidence=0.95, form=None, events=said_first(text))
+    messages, events = await run_action(acts.ActionAnswerSituation(), tracker)
+    said = texts(messages)
+    decision = ehc_assessment_deadlines(dt.date(2026, 3, 3))[0]  # the 6-week decision, the only one that applies
+    late = facts.weeks_and_days((dt.date(2026, 12, 4) - decision.due).days)
+    status = next(t for t in said if "Tuesday 14 April 2026" in t)
+    assert f"That date passed {late} ago, so the council is late." in status and late == "33 weeks and 3 days"
+    assert said.index(status) == 1  # straight after the summary
+    assert "21 July 2026" not in "\n".join(said)  # the 20 weeks are only a condition until the council decides
+    assert any(t.startswith("**Next step:**") and "formal complaint" in t for t in said)
+    assert "From what you told me: you asked for the EHC needs assessment on Tuesday 3 March 2026." in said
+    assert "/correct_facts" in payloads(messages)
+    assert slot_events(events)["request_date"] == "2026-03-03"
+
+
+async def test_two_suspensions_in_a_term_add_up_to_the_more_than_5_days_line() -> None:
+    text = "he was suspended for 2 days in October and 4 days last week"
+    tracker = form_tracker(text, intent="suspension", confidence=0.95, form=None, events=said_first(text))
+    messages, events = await run_action(acts.ActionAnswerSituation(), tracker)
+    said = "\n".join(texts(messages))
+    assert "more than 5 school days in total this term" in said
+    assert "right to make representations" in said
+    assert "2 + 4 = 6 school days this term" in said
+    assert slot_events(events)["days_missed"] == "6"
+
+
+async def test_the_exclusion_questions_skip_what_the_parent_already_said() -> None:
+    events = [*said_first(SENT_HOME), {"event": "user", "text": "/start_triage"}]
+    tracker = form_tracker("/start_triage", {"article_id": "informal-exclusion"}, "start_triage", 1.0, None, events)
+    messages, returned = await run_action(guided_actions.ValidateExclusionTriageForm(), tracker)
+    slots = slot_events(returned)
+    assert slots["exclusion_recorded"] == "no"  # "nothing in writing": not asked again
+    assert slots["requested_slot"] == "days_missed"
+    assert slots.get("days_missed") is None  # "most afternoons for about 3 weeks" is not "3 school days"
+    assert any("not recorded in writing" in t for t in texts(messages))
+    # The days question says what it understood and offers it counted in school days.
+    asking = form_tracker("/start_triage", {**slots, "article_id": "informal-exclusion"}, events=events)
+    asked, _ = await run_action(guided_actions.ASK_ACTIONS["days_missed"](), asking)
+    assert texts(asked)[0].startswith("You told me: most afternoons for about 3 weeks. The rules count school days")
+    assert asked[0]["buttons"][0] == {"title": "7.5 (every afternoon for about 3 weeks)", "payload": "7.5"}
+    assert not any(t.startswith("Did the school put it in writing") for t in texts(messages) + texts(asked))
+
+
+async def test_a_length_of_time_to_the_days_question_is_asked_again_in_school_days() -> None:
+    slots = {"requested_slot": "days_missed", "exclusion_recorded": "no", "article_id": "informal-exclusion"}
+    tracker = form_tracker("most afternoons for about 3 weeks", slots, "informal_exclusion", 0.95)
+    _, events = await run_action(guided_actions.ValidateExclusionTriageForm(), tracker)
+    slots = slot_events(events)
+    assert "days_missed" not in slots and slots["requested_slot"] == "days_missed"
+    assert slots[forms.NOTICE_SLOT].startswith("You told me: most afternoons for about 3 weeks.")
+
+
+async def test_the_deadline_questions_do_not_ask_for_a_date_already_given() -> None:
+    text = "We asked for an EHC needs assessment on 3 March and have heard nothing"
+    events = [*said_first(text), {"event": "user", "text": "/check_deadlines"}]
+    tracker = form_tracker("/check_deadlines", {"article_id": "ehc-delay"}, "check_deadlines", 1.0, None, events)
+    messages, returned = await run_action(guided_actions.ValidateDeadlineForm(), tracker)
+    slots = slot_events(returned)
+    assert slots["deadline_kind"] == "ehc_request" and slots["deadline_date"] == "2026-03-03"
+    assert slots["requested_slot"] is None  # nothing left to ask
+    assert any("You told me you asked on Tuesday 3 March 2026" in t for t in texts(messages))
+
+
+async def test_change_these_forgets_the_facts() -> None:
+    slots = {"article_id": "ehc-delay", "request_date": "2026-03-03", "school_type": "academy"}
+    tracker = form_tracker("/correct_facts", slots, "correct_facts", 1.0, None)
+    messages, events = await run_action(guided_actions.ActionCorrectFacts(), tracker)
+    assert slot_events(events) == {"request_date": None, "school_type": None}
+    assert texts(messages)[0].startswith("OK, I've forgotten what I noted.")
+    assert payloads(messages) == ["/ehc_delay", "/talk_to_adviser"]
+    assert {"event": "action", "name": "action_correct_facts"} not in events  # Rasa logs the action itself
+
+
+def letter_tracker(letter_id: str, slots: dict[str, Any], events: list[dict[str, Any]] | None = None) -> Tracker:
+    return form_tracker(
+        f'/get_letter{{"letter_id":"{letter_id}"}}',
+        slots,
+        "get_letter",
+        1.0,
+        None,
+        events,
+        entities=[{"entity": "letter_id", "value": letter_id}],
+    )
+
+
+async def test_the_chase_letter_is_filled_with_the_deadline_worked_out() -> None:
+    slots = {"article_id": "ehc-delay", "request_date": "2026-03-03"}
+    messages, events = await run_action(
+        guided_actions.ActionGetLetter(), letter_tracker("chase-missed-ehc-deadline", slots)
+    )
+    said = "\n".join(texts(messages))
+    assert "It fell on 14 April 2026" in said and "the 6-week deadline to decide whether to assess" in said
+    assert "[the date that deadline fell]" not in said and "The council received my request on 3 March 2026" in said
+    assert not any(e.get("event") == "followup" for e in events)  # nothing left that one answer could fill
+
+
+async def test_since_september_fills_how_long_the_part_time_timetable_has_lasted() -> None:
+    text = "she has been on a part time timetable since September"
+    tracker = letter_tracker("review-reduced-timetable", {"article_id": "reduced-timetable"}, said_first(text))
+    messages, _ = await run_action(guided_actions.ActionGetLetter(), tracker)
+    said = "\n".join(texts(messages))
+    assert "for 13 weeks and 1 day, since 1 September 2026" in said  # today is 2 December 2026
+    assert "[how long the part-time timetable has lasted" not in said
+
+
+async def test_a_blank_the_parent_could_fill_is_asked_for_then_the_letter_comes_again() -> None:
+    slots = {"article_id": "ehc-delay"}
+    messages, events = await run_action(
+        guided_actions.ActionGetLetter(), letter_tracker("chase-missed-ehc-deadline", slots)
+    )
+    assert "I can fill in [the date the council received your request] for you if you tell me." in texts(messages)
+    assert {"event": "followup", "name": forms.LETTER_FORM, "timestamp": None} in events
+    set_ = slot_events(events)
+    assert set_["letter_fact"] == "request_date" and set_["letter_asked"] == ["request_date"]
+    # The form asks one question, with Skip and Stop.
+    started = form_tracker("", {**slots, **set_}, form=None)
+    _, opened = await run_action(guided_actions.ValidateLetterQuestionForm(), started)
+    notice = slot_events(opened)[forms.NOTICE_SLOT]
+    assert notice.startswith("When did the council get your request?")
+    asked, _ = await run_action(
+        guided_actions.ASK_ACTIONS["letter_answer"](),
+        form_tracker("", {**set_, **slot_events(opened)}, form=forms.LETTER_FORM),
+    )
+    assert texts(asked) == [notice] and payloads(asked) == ["skip", "/stop"]
+    # The answer fills the fact; the letter comes again with it (and the deadline worked out from it).
+    answering = form_tracker(
+        "3 March 2026", {**slots, **set_, "requested_slot": "letter_answer"}, form=forms.LETTER_FORM
+    )
+    _, answered = await run_action(guided_actions.ValidateLetterQuestionForm(), answering)
+    filled = slot_events(answered)
+    assert filled["request_date"] == "2026-03-03" and filled["requested_slot"] is None
+    again = form_tracker("3 March 2026", {**slots, **set_, **filled}, form=None)
+    messages, events = await run_action(guided_actions.ActionGetLetter(), again)
+    assert "It fell on 14 April 2026" in "\n".join(texts(messages))
+    assert slot_events(events)["letter_answer"] is None
+    assert not any(e.get("event") == "followup" for e in events)  # each blank is asked about once
+
+
+async def test_a_skipped_letter_question_leaves_the_blank_without_repeating_the_letter() -> None:
+    slots = {"letter_chosen": "chase-missed-ehc-deadline", "letter_answer": "skipped", "article_id": "ehc-delay"}
+    messages, events = await run_action(guided_actions.ActionGetLetter(), form_tracker("skip", slots, form=None))
+    assert texts(messages) == [guided_actions.LEFT_BLANK]
+    assert slot_events(events) == {"letter_answer": None}

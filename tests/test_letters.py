@@ -14,8 +14,10 @@ from docx.enum.text import WD_COLOR_INDEX
 
 from bot.letters import (
     FACTS,
+    LETTER_QUESTIONS,
     LetterTemplate,
     article_ids_in,
+    askable_blank,
     format_letter_date,
     letter_to_docx,
     letter_to_txt,
@@ -407,3 +409,65 @@ def test_txt_is_utf8_plain_text(tmp_path: Path) -> None:
     assert data.decode("utf-8") == rendered.text + "\n"
     assert "Année 5 – Zoë’s class".encode() in data
     assert rendered.filename("txt") == "sample-letter.txt"
+
+
+# --- values worked out from the conversation's facts ---------------------------------------------------------
+
+
+def by_id(templates: list[LetterTemplate], letter_id: str) -> LetterTemplate:
+    return next(t for t in templates if t.id == letter_id)
+
+
+def test_the_missed_deadline_and_its_date_are_worked_out_from_the_request_date(real_templates) -> None:
+    chase = by_id(real_templates, "chase-missed-ehc-deadline")
+    rendered = render_letter(chase, {"request_date": "2026-03-03"}, TODAY)
+    assert "The deadline that has passed is the 6-week deadline to decide whether to assess." in rendered.text
+    assert "It fell on 14 April 2026" in rendered.text
+    assert {"missed_deadline", "deadline_date", "request_date"} <= set(rendered.filled)
+    # Once the council has agreed to assess, the 20 weeks apply (21 July 2026), never before.
+    assessing = render_letter(chase, {"request_date": "2026-03-03", "council_decision": "assessing"}, TODAY)
+    assert "the 20-week deadline for the final plan. It fell on 21 July 2026" in assessing.text
+
+
+def test_a_deadline_that_has_not_passed_stays_blank(real_templates) -> None:
+    chase = by_id(real_templates, "chase-missed-ehc-deadline")
+    rendered = render_letter(chase, {"request_date": "2026-11-01"}, TODAY)  # 6 weeks: 13 December 2026
+    assert "[the date that deadline fell]" in rendered.text and "deadline_date" in rendered.blanks
+    assert askable_blank(chase, rendered, {"request_date": "2026-11-01"}, []) is None  # nothing to ask
+
+
+def test_how_long_is_worked_out_from_when_it_started(real_templates) -> None:
+    timetable = by_id(real_templates, "review-reduced-timetable")
+    rendered = render_letter(timetable, {"since_date": "2026-09-01"}, TODAY)
+    assert "on a part-time timetable for 11 weeks and 6 days, since 1 September 2026," in rendered.text
+    part_days = render_letter(timetable, {"duration": "most afternoons for about 3 weeks"}, TODAY)
+    assert "on a part-time timetable for about 3 weeks," in part_days.text
+
+
+def test_the_one_blank_to_ask_about_is_a_fact_not_asked_before(real_templates) -> None:
+    chase = by_id(real_templates, "chase-missed-ehc-deadline")
+    rendered = render_letter(chase, {}, TODAY)
+    assert askable_blank(chase, rendered, {}, []) == ("request_date", "the date the council received your request")
+    assert askable_blank(chase, rendered, {}, ["request_date"]) is None
+    # Private blanks (names, addresses) are never asked about.
+    assert all(fact in LETTER_QUESTIONS for letter in real_templates for fact in worked_out_facts(letter))
+
+
+def worked_out_facts(template: LetterTemplate) -> list[str]:
+    rendered = render_letter(template, {}, TODAY)
+    found, asked = [], []
+    while (blank := askable_blank(template, rendered, {}, asked)) is not None:
+        found.append(blank[0])
+        asked.append(blank[0])
+    return found
+
+
+def test_a_request_date_with_no_deadline_passed_says_why_the_blank_stays(real_templates) -> None:
+    from bot.letters import deadline_note
+
+    assert deadline_note({"request_date": "2026-11-01"}, TODAY) == (
+        "Counting from the date you gave, the council has until 13 December 2026, so no deadline has passed "
+        "yet: I've left that part blank."
+    )
+    assert deadline_note({"request_date": "2026-03-03"}, TODAY) is None  # passed: the letter says so
+    assert deadline_note({}, TODAY) is None
