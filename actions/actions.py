@@ -25,6 +25,7 @@ from bot.knowledge import Article
 from bot.ladders import Ladder, ladder_for_article
 from bot.letters import letters_for_article
 from bot.live import ladder_files, letter_files
+from bot.openers import opener_buttons
 from bot.partners import PartnerBook
 from bot.service import KnowledgeService, service_from_settings
 from bot.settings import load_settings
@@ -76,7 +77,7 @@ def partner_help(tracker: Tracker, with_services: bool) -> list[answers.Reply]:
 
 
 def send(dispatcher: CollectingDispatcher, replies: Iterable[answers.Reply]) -> None:
-    for reply in replies:
+    for reply in answers.drop_repeats(list(replies)):
         dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None)
 
 
@@ -197,7 +198,8 @@ class ActionShowSection(SafeAction):
         if section is None or article is None:
             dispatcher.utter_message(
                 text="Tell me a little about your situation first, and then I can show you what the law says, "
-                "what you can do and who can help."
+                "what you can do and who can help.",
+                buttons=opener_buttons(),
             )
             return leave_form(tracker)
         ladder, letters = live_tools(service, article.id)

@@ -7,10 +7,7 @@ Thin on purpose: read the tracker and the live ladder, call `bot.follow_up`, sen
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
 from typing import Any
-
-import yaml
 
 from actions.actions import (
     LADDER_SLOT,
@@ -23,22 +20,11 @@ from actions.actions import (
 )
 from bot import follow_up
 from bot.answers import Reply, section_answer
-from bot.settings import PROJECT_ROOT
+from bot.openers import opener_buttons
 
 logger = logging.getLogger(__name__)
 # Entities of the follow-up itself: what it asks about, not facts about the child, so no slot is set.
 ASKED_ENTITIES = ("school_type", "year_group", "need_type")
-
-
-@lru_cache(maxsize=1)
-def opener_buttons() -> list[dict[str, str]]:
-    """The common situations, as `utter_opener` offers them in domain.yml: one list to keep up to date."""
-    try:
-        domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8")) or {}
-        return list(domain["responses"]["utter_opener"][0]["buttons"])
-    except Exception:  # without the buttons the reply still asks for the situation, with an adviser
-        logger.exception("opener buttons could not be read from domain.yml")
-        return []
 
 
 def asked_entities(message: dict[str, Any]) -> dict[str, str]:

@@ -18,7 +18,15 @@ from dataclasses import dataclass, field
 from bot import facts
 from bot.deadlines import format_date
 from bot.entities import read_school_type, read_year_group
-from bot.guided import DEADLINE_KINDS, SKIPPED, check_date_answer, previous_question, read_deadline_kind
+from bot.guided import (
+    CONFIRM_DATE_PROMPT,
+    DEADLINE_KINDS,
+    SKIPPED,
+    YES_BUTTON,
+    check_date_answer,
+    previous_question,
+    read_deadline_kind,
+)
 from bot.letters import LETTER_QUESTIONS
 from bot.triage import MAX_DAYS_IN_TERM, TRIAGE_ARTICLES, answers_from_slots, read_school_days, recap
 
@@ -587,6 +595,8 @@ def ask(
         offer = told.full_day_offer()
         if offer is not None and offer <= MAX_DAYS_IN_TERM:
             buttons.insert(0, {"title": f"{offer:g} ({told.every_day})", "payload": f"{offer:g}"})
+    if notice and notice.endswith(CONFIRM_DATE_PROMPT):
+        buttons.insert(0, YES_BUTTON)
     buttons.append(SKIP_BUTTON)
     if not first:
         buttons.append(BACK_BUTTON)

@@ -11,11 +11,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot import deadlines as dl
-from bot.answers import ADVISER_BUTTON, Reply
+from bot.answers import ADVISER_BUTTON, Reply, step_replies
 from bot.dates import parse_parent_date
-from bot.ladders import Ladder, next_step_index, render_closed_routes, render_step, sources_links
+from bot.ladders import Ladder, next_step_index, render_closed_routes
 from bot.letters import LetterTemplate, RenderedLetter, render_letter
-from bot.render import chunk
+from bot.render import chunk, titled_sources
 from bot.triage import TRIAGE_ARTICLES, TriageResult
 
 SKIPPED = "skipped"
@@ -73,7 +73,7 @@ def ladder_walk(ladder: Ladder | None, current: int | None) -> tuple[list[Reply]
             replies.append(Reply(closed))
         replies.append(Reply("An adviser can help you decide what to do from here.", [ADVISER_BUTTON]))
         return replies, None
-    replies = [Reply(part) for part in chunk(render_step(ladder, index, sources_links))]
+    replies = step_replies(ladder, index)
     if index + 1 < len(ladder.steps):
         replies.append(Reply("If this step doesn't work:", [{**WHAT_NEXT_BUTTON, "title": "What next?"}]))
     else:
@@ -114,6 +114,14 @@ def letter_choice(templates: Sequence[LetterTemplate]) -> list[Reply]:
     ]
 
 
+# After a letter: keep a record, know the route if it doesn't work, or talk it through with a person.
+AFTER_A_LETTER = [
+    {"title": "Work out my deadlines", "payload": "/check_deadlines"},
+    {"title": "If that doesn't work", "payload": "/section_escalation"},
+    ADVISER_BUTTON,
+]
+
+
 def letter_replies(rendered: RenderedLetter, labels: Mapping[str, str], with_downloads: bool) -> list[Reply]:
     """The letter as copyable text in phone-sized messages, the blanks to fill, and download links."""
     replies = [Reply(f"**{rendered.title}**\nHere is your letter. Copy it, or download it below.")]
@@ -122,10 +130,11 @@ def letter_replies(rendered: RenderedLetter, labels: Mapping[str, str], with_dow
         blanks = "\n".join(f"- [{labels.get(name, name.replace('_', ' '))}]" for name in rendered.blanks)
         replies.append(Reply(f"**Fill in these blanks before you send it:**\n{blanks}"))
     if rendered.sources:
-        replies.append(Reply(sources_links(rendered.sources)))
+        replies.append(Reply(titled_sources(rendered.sources)))
     if with_downloads:
         base = f"{DOWNLOAD_PREFIX}/letter/{rendered.id}"
         replies.append(Reply(f"- [Download as Word]({base}.docx)\n- [Download as plain text]({base}.txt)"))
+    replies.append(Reply("What would you like to do next?", AFTER_A_LETTER))
     return replies
 
 
@@ -159,6 +168,11 @@ class DateAnswer:
     candidate: str | None = None  # one date the parent can confirm with "yes"
 
 
+# A date offered back for confirmation ends with this; the question then carries a "Yes" button.
+CONFIRM_DATE_PROMPT = " Say yes, or type the full date."
+YES_BUTTON = {"title": "Yes, that's right", "payload": "yes"}
+
+
 def check_date_answer(text: str | None, today: dt.date) -> DateAnswer:
     """Keep a clear date; say "around" for a rough one; otherwise ask the parser's question. Never guess."""
     parsed = parse_parent_date(text or "", today)
@@ -177,7 +191,7 @@ def check_date_answer(text: str | None, today: dt.date) -> DateAnswer:
         candidate = parsed.candidates[0].isoformat()
     question = parsed.question or "Sorry, I couldn't read that as a date. What was the date, for example 12/01/2026?"
     if candidate:
-        question += " Say yes, or type the full date."
+        question += CONFIRM_DATE_PROMPT
     return DateAnswer(message=question, candidate=candidate)
 
 
@@ -306,7 +320,7 @@ def triage_replies(result: TriageResult) -> list[Reply]:
     replies = [Reply(f"**{result.title}**\n{result.recap}")]
     replies += [Reply(part) for part in chunk(text)]
     if result.sources:
-        replies.append(Reply(sources_links(result.sources)))
+        replies.append(Reply(titled_sources(result.sources)))
     replies.append(
         Reply(
             "This is general information, not legal advice. What would you like to do next?",

@@ -11,7 +11,15 @@ message is not an opener, so the safety patterns and the model decide as usual.
 
 from __future__ import annotations
 
+import logging
 import re
+from functools import lru_cache
+
+import yaml
+
+from bot.settings import PROJECT_ROOT
+
+logger = logging.getLogger(__name__)
 
 OPENER_INTENT = "opener"
 
@@ -46,3 +54,14 @@ def is_opener(text: str) -> bool:
     if not words or len(words) > MAX_WORDS or all(word in _GREETING_WORDS for word in words):
         return False  # "hi" on its own is a greeting (utter_greet), not an opener
     return all(word in _VOCABULARY or _NUMBERED.match(word) for word in words)
+
+
+@lru_cache(maxsize=1)
+def opener_buttons() -> list[dict[str, str]]:
+    """The common situations, as `utter_opener` offers them in domain.yml: one list to keep up to date."""
+    try:
+        domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8")) or {}
+        return list(domain["responses"]["utter_opener"][0]["buttons"])
+    except Exception:  # without the buttons the reply still asks for the situation, with an adviser
+        logger.exception("opener buttons could not be read from domain.yml")
+        return []

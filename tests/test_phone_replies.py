@@ -469,26 +469,9 @@ def _turns() -> Iterator[tuple[str, list[Reply]]]:
     yield "date to confirm", [Reply(*forms.ask("deadline_date", date.message, False))]
 
 
-# Dead ends in files other engineers own, reported to them (issue 13, point 5); each fails this walk
-# today and must be taken off this list when it is fixed (the test then passes "unexpectedly" and fails).
-KNOWN_DEAD_ENDS = {
-    # bot/guided.py letter_replies: the letter ends with its download links and no next step.
-    "letter ": "bot/guided.py letter_replies",
-    # bot/forms.py ask: "Say yes, or type the full date" comes without a Yes button.
-    "date to confirm": "bot/forms.py ask / bot/guided.py check_date_answer",
-}
-
-
 def test_no_reply_built_from_the_knowledge_is_a_dead_end() -> None:
     stuck = [(where, why) for where, replies in walk() for why in [dead_end(replies)] if why]
-    known = [(where, why) for where, why in stuck if any(where.startswith(k) for k in KNOWN_DEAD_ENDS)]
-    assert [item for item in stuck if item not in known] == []
-
-
-@pytest.mark.parametrize("prefix", sorted(KNOWN_DEAD_ENDS))
-@pytest.mark.xfail(strict=True, reason="a dead end in a file another engineer owns (see KNOWN_DEAD_ENDS)")
-def test_known_dead_ends_are_still_there(prefix: str) -> None:
-    assert all(dead_end(replies) is None for where, replies in walk() if where.startswith(prefix))
+    assert stuck == []
 
 
 def domain_turn_ends() -> dict[str, bool]:
@@ -502,18 +485,6 @@ def domain_turn_ends() -> dict[str, bool]:
                 if step.get("action") in ends and (after is None or "intent" in after):
                     ends[step["action"]] = True
     return ends
-
-
-# Responses in domain.yml (the lead's) that leave the parent with nothing to tap: reported in issue 13.
-DOMAIN_DEAD_ENDS = {
-    "utter_goodbye",
-    "utter_you_are_welcome",
-    "utter_how_can_i_help",
-    "utter_bot_challenge",
-    "utter_capabilities",
-    "utter_out_of_scope",
-    "utter_stopped",
-}
 
 
 def domain_dead_ends() -> dict[str, str]:
@@ -530,15 +501,9 @@ def domain_dead_ends() -> dict[str, str]:
     return stuck
 
 
-def test_domain_responses_are_no_dead_ends_apart_from_the_known_ones() -> None:
-    assert set(domain_dead_ends()) <= DOMAIN_DEAD_ENDS
+def test_no_domain_response_is_a_dead_end() -> None:
+    assert domain_dead_ends() == {}
     assert DISCLAIMER  # the disclaimer is said inside answers, never as a turn of its own
-
-
-@pytest.mark.parametrize("name", sorted(DOMAIN_DEAD_ENDS))
-@pytest.mark.xfail(strict=True, reason="a dead end in domain.yml, reported to the lead")
-def test_known_domain_dead_ends_are_still_there(name: str) -> None:
-    assert name not in domain_dead_ends()
 
 
 @pytest.fixture
@@ -554,7 +519,7 @@ ACTION_TURNS = [
     (acts.ActionAnswerSituation, "ehc_delay", {}, None),
     (acts.ActionAnswerSituation, "ehc_delay", {"disclaimer_shown": True, "duration": "26 weeks"}, None),
     *[(acts.ActionShowSection, f"section_{key}", {"article_id": "ehc-delay"}, None) for key in SECTION_BUTTONS],
-    (acts.ActionShowSection, "section_law", {}, "actions/actions.py ActionShowSection: no situation yet"),
+    (acts.ActionShowSection, "section_law", {}, None),
     (acts.ActionDidYouMean, "nlu_fallback", {}, None),
     (acts.ActionCrisisFollowUp, "crisis", {}, None),
 ]
