@@ -36,12 +36,12 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         + r"\s+(?:own\s+)?life)\b|\btake\s+"
         + _POSSESSIVE
         + r"\s+own\s+life\b"
-        r"|\b(?:want|wants|going|gonna|thinking\s+about|thoughts\s+of|talking\s+about)\s+(?:to\s+)?end\s+it\b",
+        r"|(?<!council\s)(?<!school\s)(?<!college\s)\b(?:want|wants|going|gonna|thinking\s+about|thoughts\s+of|talking\s+about)\s+(?:to\s+)?end\s+it\b(?!\s+and\s+(?:put|move|send|replace|give|offer|start))",
     ),
     (
         "kill self",
         r"\b(?:kill|killing|killed|kills|stab|stabbing|hang|hanging|harm|harming|cut|cutting|burn|burning"
-        r"|strangle|starve|starving|starved)\s+" + _SELF + r"\b"
+        r"|strangle|starve|starving|starved)\s+" + _SELF + r"\b(?!\s+laugh)"
         r"|\bhurt(?:s|ing)?\s+" + _SELF + r"\s+(?:on\s+purpose|deliberately)\b|\bto\s+hurt\s+" + _SELF + r"\b"
         r"|\bvoices\s+telling\s+(?:him|her|them|me)\s+to\b",
     ),
@@ -64,7 +64,9 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "overdose",
-        r"\bover\s?dos\w*\b(?!\s+of\s+(?!" + _PILLS + r"|his|her|their|my))|\bod'?d\b"
+        r"\bover\s?dos\w*\b(?!\s+of\s+(?!"
+        + _PILLS
+        + r"|his|her|their|my))(?!\s+on\s+(?:screen|tv|telly|sugar|games|gaming|youtube|tiktok|sweets|chocolate|ipad|phone|minecraft|fortnite))|\bod'?d\b"
         r"|\b(?:took|take|taking|taken|had|swallowed|swallowing)\s+(?:\w+\s+){0,2}?(?:loads|lots|a\s+load|a\s+handful|a\s+(?:whole\s+)?(?:strip|box|packet|bottle)"
         r"|all|too\s+many|every|a\s+bunch)\s+(?:of\s+)?(?:[\w']+\s+){0,3}?" + _PILLS + r"\b"
         r"|\b(?:'s|has|had)\s+taken\s+(?:some\s+|a\s+lot\s+of\s+|loads\s+of\s+|a\s+load\s+of\s+)?(?:pills|paracet\w*mol)\b"
@@ -84,7 +86,7 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         "hurt by someone",
         r"\b(?:hits|hitting|hit|beat|beats|beating|punch(?:es|ed|ing)?|kick(?:s|ed|ing)?|strangl\w*|chok(?:ed|ing)|attack(?:s|ed|ing)?|shook|slapped|grabbed|dragged|hurting|been\s+rough\s+with)\s+"
         + _CHILD
-        + r"\b(?!\s+(?:out|off|back|by\s+accident|accidentally))"
+        + r"\b(?!\s+(?:out|off|back|by\s+accident|accidentally|with\s+(?:a|another|the)\s+(?:fine|bill|letter|penalty|charge)))"
         r"|\b(?:violent|violence)\s+(?:with|towards?|to)\s+(?:me|us|him|her|them)\b|\bgets\s+violent\b"
         r"|\bpushed\s+(?:\w+\s+){1,3}down\s+the\s+stairs\b|\blocked\s+(?:me|us)\b(?:\s+and\s+the\s+\w+)?\s+in\b",
     ),
@@ -92,7 +94,7 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         "injury",
         r"\bbruises\b|\bbruised\s+(?:"
         + _POSSESSIVE
-        + r"\s+|him|her)|\bcovered\s+in\s+bruis\w*|\bblack\s+eye\b|\bcut\s+lip\b|\bbleed(?:ing|s)?\b|\btil+\s+(?:they|it)\s+bleeds?\b|\bcollapsed\b"
+        + r"\s+|him|her)|\bcovered\s+in\s+bruis\w*|\bblack\s+eye\b|\bcut\s+lip\b|\bbleed(?:ing|s)?\b(?!\s+(?:us|me|them|money|cash|dry)\b)|\btil+\s+(?:they|it)\s+bleeds?\b|\b(?:he|she|they|i|son|daughter|child|boy|girl)\s+(?:has\s+|just\s+|'s\s+)?collapsed\b(?!\s+with\s+exhaustion)"
         r"|\bmarks\s+on\s+" + _POSSESSIVE + r"\s+(?:arms?|legs?|neck|wrists?|body|face|back)\b",
     ),
     (
@@ -114,11 +116,11 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "missing",
-        r"\b(?:he|she|they|(?:my|our)\s+(?:son|daughter|child|boy|girl|kid|teenager)|\w+\s+year\s+old)(?:'s|\s+has|\s+have|\s+is|\s+was)?\s+(?:gone|went|go|goes|going|reported|been)\s+missing\b(?!\s+(?:out|school|lessons?|education|class|classes|days|weeks|months|exams?|a\s+lot|so\s+much|the|his|her|their|my|from\s+school))"
+        r"\b(?:he|she|they|(?:my|our)\s+(?:son|daughter|child|boy|girl|kid|teenager)|\w+\s+year\s+old)(?:'s|\s+has|\s+have|\s+is|\s+was)?\s+(?:gone|went|go|goes|going|reported|been)\s+missing\b(?!\s+(?:out|school|lessons?|education|class|classes|days|weeks|months|exams?|a\s+lot|so\s+much|the|his|her|their|my|from\s+(?:school|lessons?|class(?:es)?|the\s+\w+)))"
         r"|\bis\s+missing\s*(?:[.!?]|$)|\bmissing\s+(?:since|overnight|from\s+home)\b|\bran\s+away\s+from\s+home\b"
         r"|\b(?:"
         + _CANT
-        + r"\s+(?:find|see)|lost)\s+(?:him|her|them|my\s+(?:son|daughter|child))\b(?!\s+(?:at|in)\s+(?:the\s+)?(?:meeting|plan))"
+        + r"\s+(?:find|see)|lost)\s+(?:him|her|them|my\s+(?:son|daughter|child))\b(?!\s+(?:at|in)\s+(?:the\s+)?(?:meeting|plan))(?!\s+(?:temper|place|patience|voice|cool|job|way|rag|paperwork|papers|file|forms?|details|records?|reports?|appointments?|referral))"
         r"|\b(?:hasn'?t|hasnt|has\s+not|didn'?t|didnt|did\s+not|'s\s+not|is\s+not)\s+(?:come|came)\s+home\b|\b(?:hasn'?t|hasnt|has\s+not)\s+been\s+seen\s+since\b"
         r"|\b(?:nobody|no\s+one|noone)\s+knows\s+where\s+(?:he|she|they)\s+(?:is|are)\b",
     ),
@@ -152,6 +154,24 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         + r"\s+(?:own\s+)?(?:neck|throat|wrists?)\b"
         r"|\bdriv(?:e|es|ing)\s+(?:us\s+|him\s+|her\s+|the\s+car\s+|my\s+car\s+)?(?:into|off)\s+(?:a|the)\s+"
         r"(?:wall|tree|bridge|river|cliff|lorry|motorway)\b",
+    ),
+    (
+        "medical emergency",
+        # "what to do if a fit doesn't stop" (a care plan) is not an emergency happening now.
+        r"(?<!if\sa\s)(?<!if\sthe\s)(?<!if\shis\s)(?<!if\sher\s)\b(?:seizures?|fits?|fitting|seizing)\b.{0,40}\b(?:won'?t|will\s+not|not|hasn'?t|isn'?t|doesn'?t)\s+(?:stop|stopping|stopped|ending|ended)\b"
+        r"|\b(?:fitting|seizing|seizure|fit)\b.{0,30}\b(?:\d+|five|ten|fifteen|twenty)\s+min"
+        r"|\b(?:not|isn'?t|stopped|hardly)\s+breathing\b|\bcan'?t\s+breathe\b|\bstruggling\s+to\s+breathe\b"
+        r"|\bunconscious\b|\bunresponsive\b|\bwon'?t\s+wake\s+up\b|\bblue\s+lips\b|\banaphyla\w*"
+        r"|\bthroat\s+(?:is\s+)?(?:swelling|closing)\b"
+        r"|\bfloppy\b.{0,40}\b(?:not|won'?t|isn'?t)\s+(?:drink\w*|eat\w*|respond\w*|wak\w*)"
+        r"|\b(?:not|won'?t|isn'?t)\s+(?:drink\w*|respond\w*)\b.{0,40}\bfloppy\b"
+        r"|\b(?:hit|banged|bumped)\s+(?:his|her|their)\s+head\b.{0,60}\b(?:drowsy|sleepy|vomit\w*|being\s+sick|confused)\b",
+    ),
+    (
+        "nowhere to sleep",
+        r"\bnowhere\s+(?:safe\s+)?to\s+sleep\b|\bnowhere\s+(?:safe\s+)?to\s+(?:stay|go)\s+tonight\b|\bhomeless\s+tonight\b"
+        r"|\b(?:sleeping|sleep|slept|sleep\s+tonight)\s+(?:in\s+(?:the|my|our)\s+car|rough|on\s+the\s+streets?)\b"
+        r"|\b(?:kicked|thrown|threw|put)\s+(?:us|me)\s+out\b.{0,40}\btonight\b",
     ),
     (
         "crisis",

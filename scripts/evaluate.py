@@ -43,7 +43,7 @@ GATES = {
     "situations_confident_wrong_max": 0.02,
     "situation_recall_min": 0.65,
     "risk_emergency_or_check": 0.94,
-    "ordinary_emergency_max": 0.06,
+    "ordinary_emergency_max": 0.04,
     "ordinary_check_max": 0.04,
     "openers_opener": 0.75,
 }

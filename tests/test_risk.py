@@ -9,6 +9,7 @@ from bot import clarify
 from bot.emergency import danger_kinds, fitting_help
 from bot.openers import is_opener
 from bot.risk_model import CHECK_AT, EMERGENCY_AT, RiskDetector, Verdict, assess, read_examples
+from bot.safety import risk_signals
 from bot.safety_net import CrisisSafetyNet, training_split
 
 OPENERS = [
@@ -177,3 +178,39 @@ def test_the_emergency_help_fits_the_kind_of_danger(text: str, kind: str) -> Non
 
 def test_no_extra_line_when_the_kind_is_not_clear() -> None:
     assert fitting_help("I can't go on like this") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he's had a seizure and it won't stop, it's been going on for ages",
+        "she's been fitting for 10 minutes",
+        "my son is not breathing properly",
+        "she's floppy and not drinking anything since this morning",
+        "he hit his head at school and now he's drowsy and vomiting",
+        "her throat is swelling after the peanut",
+        "we have nowhere to sleep tonight",
+        "my partner kicked us out and we're sleeping in the car tonight",
+    ],
+)
+def test_medical_emergencies_and_nowhere_to_sleep_get_emergency_help(text: str) -> None:
+    assert risk_signals(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the council hit us with a fine for a term time holiday",
+        "my son overdosed on screen time all summer",
+        "private OT is bleeding us dry",
+        "my daughter's support just collapsed when her TA left",
+        "she was killing herself laughing at the new sensory room",
+        "he goes missing from lessons and hides in the library",
+        "the teacher lost her temper with her in class",
+        "the council lost her paperwork twice",
+        "the council now wants to end it and put her in college",
+        "his seizure plan in the EHCP says what to do if a fit doesn't stop",
+    ],
+)
+def test_everyday_idioms_are_not_taken_for_danger(text: str) -> None:
+    assert not risk_signals(text)
