@@ -378,35 +378,6 @@ async def test_a_cleared_conversation_stays_cleared_on_every_server_postgresql(t
         drop_postgres(url)
 
 
-async def test_summary_has_only_the_assistants_words(tmp_path: Path) -> None:
-    def script(message):
-        return (
-            [
-                Reply("The council must send the final plan within **20 weeks** of your request."),
-                Reply("What would you like to know next?", [{"title": "Law", "payload": "/section_law"}]),
-            ],
-            "ehc-delay",
-        )
-
-    async with running(make_channel(tmp_path), FakeAgent(script)) as server:
-        token = await server.session()
-        await server.post("/message", {"token": token, "text": "My name is Alice Example and my plan is late"})
-        status, headers, text = await server.call("GET", f"/summary?token={token}")
-        assert status == 200
-        assert headers["Content-Type"] == "text/plain; charset=utf-8"
-        assert headers["Content-Disposition"] == 'attachment; filename="send-assistant-summary.txt"'
-        assert "Alice" not in text and "my plan is late" not in text
-        assert "within 20 weeks of your request" in text
-        assert "Saved on " in text and "not legal advice" in text
-        status, _, same = await server.call("GET", "/summary", headers={"X-Conversation-Token": token})
-        assert status == 200 and same == text
-        status, _, _ = await server.call("GET", "/summary?token=forged")
-        assert status == 401
-
-
-# --- partner settings and static files -------------------------------------------------------------------------
-
-
 async def test_partner_settings_follow_the_contract(tmp_path: Path) -> None:
     async with running(make_channel(tmp_path)) as server:
         status, headers, body = await server.call("GET", "/partner/charity", origin=SITE)

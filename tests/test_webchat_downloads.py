@@ -1,5 +1,6 @@
-"""Downloads from the web chat: a letter (Word or plain text) and the deadlines calendar, built from the
-conversation the token names, and refused without a valid token."""
+"""Downloads from the web chat: a letter (Word or plain text), the deadlines calendar and the summary of
+the conversation (plain text or Word), built from the conversation the token names, and refused without
+a valid token."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from pathlib import Path
 
 from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import SlotSet
+from rasa.shared.core.events import BotUttered, Event, SlotSet, UserUttered
 
 from bot.settings import PROJECT_ROOT
+from tests.conftest import VALID_ARTICLE, write_knowledge
 from tests.webchat_helpers import FakeAgent, make_channel, running
 
 REAL_DOMAIN = Domain.load(str(PROJECT_ROOT / "domain.yml"))
@@ -23,13 +25,14 @@ def channel_with_letters(tmp_path: Path):
     return channel
 
 
-async def conversation_with(server, *slots: SlotSet) -> str:
-    """A conversation (one message) whose tracker then has these slots set, as the actions would."""
+async def conversation_with(server, *events: Event, text: str = "hello") -> str:
+    """A conversation (one message) whose tracker then has these events (slots set, messages sent), as the
+    actions would add them."""
     token = await server.session()
-    await server.post("/message", {"token": token, "text": "hello"})
+    await server.post("/message", {"token": token, "text": text})
     conversation_id = server.channel.signer.verify(token).id
     tracker = await server.agent.tracker_store.retrieve(conversation_id)
-    for event in slots:
+    for event in events:
         tracker.update(event)
     await server.agent.tracker_store.save(tracker)
     return token
@@ -109,4 +112,52 @@ async def test_no_deadlines_yet_is_a_kind_404(tmp_path: Path) -> None:
         status, _, body = await server.call("GET", f"/download/deadlines.ics?token={token}")
         assert status == 404 and "work out your deadlines" in body["messages"][0]["text"]
         status, _, _ = await server.call("GET", "/download/deadlines.ics?token=forged")
+        assert status == 401
+
+
+async def test_summary_as_text_and_as_word(tmp_path: Path) -> None:
+    from docx import Document
+
+    channel = channel_with_letters(tmp_path)
+    write_knowledge(channel.settings.knowledge_dir, {"ehc-delay": VALID_ARTICLE})
+    async with running(channel, agent()) as server:
+        token = await conversation_with(
+            server,
+            SlotSet("article_id", "ehc-delay"),
+            SlotSet("request_date", "2026-03-03"),
+            SlotSet("school_type", "academy"),
+            BotUttered(
+                "**What you can do now**\n- Write to the council.\n"
+                "Sources: [1](https://www.legislation.gov.uk/uksi/2014/1530/regulation/13)"
+            ),
+            UserUttered('/get_letter{"letter_id":"chase-missed-ehc-deadline"}'),
+            BotUttered(
+                "- [Download as Word](/webhooks/webchat/download/letter/chase-missed-ehc-deadline.docx)\n"
+                "- [Download as plain text](/webhooks/webchat/download/letter/chase-missed-ehc-deadline.txt)"
+            ),
+            text="My name is Alice Example and the council is late",
+        )
+        status, headers, text = await server.call("GET", f"/summary?token={token}")
+        assert status == 200, text
+        assert headers["Content-Type"] == "text/plain; charset=utf-8"
+        assert headers["Content-Disposition"] == 'attachment; filename="send-assistant-summary.txt"'
+        assert "My name is [name] and the council is late" in text and "Alice" not in text
+        assert "The council is taking too long with my child's plan" in text  # the article's title
+        assert "Type of school: Academy" in text and "(overdue by " in text
+        assert "- Write to the council. (see source " in text
+        assert "Chase the council about a missed EHC deadline" in text and "received my request on 3 March 2026" in text
+        assert "/webhooks/" not in text and "](" not in text
+        assert "   https://www.legislation.gov.uk/uksi/2014/1530/regulation/13\n" in text
+
+        async with server.http.get(
+            server.base + "/summary?format=docx", headers={"X-Conversation-Token": token}
+        ) as reply:
+            assert reply.status == 200
+            assert reply.headers["Content-Type"].startswith("application/vnd.openxmlformats")
+            assert reply.headers["Content-Disposition"] == 'attachment; filename="send-assistant-summary.docx"'
+            document = Document(io.BytesIO(await reply.read()))
+        for paragraph in document.paragraphs:
+            for line in paragraph.text.splitlines():
+                assert line in text
+        status, _, _ = await server.call("GET", "/summary?format=docx&token=forged")
         assert status == 401

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import json
 import os
 import stat
@@ -12,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.answers import DISCLAIMER
-from bot.webchat import guard, origins, summary
+from bot.webchat import guard, origins
 from bot.webchat.feedback import redact
 from bot.webchat.limits import Rate, RateLimiter, RedisRateLimiter, make_limiter, parse_rate
 from bot.webchat.tokens import TokenSigner, load_secret
@@ -311,52 +309,6 @@ def test_the_demo_page_on_this_machine_is_known_from_the_socket_never_the_host()
 
 
 # --- summary --------------------------------------------------------------------------------------
-
-
-def test_summary_has_only_the_assistants_answers_as_plain_text() -> None:
-    events = [
-        {"event": "user", "text": "My name is Alice and my son Tom is 9"},
-        {"event": "bot", "text": "The council must send the plan within **20 weeks** (SEND Regs reg 13).", "data": {}},
-        {"event": "bot", "text": DISCLAIMER, "data": {}},
-        {"event": "bot", "text": "What would you like to know next?", "data": {"buttons": [{"payload": "/x"}]}},
-        {"event": "user", "text": "/section_next_steps"},
-        {"event": "bot", "text": '**What you can do now**\n- Write to the council.\n  > "Please send the plan."'},
-        {
-            "event": "bot",
-            "text": "**Sources**\n- [SEND Regulations 2014](https://www.legislation.gov.uk/uksi/2014/1530)",
-        },
-        {"event": "bot", "text": "The council must send the plan within **20 weeks** (SEND Regs reg 13).", "data": {}},
-        {"event": "slot", "name": "article_id", "value": "ehc-delay"},
-    ]
-    text = summary.build_summary(events, "Sampleshire Family Support", dt.date(2026, 11, 23), "**Talk to us**")
-    assert "Alice" not in text and "Tom" not in text and "section_next_steps" not in text
-    assert text.startswith("Sampleshire Family Support: summary of your conversation\nSaved on 23 November 2026\n")
-    assert "within 20 weeks (SEND Regs reg 13)." in text and "**" not in text
-    assert text.count("within 20 weeks") == 1
-    assert '    "Please send the plan."' in text
-    assert "SEND Regulations 2014 (https://www.legislation.gov.uk/uksi/2014/1530)" in text
-    assert "What would you like to know next?" not in text
-    assert "Talk to us" in text
-    assert text.rstrip().endswith(DISCLAIMER) and text.count(DISCLAIMER) == 1
-
-
-def test_summary_replaces_an_old_helpline_status_with_fresh_contact_details() -> None:
-    events = [
-        {"event": "bot", "text": "**Who can help**\n- Your local SENDIASS."},
-        {"event": "bot", "text": "**Talk to Sampleshire**\nOur helpline is open now until 4pm.\n- Phone: 01632 960123"},
-    ]
-    contact = "**Talk to Sampleshire**\n- Phone: 01632 960123\n\n**Free, independent help**\n- IPSEA"
-    text = summary.build_summary(events, "Sampleshire", dt.date(2026, 11, 23), contact)
-    assert "open now" not in text
-    assert text.count("Talk to Sampleshire") == 1 and "Who can help" in text and "IPSEA" in text
-
-
-def test_summary_before_any_answer() -> None:
-    text = summary.build_summary([], "SEND rights assistant (demo)", dt.date(2026, 1, 5))
-    assert "has not given any answers yet" in text and DISCLAIMER in text
-
-
-# --- feedback redaction ---------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

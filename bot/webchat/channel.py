@@ -8,7 +8,7 @@ Rasa mounts it at /webhooks/webchat/. The widget (widget/) talks to these routes
     POST /message                 one message in, the assistant's replies out
     POST /feedback                "was this helpful?" for an answer, stored anonymously
     POST /clear                   delete the conversation; returns a new token
-    GET  /summary                 the assistant's answers so far, as a text file
+    GET  /summary[?format=docx]   a summary of the conversation to keep (plain text, or Word)
     GET  /download/letter/<id>.docx|.txt   a letter filled from this conversation (Word or plain text)
     GET  /download/deadlines.ics  the deadlines worked out in this conversation, as a calendar file
 
@@ -51,7 +51,8 @@ from bot.knowledge import ID_PATTERN
 from bot.letters import letter_to_docx, letter_to_txt
 from bot.live import letter_files
 from bot.lock_store import LocksUnavailable
-from bot.partners import DEFAULT_PARTNER, Partner, PartnerBook, contact_text, national_services_text, public_config
+from bot.redact import names_in
+from bot.partners import DEFAULT_PARTNER, Partner, PartnerBook, public_config
 from bot.safety import shows_immediate_risk
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 from bot.storage import UnsupportedTrackerStore, delete_conversation, purge_inactive
@@ -241,17 +242,19 @@ class WebChatInput(InputChannel):
         self.signer = signer or TokenSigner(
             load_secret(self.settings.webchat_secret),
             retention_seconds,
-            revocations=SqlRevocations(self.feedback_engine),
+            revocations=SqlRevocations(self.feedback_engine, self.settings),
         )
         self.per_conversation = per_conversation or make_limiter(
             parse_rate(self.settings.webchat_rate_per_conversation, "WEBCHAT_RATE_PER_CONVERSATION"),
             self.settings.redis_url,
             "conversation",
+            self.settings,
         )
         self.per_address = per_address or make_limiter(
             parse_rate(self.settings.webchat_rate_per_address, "WEBCHAT_RATE_PER_ADDRESS"),
             self.settings.redis_url,
             "address",
+            self.settings,
         )
         self._feedback_engine = feedback_engine
         self.widget_dir = widget_dir or PROJECT_ROOT / "widget"
@@ -524,6 +527,9 @@ class WebChatInput(InputChannel):
             reply: dict[str, Any] = {"messages": messages + ([notice] if notice else []), "article_id": article_id}
             if degraded:
                 reply["degraded"] = degraded
+            if not collector.emergency and names_in(checked.text):
+                # The widget says, once, that names aren't needed; they are redacted before storage.
+                reply["name_removed"] = True
             return json_response(reply)
 
         @chat.route("/feedback", methods=["POST", "OPTIONS"], stream=True)
@@ -580,22 +586,17 @@ class WebChatInput(InputChannel):
             conversation, partner, _ = await self.caller(request)
             agent = self.agent(request)
             tracker = await agent.tracker_store.retrieve_full_tracker(conversation.id)
-            now = self.now()
-            contact = "\n\n".join(
-                text
-                for text in (contact_text(partner, now, with_status=False), national_services_text(partner))
-                if text
+            slots = tracker.current_slot_values() if tracker is not None else {}
+            content, filename, kind = await asyncio.to_thread(
+                summary.summary_file,
+                tracker_events(tracker),
+                slots,
+                partner,
+                self.now(),
+                self.settings,
+                request.args.get("format"),
             )
-            today = now.astimezone(partner.helpline.zone).date()
-            text = summary.build_summary(tracker_events(tracker), partner.display_name, today, contact or None)
-            return response.text(
-                text,
-                headers={
-                    "Content-Disposition": f'attachment; filename="{summary.FILENAME}"',
-                    "Cache-Control": "no-store",
-                },
-                content_type="text/plain; charset=utf-8",
-            )
+            return download(content, filename, DOWNLOAD_TYPES[kind])
 
         async def conversation_facts(request: Request) -> tuple[dict[str, Any], dt.date]:
             """The slots of the token's conversation (with the deadline form's last answers) and today there."""

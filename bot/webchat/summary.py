@@ -1,80 +1,90 @@
-"""A plain-text summary a parent can save: the assistant's answers so far, never the parent's words."""
+"""The summary download (GET /summary, or /summary?format=docx for Word): gathers what the summary needs
+for one conversation and returns the file. The summary itself is made in bot/summary.py.
+
+Read here, because the builder does no I/O: the partner's contact details (without an "open now" that is
+out of date by the time it is read), today's date where the partner is, the articles the conversation
+answered from (their served, signed-off version) and the letters it made, filled the way the letter
+download fills them.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Iterable, Mapping
+import logging
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from bot.answers import DISCLAIMER
+from bot import guided
+from bot.knowledge import ID_PATTERN, Article, parse_article
+from bot.letters import RenderedLetter
+from bot.live import letter_files
+from bot.partners import Partner, contact_text, national_services_text
+from bot.settings import Settings
+from bot.summary import build_summary, letters_made, situation_ids, summary_docx, summary_text
 
-FILENAME = "send-assistant-summary.txt"
-LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
-BOLD = re.compile(r"\*\*(.+?)\*\*")
+logger = logging.getLogger(__name__)
 
-
-def plain_text(markdown: str) -> str:
-    """The widget's small Markdown subset as plain text: links show their address, quotes are indented."""
-    text = LINK.sub(lambda m: f"{m.group(1)} ({m.group(2)})", markdown)
-    text = BOLD.sub(r"\1", text)
-    lines = []
-    for line in text.splitlines():
-        stripped = line.strip()
-        lines.append("    " + stripped[1:].strip() if stripped.startswith(">") else line.rstrip())
-    return "\n".join(lines).strip()
+FILENAME = "send-assistant-summary"
+FORMATS = ("txt", "docx")
 
 
-def _is_menu_prompt(text: str, buttons: object) -> bool:
-    """ "What would you like to know next?" and the like: they only introduce buttons."""
-    return bool(buttons) and "\n" not in text.strip() and text.strip().endswith(("?", ":"))
+def file_format(requested: str | None) -> str:
+    """ "docx" when asked for, otherwise plain text."""
+    return requested if requested in FORMATS else "txt"
 
 
-def bot_messages(events: Iterable[Mapping[str, Any]], skip_headings: Iterable[str] = ()) -> list[str]:
-    """The assistant's messages, in order, without repeats or button menus. User events are never read.
-
-    Messages starting with one of `skip_headings` are left out (the summary adds a fresh copy).
-    """
-    skipped = {heading.strip() for heading in skip_headings if heading.strip()}
-    seen: set[str] = set()
-    messages: list[str] = []
-    for event in events:
-        if event.get("event") != "bot":
+def read_articles(settings: Settings, article_ids: Iterable[str]) -> dict[str, Article]:
+    """The served version of each article that can be read; one that can't is left out (the summary
+    then names it by its id)."""
+    found: dict[str, Article] = {}
+    for article_id in article_ids:
+        if not ID_PATTERN.match(article_id):
             continue
-        text = str(event.get("text") or "").strip()
-        buttons = (event.get("data") or {}).get("buttons")
-        if not text or text in seen or text == DISCLAIMER or _is_menu_prompt(text, buttons):
+        try:
+            article, _ = parse_article(settings.knowledge_dir / "articles" / f"{article_id}.md")
+        except Exception:
+            logger.exception("summary: the article %s could not be read", article_id)
             continue
-        if text.splitlines()[0].strip() in skipped:
-            continue
-        seen.add(text)
-        messages.append(plain_text(text))
-    return messages
+        if article is not None:
+            found[article_id] = article
+    return found
 
 
-def build_summary(
-    events: Iterable[Mapping[str, Any]],
-    title: str,
-    today: dt.date,
-    contact: str | None = None,
-) -> str:
-    """The text file: title and date, the answers, who to contact, then the "not legal advice" line.
+def make_letters(
+    settings: Settings, letter_ids: Sequence[str], facts: Mapping[str, object], today: dt.date
+) -> list[RenderedLetter]:
+    """The letters, filled from the conversation as GET /download/letter fills them."""
+    templates = {t.id: t for t in letter_files(settings.knowledge_dir, settings.knowledge_refresh_seconds).items()}
+    made: list[RenderedLetter] = []
+    for letter_id in letter_ids:
+        if letter_id in templates:
+            made.append(guided.render_chosen_letter(templates[letter_id], facts, today)[0])
+    return made
 
-    `contact` is Markdown blocks separated by blank lines; answers that were an earlier copy of one of
-    them (such as the helpline, with an "open now" that is out of date by the time it is read) are left out.
-    """
-    parts = [
-        f"{title}: summary of your conversation",
-        f"Saved on {today.day} {today:%B %Y}",
-        "This is what the assistant told you. Your own messages are not included.",
-        "",
-    ]
-    headings = [block.strip().splitlines()[0] for block in (contact or "").split("\n\n") if block.strip()]
-    answers = bot_messages(events, headings)
-    parts.extend(f"{message}\n" for message in answers)
-    if not answers:
-        parts.append("The assistant has not given any answers yet.\n")
-    if contact:
-        parts.append(plain_text(contact) + "\n")
-    parts.append(DISCLAIMER)
-    return "\n".join(parts).rstrip() + "\n"
+
+def summary_file(
+    events: list[dict[str, Any]],
+    slots: Mapping[str, object],
+    partner: Partner,
+    now: dt.datetime,
+    settings: Settings,
+    requested_format: str | None,
+) -> tuple[bytes, str, str]:
+    """The summary file: its content, its file name and its format ("txt" or "docx")."""
+    contact = "\n\n".join(
+        text for text in (contact_text(partner, now, with_status=False), national_services_text(partner)) if text
+    )
+    today = now.astimezone(partner.helpline.zone).date()
+    summary = build_summary(
+        events,
+        slots,
+        title=partner.display_name,
+        today=today,
+        retention_days=settings.retention_days,
+        articles=read_articles(settings, situation_ids(events)),
+        letters=make_letters(settings, letters_made(events), guided.known_facts(slots, events), today),
+        contact=contact or None,
+    )
+    kind = file_format(requested_format)
+    content = summary_docx(summary) if kind == "docx" else summary_text(summary).encode("utf-8")
+    return content, f"{FILENAME}.{kind}", kind

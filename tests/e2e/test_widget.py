@@ -252,7 +252,8 @@ def test_download_summary(open_page):
     assert download.suggested_filename == "send-assistant-summary.txt"
     text = Path(download.path()).read_text(encoding="utf-8")
     assert "not legal advice" in text.lower()
-    assert SITUATION not in text, "the summary holds the assistant's answers, never what the parent typed"
+    assert SITUATION in text, "the summary keeps what the parent said (as stored, redacted)"
+    assert "/section_" not in text and "](" not in text, "no chat-only payloads or Markdown links"
     assert len(text.strip().splitlines()) > 3
     expect(page.get_by_text("Your summary has been downloaded.")).to_be_visible()
 
