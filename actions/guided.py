@@ -24,6 +24,7 @@ from bot.answers import ADVISER_BUTTON, Reply
 from bot.facts import SKIPPED
 from bot.letters import askable_blank, deadline_note, letters_for_article
 from bot.live import letter_files, triage_files
+from bot.render import keep_markers
 from bot.triage import answers_from_slots, triage_route
 
 logger = logging.getLogger(__name__)
@@ -171,8 +172,9 @@ class ActionTriageResult(SafeAction):
         guides = triage_files(service.knowledge_dir, service.refresh_seconds).items()
         if not guides:
             raise RuntimeError("no valid triage file in knowledge/triage")
+        # Sources as markers, so the route shows numbered links rather than "(SI 2012/1033 reg 23)".
         result = triage_route(
-            guides[0], tracker.get_slot("article_id"), answers_from_slots(tracker.current_slot_values())
+            keep_markers(guides[0]), tracker.get_slot("article_id"), answers_from_slots(tracker.current_slot_values())
         )
         send(dispatcher, guided.triage_replies(result))
         return []

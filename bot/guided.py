@@ -11,11 +11,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot import deadlines as dl
-from bot.answers import ADVISER_BUTTON, Reply, step_replies
+from bot.answers import ADVISER_BUTTON, Reply, cited_replies, step_replies
 from bot.dates import parse_parent_date
 from bot.ladders import Ladder, next_step_index, render_closed_routes
 from bot.letters import LetterTemplate, RenderedLetter, render_letter
-from bot.render import chunk, titled_sources
+from bot.render import Citations, chunk, titled_sources, unwrap_markers
 from bot.triage import TRIAGE_ARTICLES, TriageResult
 
 SKIPPED = "skipped"
@@ -315,12 +315,21 @@ def deadlines_from_slots(slots: Mapping[str, object]) -> list[dl.Deadline]:
 
 
 def triage_replies(result: TriageResult) -> list[Reply]:
-    """The route as messages: title and recap, the paragraphs, the sources, then what to do next."""
-    text = "\n\n".join(result.paragraphs)
+    """The route as messages: title and recap, the paragraphs with numbered source links, then what next.
+
+    A result picked from a guide with its sources as markers (`render.keep_markers`) gets numbered links
+    and a titled "Sources" list, like the answers; one picked from the plain guide keeps "(short name)".
+    """
     replies = [Reply(f"**{result.title}**\n{result.recap}")]
-    replies += [Reply(part) for part in chunk(text)]
-    if result.sources:
-        replies.append(Reply(titled_sources(result.sources)))
+    cited = Citations()
+    lookup = {source.key: source for source in result.sources}.get
+    text = cited.mark(unwrap_markers("\n\n".join(result.paragraphs)), lookup)
+    if cited.sources:
+        replies += cited_replies(cited, text)
+    else:
+        replies += [Reply(part) for part in chunk(text)]
+        if result.sources:
+            replies.append(Reply(titled_sources(result.sources)))
     replies.append(
         Reply(
             "This is general information, not legal advice. What would you like to do next?",

@@ -263,3 +263,14 @@ def test_a_later_mediation_certificate_moves_the_appeal_deadline() -> None:
     assert "Tuesday 1 December 2026" in plain
     slots = {"deadline_kind": "appealable_decision", "deadline_date": "2026-10-01", "certificate_date": "2026-11-20"}
     assert dt.date(2026, 12, 20) in [d.due for d in guided.deadlines_from_slots(slots)]
+
+
+def test_the_exclusion_route_has_numbered_links_not_legal_abbreviations_mid_sentence() -> None:
+    from bot.render import keep_markers
+    from bot.triage import load_triage
+
+    guides, _ = load_triage(PROJECT_ROOT / "knowledge" / "triage")
+    result = triage_route(keep_markers(guides[0]), "informal-exclusion", Answers("no", 3, "academy", "neither", None))
+    texts = [reply.text for reply in guided.triage_replies(result)]
+    assert not any("(SI 2012/1033" in text or "[@" in text for text in texts)
+    assert any(text.startswith("**Sources**") for text in texts)

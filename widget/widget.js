@@ -47,6 +47,9 @@
     generic: "Sorry, that didn't work. Please try again.",
     timeout: "Sorry, the answer is taking too long. Please try again in a minute.",
     empty: "Sorry, I don't have an answer for that. Could you tell me a bit more about what is happening?",
+    names:
+      "Just so you know, you don't need to give names here: I can help just as well without them. I take out " +
+      "the names I spot before our conversation is saved.",
   };
 
   const DEFAULT_PARTNER = {
@@ -392,6 +395,7 @@
     busy: false,
     messages: [], // {id, from: "bot"|"user", text, buttons, used, articleId, feedback, welcome, error, folded, more}
     size: 1,
+    namesNoted: false, // the "no need for names" note was given in this conversation (it comes once)
   };
   let nextId = 1;
 
@@ -408,6 +412,7 @@
     state.token = typeof saved.token === "string" ? saved.token : null;
     state.accepted = Boolean(saved.accepted);
     state.open = Boolean(saved.open);
+    state.namesNoted = Boolean(saved.namesNoted);
     state.messages = saved.messages
       .filter((m) => m && (m.from === "bot" || m.from === "user") && typeof m.text === "string")
       .map((m) => ({
@@ -446,7 +451,14 @@
     }));
     storage.set(
       STORE_KEY,
-      JSON.stringify({ v: 1, token: state.token, accepted: state.accepted, open: state.open, messages }),
+      JSON.stringify({
+        v: 1,
+        token: state.token,
+        accepted: state.accepted,
+        open: state.open,
+        namesNoted: state.namesNoted,
+        messages,
+      }),
     );
   }
 
@@ -1051,7 +1063,9 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
     let first = null;
     incoming.forEach((m, index) => {
       const plain = !m.buttons.length;
-      m.folded = plain && index < incoming.length - 1 && shown >= SHOWN_MESSAGES;
+      // Download links (a letter, the deadlines) are never hidden behind "Show more".
+      const download = /\/download\//.test(m.text || "");
+      m.folded = plain && !download && index < incoming.length - 1 && shown >= SHOWN_MESSAGES;
       if (plain && !m.folded) shown += 1;
       if (m.folded && !first) first = m;
       if (m.folded) first.more = (first.more || 0) + 1;
@@ -1285,6 +1299,11 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
         });
         first = first || node;
       });
+      // The server took a name out of the message before saving it (bot/redact.py): say so, kindly, once.
+      if (data.name_removed === true && !state.namesNoted) {
+        state.namesNoted = true;
+        addMessage({ from: "bot", text: TEXT.names });
+      }
       save();
       scrollToMessage(first || userNode);
     } catch (error) {
@@ -1382,6 +1401,7 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
     storage.remove(STORE_KEY);
     state.token = newToken;
     state.messages = [];
+    state.namesNoted = false;
     ui.log.replaceChildren(ui.typing);
     ui.confirm.hidden = true;
     addMessage({ from: "bot", text: welcomeText(), welcome: true });
