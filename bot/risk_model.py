@@ -20,7 +20,6 @@ import enum
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-import joblib
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 
@@ -51,8 +50,6 @@ def build_pipeline() -> Pipeline:
 class RiskDetector:
     """Probability that a message shows immediate risk, learned from examples."""
 
-    FILE_NAME = "risk_detector.joblib"
-
     def __init__(self, pipeline: Pipeline) -> None:
         self._pipeline = pipeline
 
@@ -69,13 +66,6 @@ class RiskDetector:
         if not (text or "").strip():
             return 0.0
         return float(self._pipeline.predict_proba([text])[0][1])
-
-    def save(self, directory: Path) -> None:
-        joblib.dump(self._pipeline, directory / self.FILE_NAME)
-
-    @classmethod
-    def load(cls, directory: Path) -> RiskDetector:
-        return cls(joblib.load(directory / cls.FILE_NAME))
 
 
 def _clean(texts: Iterable[str]) -> list[str]:

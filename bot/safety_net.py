@@ -17,14 +17,11 @@ and the detector's code are part of the component's fingerprint, so Rasa retrain
 from __future__ import annotations
 
 import hashlib
-import logging
 from pathlib import Path
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -34,8 +31,7 @@ from bot.intents import CRISIS_INTENT
 from bot.openers import OPENER_INTENT
 from bot.risk_model import RiskDetector, Verdict, assess, read_examples, top_guess
 from bot.settings import PROJECT_ROOT
-
-logger = logging.getLogger(__name__)
+from bot.stored_model import StoredModelComponent
 
 SAFETY_CHECK_INTENT = "safety_check"
 SAFETY_DATA = PROJECT_ROOT / "data" / "safety"
@@ -44,47 +40,13 @@ _INTENT_FOR = {Verdict.EMERGENCY: CRISIS_INTENT, Verdict.CHECK: SAFETY_CHECK_INT
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class CrisisSafetyNet(GraphComponent):
-    def __init__(
-        self,
-        detector: RiskDetector | None = None,
-        model_storage: ModelStorage | None = None,
-        resource: Resource | None = None,
-    ) -> None:
-        self.detector = detector
-        self._model_storage = model_storage
-        self._resource = resource
+class CrisisSafetyNet(StoredModelComponent):
+    # Without a trained detector (an old model archive) the patterns and openers still work.
+    FILE_NAME = "risk_detector.joblib"
 
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> CrisisSafetyNet:
-        return cls(None, model_storage, resource)
-
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> CrisisSafetyNet:
-        try:
-            with model_storage.read_from(resource) as directory:
-                return cls(RiskDetector.load(directory), model_storage, resource)
-        except (ValueError, FileNotFoundError):
-            # A model without a trained detector still has the patterns and openers: safer than nothing.
-            logger.warning("the learned risk detector is missing from the model: patterns only")
-            return cls(None, model_storage, resource)
-
-    @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        return {}
+    @property
+    def detector(self) -> RiskDetector | None:
+        return self.model
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
@@ -96,11 +58,7 @@ class CrisisSafetyNet(GraphComponent):
 
     def train(self, training_data: TrainingData) -> Resource:
         risk, ordinary = training_split(training_data.intent_examples, SAFETY_DATA)
-        self.detector = RiskDetector.train(risk, ordinary)
-        if self._model_storage is not None and self._resource is not None:
-            with self._model_storage.write_to(self._resource) as directory:
-                self.detector.save(directory)
-        return self._resource  # type: ignore[return-value]
+        return self.store(RiskDetector.train(risk, ordinary))
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

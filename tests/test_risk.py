@@ -75,12 +75,13 @@ def test_the_bands(probability: float, guess: str, confidence: float, verdict: V
     assert assess("he's not himself and I'm frightened tonight", probability, guess, confidence) is verdict
 
 
-def test_the_detector_learns_and_saves(tmp_path) -> None:
+def test_the_detector_learns_and_survives_the_model_archive(tmp_path) -> None:
+    import joblib
+
     risk = [f"she sent a goodbye text and now nothing {i}" for i in range(5)] + ["he is fitting and won't stop"] * 3
     ordinary = [f"the school sent him home again {i}" for i in range(5)] + ["the council is late with the plan"] * 3
-    detector = RiskDetector.train(risk, ordinary)
-    detector.save(tmp_path)
-    loaded = RiskDetector.load(tmp_path)
+    joblib.dump(RiskDetector.train(risk, ordinary), tmp_path / CrisisSafetyNet.FILE_NAME)
+    loaded = joblib.load(tmp_path / CrisisSafetyNet.FILE_NAME)
     assert loaded.probability("she sent a goodbye text") > 0.5 > loaded.probability("the school sent him home")
     assert loaded.probability("   ") == 0.0
 
