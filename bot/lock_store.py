@@ -23,7 +23,6 @@ from typing import Any, TypeVar
 import redis
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import (
-    DEFAULT_SOCKET_TIMEOUT_IN_SECONDS,
     LOCK_LIFETIME,
     InMemoryLockStore,
     LockError,
@@ -32,7 +31,8 @@ from rasa.core.lock_store import (
 )
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.settings import Settings, load_settings
+from bot.settings import DEFAULT_REDIS_TIMEOUT_SECONDS, Settings, load_settings
+from bot.timeouts import redis_client
 
 T = TypeVar("T")
 KEY_PREFIX = "send"  # keys are "send:lock:<conversation id>", apart from anything else in the database
@@ -57,11 +57,13 @@ class AtomicRedisLockStore(RedisLockStore):
         self,
         url: str,
         key_prefix: str = KEY_PREFIX,
-        socket_timeout: float = DEFAULT_SOCKET_TIMEOUT_IN_SECONDS,
+        socket_timeout: float = DEFAULT_REDIS_TIMEOUT_SECONDS,
+        connect_timeout: float = DEFAULT_REDIS_TIMEOUT_SECONDS,
     ) -> None:
         super().__init__(key_prefix=key_prefix, socket_timeout=socket_timeout)
-        # A URL carries everything (password, TLS with rediss://, database number) in one setting.
-        self.red = redis.Redis.from_url(url, socket_timeout=socket_timeout)
+        # A URL carries everything (password, TLS with rediss://, database number) in one setting. A Redis
+        # that stops answering fails a lock call within the timeouts (LocksUnavailable), never hangs it.
+        self.red = redis_client(url, socket_timeout, connect_timeout)
 
     def _change(self, conversation_id: str, change: Callable[[TicketLock | None], tuple[TicketLock | None, T]]) -> T:
         """Apply `change` to the stored lock in one transaction, retrying if another process got there first.
@@ -139,7 +141,11 @@ class AtomicRedisLockStore(RedisLockStore):
 def lock_store_from_settings(settings: Settings) -> LockStore:
     """Redis when REDIS_URL is set; otherwise in memory, which refuses to pretend to serve several workers."""
     if settings.redis_url:
-        return AtomicRedisLockStore(settings.redis_url)
+        return AtomicRedisLockStore(
+            settings.redis_url,
+            socket_timeout=settings.redis_socket_timeout_seconds,
+            connect_timeout=settings.redis_connect_timeout_seconds,
+        )
     try:
         workers = int(os.environ.get("SANIC_WORKERS") or 1)
     except ValueError:

@@ -9,21 +9,31 @@ Found and replaced:
   any other run of 9 or more digits -> [number];
 - a date of birth, only when introduced as one ("born on 3/4/2015", "DOB 03.04.2015", "his birthday
   is 3rd April") -> "born on [date of birth]";
-- names the parent introduces -> [name]: "my son Jack", "my daughter, Amelia-Rose", "her name is
-  priya", "she's called Amelia", "I'm Sarah", "mum to Leo", a sign-off ("Thanks, Sarah x"), and a titled name ("Mr Jones the
-  SENCO" -> "Mr [name] the SENCO": staff are people too, and the assistant needs the role, not the
-  name). A name found once is also replaced wherever else it appears in the same message.
+- names -> [name]:
+  - introduced: "my son Jack", "my daughter, Amelia-Rose", "her name is priya", "she's called Amelia",
+    "I'm Sarah", "mum to Leo", "Kwame is my son", a sign-off ("Thanks, Sarah x"), and a titled name
+    ("Mr Jones the SENCO" -> "Mr [name] the SENCO": staff are people too, and the assistant needs the
+    role, not the name);
+  - a given name from the lists in bot/given_names.py wherever it stands, with the surname after it,
+    in any case: "Oliver Smith is my son", "my son OLIVER SMITH", "i'm worried about charlie". A name
+    that is also a word counts by its case and context: "Will has autism" and "told Grace" are names,
+    "Will the council pay?" and "Hope this helps" are not; a month is a name only when introduced
+    ("my daughter May", "May is my daughter").
+  A name found once is also replaced wherever else it appears in the same message.
 
 Deliberately left alone, because the assistant needs them or they identify nobody: legal citations
 ("section 19", "s.42", "Children and Families Act 2014", "regulation 13(2)", "Code of Practice 9.39"),
 any date not introduced as a birth date ("we applied on 3 March 2026", "12/01/2026"), a year of birth on
 its own ("born in 2015": it gives the school year), school years ("Year 6", "Y6"), numbers of days or
-weeks, partial postcodes ("M1"), and capitalised ordinary words ("My son School refused...").
+weeks, partial postcodes ("M1"), capitalised ordinary words ("My son School refused..."), and places
+named after people: schools, hospitals and charities ("St Mary's", "Mary Hare School", "Evelina London
+Children's Hospital").
 
-Known gaps, accepted: a name nobody introduces ("Jack has autism"); a lowercase name anywhere but after
-"name is" ("my son jack", "she's called amelia": a lowercase word there is usually no name, as in "he
-was called stupid"); names written in capitals; names that are also months or days ("my daughter
-April"); and a name introduced in an earlier message, since each message is redacted on its own.
+Known gaps, accepted (figures in docs/safety-and-privacy.md#names): a name no list holds, unless the
+parent introduces it ("Tadhg has autism"); a lowercase name after "called" ("she's called amelia": there
+a lowercase word is more often an insult, "he was called stupid"); a word-name with no telling context
+("appeal for Max", "Summer has been excluded"); an ordinary phrase that starts with a given name ("Jack
+of all trades"); and a name introduced in an earlier message, since each message is redacted on its own.
 
 The functions are pure: no I/O, no state.
 """
@@ -33,6 +43,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+
+from bot.redact_names import name_spans
 
 EMAIL = "[email]"
 PHONE = "[phone]"
@@ -157,201 +169,11 @@ def _dates_of_birth(text: str) -> Iterator[Found]:
         yield Found(match.start("date"), match.end("date"), DATE_OF_BIRTH, match.group("date"))
 
 
-# --- names -------------------------------------------------------------------------------------------
-
-# Capitalised words that follow "my son", "I'm", "called" and the like without being names. Compared in
-# lower case. Names that are also common words (Will, Rose, Grace) are deliberately not here.
-NOT_NAMES = frozenset(
-    """
-    i i'm im me my mine we us our he him his she her they them their it its you your this that these those
-    the a an and or but so because since as if when while who whom whose which what where why how than then
-    is was were are be been being am has had have having do does did doing done can could would should must
-    might shall may won't can't cannot couldn't wouldn't shouldn't doesn't don't didn't isn't wasn't
-    aren't hasn't haven't hadn't not no yes yeah ok okay hi hello hey dear thanks thank please sorry help
-    also just still now currently recently already always never often sometimes only really very too even
-    again both all each every some any many much more most other another such same own
-    in on at by for from to of with without about after before during until into onto over under between
-    through up down out off near since via per
-    new old young little big small eldest youngest oldest middle first second third last next
-    one two three four five six seven eight nine ten twin twins
-    aged age years year yr months month weeks week days day term terms today tomorrow yesterday
-    goes went attends attended started starts starting needs needed gets got keeps kept struggles struggling
-    refuses refused loves hates likes wants wanted said says told asked tried tries finds found feels felt
-    seems seemed lives lived moved left joined missed misses misses gone came come comes going coming
-    autism autistic adhd add asd asc pda ocd odd spd sensory dyslexia dyslexic dyspraxia dyspraxic
-    dyscalculia epilepsy epileptic down downs down's cerebral palsy global developmental delay anxiety
-    anxious depression selective mutism hearing visual speech language communication learning physical
-    medical mental health needs disability disabilities disabled condition diagnosis diagnosed suspected
-    school schools college nursery preschool pre-school academy primary secondary infant infants junior
-    juniors reception sixth form class teacher teachers head headteacher head's deputy senco sendco
-    ta tas lsa staff unit base provision resource alternative pru specialist special mainstream
-    independent private free maintained trust mat
-    council councils local authority la authorities lea government department dfe ofsted
-    ehcp ehc plan plans sen send sena sencos assessment review annual tribunal sendist ombudsman lgsco
-    appeal appeals mediation complaint complaints
-    section sections regulation regulations reg regs act acts code practice part schedule chapter
-    paragraph annex guidance law laws equality education children families families' health social care
-    services service early information advice support iass sendiass ipsea contact family parent parents
-    carer carers partnership citizens
-    mum mom mummy mommy mam mother dad daddy father parent nan nana nanny gran granny grandma grandad
-    grandpa grandmother grandfather auntie aunt uncle brother sister son daughter child kid kids boy girl
-    baby toddler teen teenager husband wife partner ex
-    nhs gp camhs cahms salt slt ot ots physio physiotherapy therapist therapy paediatrician pediatrician
-    psychologist psychiatrist doctor nurse clinic hospital ep eps cdc
-    monday tuesday wednesday thursday friday saturday sunday weekend weekends
-    january february march april june july august september october november december
-    jan feb mar apr jun jul aug sep sept oct nov dec
-    english maths math science reading writing spelling phonics pe music art
-    sats gcse gcses a-level a-levels btec ks1 ks2 ks3 ks4 ks5 eyfs
-    england wales scotland uk britain british london
-    home away here there back off new currently trying hoping
-    worried worrying desperate exhausted tired confused lost stuck sure unsure fine angry upset scared
-    ridiculous unacceptable awful terrible crazy frustrating frustrated urgent important serious
-    hoping looking trying writing calling emailing asking wondering
-    """.split()
-)
-
-# Extra lowercase words refused after "her name is" / "is called", where lowercase names are accepted.
-NOT_LOWERCASE_NAMES = frozenset(
-    """
-    there here spelt spelled wrong right correct incorrect unknown included listed given written printed
-    shown missing left needed required different similar long short hard easy difficult unusual common
-    something anything nothing everything someone anyone nobody everyone whatever on in at down up off
-    """.split()
-)
-
-# Names that are also everyday words: replaced where introduced, but not hunted for elsewhere in the
-# message, so "my son Will ... Will the council..." keeps the question.
-COMMON_WORD_NAMES = frozenset(
-    "will may june april august rose grace hope faith joy mark bill pat sue amber ruby art bob".split()
-)
-
-NAME_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
-POSSESSIVE = re.compile(r"['’]s$", re.I)
-CONTRACTION = re.compile(r"['’](?:ve|d|ll|re|m|t)$|n['’]t$", re.I)  # "I've", "we're", "can't"
-SPACES = re.compile(r"[ \t]+")
-NAME_LIST_JOIN = re.compile(r"[ \t]*(?:,|&|\band\b)[ \t]*(?:and[ \t]+)?", re.I)
-SIGN_OFF_END = re.compile(r"[ \t]*[.!]*[ \t]*(?:x+)?[ \t]*[.!]*\s*$", re.I)
-
-RELATION = (
-    r"(?:son|sons|daughter|daughters|child|children|kid|kids|boy|boys|girl|girls|baby|toddler|teen|teenager"
-    r"|lad|lass|twins?|step-?son|step-?daughter|step-?child|grandson|granddaughter|grandchild|nephew|niece"
-    r"|brother|sister|husband|wife|partner|ex|eldest|youngest|oldest|little[ \t]+one"
-    r"|mum|mom|mother|dad|father|nan|gran|grandma|grandad|grandmother|grandfather|auntie|aunt|uncle)"
-)
-# "my son Jack", "my 7 year old son, Jack", "our eldest (Mia)", "my daughter is called Amelia".
-RELATION_TRIGGER = re.compile(
-    rf"\b(?:my|our)[ \t]+(?:[\w-]+[ \t]+){{0,4}}?{RELATION}\b(?!['’]s)[ \t]*(?:[,:(–-][ \t]*)?"
-    r"(?:(?:who[ \t]+is[ \t]+|who['’]s[ \t]+|is[ \t]+)?(?:called|named)[ \t]+)?",
-    re.I,
-)
-# "her name is Priya", "his name's tom": the one place a lowercase word is taken as a name.
-NAMED_TRIGGER = re.compile(r"\b(?:names?[ \t]+(?:is|was|are|were)|name['’]s)[ \t]+[\"'“‘]?", re.I)
-# "a boy called Tom", "she's called Amelia", "I called Sarah at the council": capitalised names only,
-# since in "he was called stupid" or "called names" the word after "called" is no name.
-CALLED_TRIGGER = re.compile(r"\b(?:called|named)[ \t]+[\"'“‘]?", re.I)
-# "I'm Sarah", "I am Sarah", "this is Sarah", "it's Sarah here".
-SELF_TRIGGER = re.compile(r"\b(?:I['’]m|Im|I[ \t]+am|this[ \t]+is|it['’]s|it[ \t]+is)[ \t]+", re.I)
-# "mum to Leo", "parent of Jack and Tom".
-PARENT_OF_TRIGGER = re.compile(
-    r"\b(?:mum|mom|mummy|mother|dad|daddy|father|parent|carer|guardian|nan|gran|grandparent)[ \t]+(?:to|of|for)[ \t]+",
-    re.I,
-)
-# "Thanks, Sarah x" at the very end of the message. "Love" and "from" need a comma or a new line after
-# them, so "he moved from Leeds" keeps the town.
-SIGN_OFF_TRIGGER = re.compile(
-    r"(?:^|(?<=[\s.!?,]))(?:(?:many[ \t]+thanks|thanks[ \t]+again|thanks|thank[ \t]+you|cheers|kind[ \t]+regards"
-    r"|regards|best[ \t]+wishes)[ \t]*[,.!-]?\s*|(?:best|love|from)[ \t]*(?:,\s*|\n\s*))",
-    re.I,
-)
-# "Mr Jones", "Mrs Smith", "Dr Anna Patel": the title stays, the name goes.
-TITLE_TRIGGER = re.compile(r"\b(?:(?P<plain>Mr|Mrs|Ms|Mx)|Miss|Dr|Prof|Sir|Dame)\b\.?[ \t]+", re.I)
-
-
-def _word_at(text: str, pos: int) -> tuple[int, int] | None:
-    """The word starting at pos, without a possessive "'s"."""
-    match = NAME_WORD.match(text, pos)
-    if not match:
-        return None
-    possessive = POSSESSIVE.search(match.group(0))
-    return pos, match.end() - (len(possessive.group(0)) if possessive else 0)
-
-
-def _is_name(word: str, lowercase_ok: bool) -> bool:
-    if len(word) < 2 or word.lower() in NOT_NAMES or CONTRACTION.search(word):
-        return False
-    if word[0].isupper():
-        return not word.isupper()  # "SENDIASS", "EHCP": acronyms, not names
-    return lowercase_ok and word.islower() and word not in NOT_LOWERCASE_NAMES
-
-
-def _name_at(text: str, pos: int, lowercase_ok: bool) -> tuple[int, int] | None:
-    """A name starting at pos: a first name, then up to two capitalised names (middle name, surname)."""
-    word = _word_at(text, pos)
-    if word is None or not _is_name(text[word[0] : word[1]], lowercase_ok):
-        return None
-    start, end = word
-    if not text[start].isupper():
-        return start, end
-    for _ in range(2):
-        gap = SPACES.match(text, end)
-        if gap is None:
-            break  # also after "Jack's": what follows a possessive is not a surname
-        following = _word_at(text, gap.end())
-        if following is None or not _is_name(text[following[0] : following[1]], lowercase_ok=False):
-            break
-        end = following[1]
-    return start, end
-
-
-def _names_at(text: str, pos: int, lowercase_ok: bool, several: bool) -> list[tuple[int, int]]:
-    """The name at pos and, when `several`, the names listed after it ("Jack, Tom and Mia")."""
-    first = _name_at(text, pos, lowercase_ok)
-    if first is None:
-        return []
-    names = [first]
-    while several and len(names) < 4:
-        join = NAME_LIST_JOIN.match(text, names[-1][1])
-        following = _name_at(text, join.end(), lowercase_ok) if join and join.end() > names[-1][1] else None
-        if following is None:
-            break
-        names.append(following)
-    return names
-
-
-def _introduced_names(text: str) -> Iterator[tuple[int, int]]:
-    for match in RELATION_TRIGGER.finditer(text):
-        yield from _names_at(text, match.end(), lowercase_ok=False, several=True)
-    for match in NAMED_TRIGGER.finditer(text):
-        yield from _names_at(text, match.end(), lowercase_ok=True, several=True)
-    for match in CALLED_TRIGGER.finditer(text):
-        yield from _names_at(text, match.end(), lowercase_ok=False, several=False)
-    for match in SELF_TRIGGER.finditer(text):
-        yield from _names_at(text, match.end(), lowercase_ok=False, several=False)
-    for match in PARENT_OF_TRIGGER.finditer(text):
-        yield from _names_at(text, match.end(), lowercase_ok=False, several=True)
-    for match in SIGN_OFF_TRIGGER.finditer(text):
-        name = _name_at(text, match.end(), lowercase_ok=False)
-        if name and SIGN_OFF_END.fullmatch(text, name[1]):
-            yield name
-    for match in TITLE_TRIGGER.finditer(text):
-        title_is_plain = bool(match.group("plain"))
-        if not (title_is_plain or match.group(0)[0].isupper()):
-            continue  # "miss school", "dr appointment": only Mr, Mrs, Ms and Mx are titles in lowercase
-        yield from _names_at(text, match.end(), lowercase_ok=title_is_plain, several=False)
+# --- names (bot/redact_names.py) ---------------------------------------------------------------------
 
 
 def _names(text: str) -> Iterator[Found]:
-    spans = set(_introduced_names(text))
-    words: set[str] = set()
-    for start, end in spans:
-        for word in text[start:end].split():
-            if len(word) > 2 and word.lower() not in COMMON_WORD_NAMES:
-                words.update({word, word[0].upper() + word[1:]})
-    for word in words:
-        # The same name elsewhere in the message ("my son Jack ... Jack's teacher").
-        spans.update(m.span() for m in re.finditer(rf"(?<![\w'’-]){re.escape(word)}(?![\w-])", text))
-    for start, end in spans:
+    for start, end in name_spans(text):
         yield Found(start, end, NAME, text[start:end])
 
 
@@ -413,3 +235,8 @@ def redact_known(text: str, found: Iterable[Found]) -> str:
             pattern = rf"(?<![\w@]){re.escape(item.text)}(?![\w@])"
             text = re.sub(pattern, lambda _m, tag=item.tag: tag, text)
     return text
+
+
+def names_in(text: str) -> bool:
+    """Whether redaction takes a name out of `text` (the web chat then says, once, that names aren't needed)."""
+    return any(found.tag == NAME for found in find_personal_data(text))

@@ -14,6 +14,11 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # together must fit under PostgreSQL's max_connections (docs/configuration.md).
 DEFAULT_POOL_SIZE = 5
 DEFAULT_MAX_OVERFLOW = 5
+# Rasa talks to PostgreSQL and Redis on its event loop: while one of them doesn't answer, no conversation
+# of that process moves. These bound how long (docs/configuration.md#timeouts).
+DEFAULT_DB_CONNECT_TIMEOUT_SECONDS = 3
+DEFAULT_DB_STATEMENT_TIMEOUT_SECONDS = 5
+DEFAULT_REDIS_TIMEOUT_SECONDS = 2.0
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
@@ -36,6 +41,12 @@ class Settings:
     db_max_overflow: int = DEFAULT_MAX_OVERFLOW
     # Rasa's lock store: Redis when set (several Rasa processes), in memory when None (one process).
     redis_url: str | None = None
+    # PostgreSQL: seconds to connect, and to run one statement (the server cancels it; the client gives up
+    # shortly after if no answer comes at all). Redis: seconds to connect, and to answer one command.
+    db_connect_timeout_seconds: int = DEFAULT_DB_CONNECT_TIMEOUT_SECONDS
+    db_statement_timeout_seconds: int = DEFAULT_DB_STATEMENT_TIMEOUT_SECONDS
+    redis_connect_timeout_seconds: float = DEFAULT_REDIS_TIMEOUT_SECONDS
+    redis_socket_timeout_seconds: float = DEFAULT_REDIS_TIMEOUT_SECONDS
     # Serve knowledge edits nobody has signed off yet, and let the check pass on them (local drafting).
     knowledge_allow_unreviewed: bool = False
 
@@ -72,6 +83,18 @@ def _whole_number(name: str, default: int, minimum: int) -> int:
     if number < minimum:
         raise ValueError(f"{name} must be at least {minimum}; it is {number}")
     return number
+
+
+def _seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name) or str(default)
+    try:
+        seconds = float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number of seconds, such as {default:g}; it is '{raw}'") from None
+    if not 0.1 <= seconds <= 60:
+        # 0 would mean "wait for ever" to Redis, the very stall these settings prevent.
+        raise ValueError(f"{name} must be between 0.1 and 60 seconds; it is {raw}")
+    return seconds
 
 
 def _redis_url() -> str | None:
@@ -127,5 +150,11 @@ def load_settings() -> Settings:
         db_pool_size=_whole_number("DB_POOL_SIZE", DEFAULT_POOL_SIZE, 1),
         db_max_overflow=_whole_number("DB_MAX_OVERFLOW", DEFAULT_MAX_OVERFLOW, 0),
         redis_url=_redis_url(),
+        db_connect_timeout_seconds=_whole_number("DB_CONNECT_TIMEOUT_SECONDS", DEFAULT_DB_CONNECT_TIMEOUT_SECONDS, 1),
+        db_statement_timeout_seconds=_whole_number(
+            "DB_STATEMENT_TIMEOUT_SECONDS", DEFAULT_DB_STATEMENT_TIMEOUT_SECONDS, 1
+        ),
+        redis_connect_timeout_seconds=_seconds("REDIS_CONNECT_TIMEOUT_SECONDS", DEFAULT_REDIS_TIMEOUT_SECONDS),
+        redis_socket_timeout_seconds=_seconds("REDIS_SOCKET_TIMEOUT_SECONDS", DEFAULT_REDIS_TIMEOUT_SECONDS),
         knowledge_allow_unreviewed=allow_unreviewed_knowledge(),
     )

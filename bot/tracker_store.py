@@ -16,7 +16,8 @@ When the database fails mid-conversation (docs/architecture.md#resilience): read
 answers the turn without the history; saving logs the reason and keeps nothing (Rasa's in-memory
 fallback is never read back, so it would only grow); a tracker that is not a continuation of what is
 stored (read while the database was down, saved after it came back) is never written over it. Each
-problem is also noted for the web chat, which tells the parent (`noting_store_problems`).
+problem is also noted for the web chat, which tells the parent (`noting_store_problems`). A database
+that stops answering is given up on within the timeouts (bot/timeouts.py), never waited for for ever.
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy.event
 import sqlalchemy.exc
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
@@ -46,15 +46,13 @@ from sqlalchemy.orm import sessionmaker
 from bot.index import make_engine
 from bot.redact import Found, find_personal_data, redact_known, replace_found
 from bot.settings import Settings, load_settings
+from bot.timeouts import limit_postgres_waits
 
 logger = logging.getLogger(__name__)
 
 # A database that is still starting (a container started before PostgreSQL) gets this long to answer.
 CONNECT_WAIT_SECONDS = 60.0
 CONNECT_RETRY_SECONDS = 5.0
-# A PostgreSQL server that doesn't answer at all (a network cut, not a refusal) is given up on after
-# this long: Rasa talks to the database on its event loop, so a hung connect would stall every chat.
-POSTGRES_CONNECT_TIMEOUT_SECONDS = 5
 
 _problems: ContextVar[list[str] | None] = ContextVar("conversation_store_problems", default=None)
 
@@ -186,14 +184,19 @@ def private_sqlite_file(url: str) -> None:
                 os.chmod(file, 0o600)
 
 
-def _connect(url: str, pool_size: int, max_overflow: int, wait_seconds: float) -> Engine:
-    """An engine with the events table created, waiting up to `wait_seconds` for the server to answer."""
+def _connect(settings: Settings, wait_seconds: float) -> Engine:
+    """An engine with the events table created, waiting up to `wait_seconds` for the server to answer.
+
+    Every later wait is bounded (bot/timeouts.py): Rasa uses the store on its event loop, so a database
+    that stops answering would otherwise hold every conversation of the process.
+    """
+    url = settings.conversation_store_url
     private_sqlite_file(url)  # SQLite creates the file, not its folder, and with the process's umask
     try:
-        engine = make_engine(url, pool_size, max_overflow)
+        engine = make_engine(url, settings.db_pool_size, settings.db_max_overflow)
     except (ImportError, AttributeError, sqlalchemy.exc.ArgumentError) as exc:
         raise ConversationStoreError(f"DATABASE_URL can't be used for conversations: {exc}") from exc
-    _limit_connect_wait(engine)
+    limit_postgres_waits(engine, settings)
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
@@ -205,16 +208,6 @@ def _connect(url: str, pool_size: int, max_overflow: int, wait_seconds: float) -
                 raise ConversationStoreError(f"the conversation database does not answer: {exc}") from exc
             logger.warning("waiting for the conversation database: %s", exc.orig)
             time.sleep(CONNECT_RETRY_SECONDS)
-
-
-def _limit_connect_wait(engine: Engine) -> None:
-    """Give up connecting to PostgreSQL after POSTGRES_CONNECT_TIMEOUT_SECONDS unless the URL says otherwise."""
-    if engine.dialect.name != "postgresql":
-        return
-
-    @sqlalchemy.event.listens_for(engine, "do_connect")
-    def _with_timeout(dialect: Any, record: Any, cargs: Any, cparams: dict[str, Any]) -> None:
-        cparams.setdefault("connect_timeout", POSTGRES_CONNECT_TIMEOUT_SECONDS)
 
 
 class RedactingSQLTrackerStore(SQLTrackerStore):
@@ -241,9 +234,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         settings = settings or load_settings()
         # Deliberately not SQLTrackerStore.__init__: it sizes pools from SQL_POOL_SIZE (default 50 + 100)
         # and retries a missing database forever.
-        self.engine = _connect(
-            settings.conversation_store_url, settings.db_pool_size, settings.db_max_overflow, connect_wait_seconds
-        )
+        self.engine = _connect(settings, connect_wait_seconds)
         self.sessionmaker = sessionmaker(bind=self.engine)
         TrackerStore.__init__(self, domain, event_broker, **kwargs)
         logger.debug("conversations are stored in %s", describe_url(settings.conversation_store_url))

@@ -66,8 +66,7 @@ mkdir -p "$CLUSTER/logs" "$NGINX_PREFIX/logs" "$NGINX_PREFIX/temp"
 "$NGINX" -t -q -p "$NGINX_PREFIX" -c "$NGINX_CONF" -e stderr || fail "nginx rejected $NGINX_CONF (see above)"
 
 # Rasa takes one action server address: nginx's, which spreads the calls and skips a stopped server.
-"$PY" deploy/endpoints.py --action-url "http://127.0.0.1:$ACTIONS_PROXY_PORT/webhook" --out "$ENDPOINTS" >/dev/null \
-  || fail "could not write $ENDPOINTS"
+write_endpoints "http://127.0.0.1:$ACTIONS_PROXY_PORT/webhook" "$ENDPOINTS"
 
 for port in "${RASA_PORTS[@]}" "${ACTION_PORTS[@]}" "$WEB_PORT" "$ACTIONS_PROXY_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then

@@ -38,3 +38,31 @@ nginx_binary() {
   fi
   printf '%s\n' "$found"
 }
+
+# A setting the way bot/settings.py reads one: the real environment, else .env, else the default.
+setting() { # NAME DEFAULT
+  "$PY" -c 'import os, sys; from dotenv import dotenv_values
+name, default = sys.argv[1:]
+print(os.environ.get(name) or dotenv_values(".env").get(name) or default)' "$1" "$2"
+}
+
+# endpoints.yml with custom actions sent to ACTION_URL, written to OUT (deploy/endpoints.py keeps the rest).
+write_endpoints() { # ACTION_URL OUT
+  "$PY" deploy/endpoints.py --action-url "$1" --out "$2" >/dev/null || fail "could not write $2"
+}
+
+# The ports `make run` and `make shell` use, and Rasa's endpoints for them: Rasa calls the action server
+# at the address in its endpoints file, not at the port the script starts it on, so each run writes its
+# own copy (var/run/endpoints-<Rasa port>.yml: two instances can't share a Rasa port) from ACTION_PORT.
+# Sets ACTION_PORT, RASA_PORT and ENDPOINTS.
+run_settings() {
+  ACTION_PORT="$(setting ACTION_PORT 5055)"
+  RASA_PORT="$(setting RASA_PORT 5005)"
+  local name
+  for name in ACTION_PORT RASA_PORT; do
+    [[ "${!name}" =~ ^[1-9][0-9]{0,4}$ && "${!name}" -le 65535 ]] || fail "$name must be a port number, such as 5055; it is '${!name}'"
+  done
+  [ "$ACTION_PORT" != "$RASA_PORT" ] || fail "ACTION_PORT and RASA_PORT must differ; both are $RASA_PORT"
+  ENDPOINTS="$ROOT/var/run/endpoints-$RASA_PORT.yml"
+  write_endpoints "http://127.0.0.1:$ACTION_PORT/webhook" "$ENDPOINTS"
+}

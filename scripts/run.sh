@@ -3,8 +3,8 @@
 # assistant: the web chat (default), or `run.sh shell` for a chat in this terminal (what `make shell` does).
 source "$(dirname "$0")/common.sh"
 MODE="${1:-web}"
-RASA_PORT="${RASA_PORT:-5005}"
 bash scripts/setup.sh
+run_settings  # ACTION_PORT, RASA_PORT and this run's own endpoints file (common.sh)
 mkdir -p var/log
 
 say "Checking and indexing the knowledge base"
@@ -15,7 +15,6 @@ bash scripts/train.sh
 # Where conversations go (DATABASE_URL, or var/tracker.db), password hidden.
 STORE="$("$PY" -c "from bot.settings import load_settings; from sqlalchemy.engine import make_url; print(make_url(load_settings().conversation_store_url).render_as_string(hide_password=True))")"
 
-ACTION_PORT="${ACTION_PORT:-5055}"
 say "Starting the action server on 127.0.0.1:$ACTION_PORT (log: var/log/actions.log)"
 # SANIC_HOST keeps the action server on loopback: it has no authentication of its own.
 SANIC_HOST=127.0.0.1 "$RASA" run actions --actions actions --port "$ACTION_PORT" >var/log/actions.log 2>&1 &
@@ -33,7 +32,7 @@ done
 if [ "$MODE" = "shell" ]; then
   say "Starting the assistant. Talk to it below; type /stop or press Ctrl+C to finish."
   echo "    Conversations (personal data redacted) are kept in $STORE"
-  "$RASA" shell --model "$MODEL" --endpoints endpoints.yml --credentials credentials-shell.yml \
+  "$RASA" shell --model "$MODEL" --endpoints "$ENDPOINTS" --credentials credentials-shell.yml \
     --interface 127.0.0.1 --port "$RASA_PORT" --quiet
   exit
 fi
@@ -42,5 +41,5 @@ fi
 say "Starting the assistant on 127.0.0.1:$RASA_PORT (it takes a few seconds to load; Ctrl+C stops it)"
 echo "    Open http://127.0.0.1:$RASA_PORT/webhooks/webchat/demo to talk to the assistant"
 echo "    Conversations (personal data redacted) are kept in $STORE"
-"$RASA" run --model "$MODEL" --endpoints endpoints.yml --credentials credentials.yml \
+"$RASA" run --model "$MODEL" --endpoints "$ENDPOINTS" --credentials credentials.yml \
   -i 127.0.0.1 -p "$RASA_PORT"

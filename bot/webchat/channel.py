@@ -51,8 +51,8 @@ from bot.knowledge import ID_PATTERN
 from bot.letters import letter_to_docx, letter_to_txt
 from bot.live import letter_files
 from bot.lock_store import LocksUnavailable
-from bot.redact import names_in
 from bot.partners import DEFAULT_PARTNER, Partner, PartnerBook, public_config
+from bot.redact import names_in
 from bot.safety import shows_immediate_risk
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 from bot.storage import UnsupportedTrackerStore, delete_conversation, purge_inactive

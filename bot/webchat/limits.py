@@ -21,6 +21,9 @@ from typing import Protocol
 
 import redis
 
+from bot.settings import DEFAULT_REDIS_TIMEOUT_SECONDS, Settings
+from bot.timeouts import redis_client
+
 logger = logging.getLogger(__name__)
 
 WAIT_MESSAGE = "You're sending messages a little fast. Please wait a few seconds, then try again."
@@ -101,7 +104,6 @@ end
 return {0, tostring((1 - tokens) / per_second)}
 """
 KEY_PREFIX = "send:rate:"  # apart from the conversation locks ("send:lock:") in the same database
-REDIS_TIMEOUT_SECONDS = 1.0
 
 
 class RedisRateLimiter:
@@ -114,12 +116,13 @@ class RedisRateLimiter:
         url: str,
         name: str,
         clock: Callable[[], float] = time.time,
-        timeout_seconds: float = REDIS_TIMEOUT_SECONDS,
+        timeout_seconds: float = DEFAULT_REDIS_TIMEOUT_SECONDS,
+        connect_timeout_seconds: float = DEFAULT_REDIS_TIMEOUT_SECONDS,
     ) -> None:
         self.rate = rate
         self._clock = clock
         self._prefix = f"{KEY_PREFIX}{name}:"
-        client = redis.Redis.from_url(url, socket_timeout=timeout_seconds, socket_connect_timeout=timeout_seconds)
+        client = redis_client(url, timeout_seconds, connect_timeout_seconds)
         self._bucket = client.register_script(TOKEN_BUCKET)
 
     def check(self, key: str) -> tuple[bool, int]:
@@ -136,6 +139,15 @@ class RedisRateLimiter:
         return (True, 0) if allowed else (False, max(1, math.ceil(float(wait))))
 
 
-def make_limiter(rate: Rate, redis_url: str | None, name: str) -> Limiter:
-    """In Redis when there is one (shared by every process), else in this process's memory."""
-    return RedisRateLimiter(rate, redis_url, name) if redis_url else RateLimiter(rate)
+def make_limiter(rate: Rate, redis_url: str | None, name: str, settings: Settings | None = None) -> Limiter:
+    """In Redis when there is one (shared by every process), else in this process's memory. `settings`
+    gives the Redis timeouts (REDIS_SOCKET_TIMEOUT_SECONDS, REDIS_CONNECT_TIMEOUT_SECONDS)."""
+    if not redis_url:
+        return RateLimiter(rate)
+    timeouts = {}
+    if settings is not None:
+        timeouts = {
+            "timeout_seconds": settings.redis_socket_timeout_seconds,
+            "connect_timeout_seconds": settings.redis_connect_timeout_seconds,
+        }
+    return RedisRateLimiter(rate, redis_url, name, **timeouts)

@@ -34,7 +34,8 @@ import sqlalchemy.exc
 from sqlalchemy import Column, Float, MetaData, String, Table, delete, insert, select
 from sqlalchemy.engine import Engine
 
-from bot.settings import PROJECT_ROOT
+from bot.settings import PROJECT_ROOT, Settings, load_settings
+from bot.timeouts import limit_postgres_waits
 
 logger = logging.getLogger(__name__)
 
@@ -109,15 +110,18 @@ class SqlRevocations:
 
     `engine` is called on first use (the channel's feedback engine, at DATABASE_URL). If the database
     doesn't answer when a token is checked, the token is taken as not revoked, and that is logged: the
-    conversation store is then down too, so nothing could be written under the deleted conversation."""
+    conversation store is then down too, so nothing could be written under the deleted conversation.
+    Every token is checked on the event loop, so the engine's waits are bounded (bot/timeouts.py)."""
 
-    def __init__(self, engine: Callable[[], Engine]) -> None:
+    def __init__(self, engine: Callable[[], Engine], settings: Settings | None = None) -> None:
         self._engine_factory = engine
+        self._settings = settings
         self._engine: Engine | None = None
 
     def _ready(self) -> Engine:
         if self._engine is None:
             engine = self._engine_factory()
+            limit_postgres_waits(engine, self._settings or load_settings())
             metadata.create_all(engine)
             self._engine = engine
         return self._engine
