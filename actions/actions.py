@@ -18,7 +18,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import facts as conversation
-from bot import answers, clarify, emergency, guided, index
+from bot import answers, claims, clarify, emergency, guided, index
 from bot.forms import ARTICLE_DEADLINE_KIND
 from bot.intents import SECTION_INTENTS
 from bot.knowledge import Article
@@ -163,6 +163,10 @@ class ActionAnswerSituation(SafeAction):
         facts = conversation.tailoring_facts(found, article)
         replies = answers.article_answer(article, facts, bool(tracker.get_slot("disclaimer_shown")))
         replies = conversation.with_facts(replies, found, article.id, today)
+        # Something the parent was told ("we must wait a year") is answered first: right or not (knowledge/claims).
+        text = tracker.latest_message.get("text") or ""
+        verdict = claims.verdict_reply(service.knowledge_dir, service.refresh_seconds, text, intent)
+        replies = [answers.Reply(verdict), *replies] if verdict else replies
         if intent == ADVISER_INTENT:
             replies = answers.before_buttons(replies, partner_help(tracker, with_services=True))
         try:

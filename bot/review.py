@@ -1,6 +1,6 @@
 """Sign-off: the legal text of every knowledge file is reviewed before the assistant serves it.
 
-Each article, ladder, letter and triage file has a history of sign-offs in `knowledge/reviews.yml`,
+Each article, ladder, letter, triage and claims file has a history of sign-offs in `knowledge/reviews.yml`,
 newest first: the date, the reviewer's role (never a name), a short reason and the sha256 fingerprint
 of the legal text that was signed off. A copy of the file as signed off is kept in
 `knowledge/reviewed/<folder>/<file name>`.
@@ -31,6 +31,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.claims import CLAIMS_DIRNAME, claim_paths, parse_claims
 from bot.intents import situation_intents
 from bot.knowledge import Problem, _as_date, _Reporter, article_paths, parse_article
 from bot.ladders import LADDERS_DIRNAME, ladder_paths, parse_ladder
@@ -51,6 +52,7 @@ VALIDATORS: dict[str, Callable[[Path], list[Problem]]] = {
     LADDERS_DIRNAME: lambda path: parse_ladder(path)[1],
     "letters": lambda path: parse_letter(path)[1],
     TRIAGE_DIRNAME: lambda path: parse_triage(path)[1],
+    CLAIMS_DIRNAME: lambda path: parse_claims(path, situation_intents())[1],
 }
 
 SIGNED_OFF = "signed off"
@@ -145,6 +147,7 @@ def content_paths(knowledge_dir: Path) -> list[Path]:
         *ladder_paths(knowledge_dir / LADDERS_DIRNAME),
         *letter_paths(knowledge_dir / "letters"),
         *sorted((knowledge_dir / TRIAGE_DIRNAME).glob("*.yml")),
+        *claim_paths(knowledge_dir / CLAIMS_DIRNAME),
     ]
 
 
