@@ -9,6 +9,7 @@ archive, and its confidences feed the FallbackClassifier and the safety net like
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 
+from bot import text_features as text_features_module
 from bot.stored_model import StoredModelComponent
 from bot.text_features import text_features
 
@@ -46,6 +48,10 @@ class TfidfIntentClassifier(StoredModelComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {"C": 10.0, "max_iter": 1000, "random_seed": 2026, "ranking_length": 10}
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        return cls.code_fingerprint(Path(__file__), Path(text_features_module.__file__))
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]

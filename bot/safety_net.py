@@ -16,7 +16,6 @@ and the detector's code are part of the component's fingerprint, so Rasa retrain
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot import risk_model
+from bot import risk_model, text_features
 from bot.intents import CRISIS_INTENT
 from bot.openers import OPENER_INTENT
 from bot.risk_model import RiskDetector, Verdict, assess, read_examples, top_guess
@@ -50,11 +49,13 @@ class CrisisSafetyNet(StoredModelComponent):
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
-        digest = hashlib.sha256()
         # The examples and the detector's own code: a change to either retrains it.
-        for path in (SAFETY_DATA / RISK_FILE, SAFETY_DATA / ORDINARY_FILE, Path(risk_model.__file__)):
-            digest.update(path.read_bytes() if path.exists() else b"")
-        return digest.hexdigest()
+        return cls.code_fingerprint(
+            SAFETY_DATA / RISK_FILE,
+            SAFETY_DATA / ORDINARY_FILE,
+            Path(risk_model.__file__),
+            Path(text_features.__file__),
+        )
 
     def train(self, training_data: TrainingData) -> Resource:
         risk, ordinary = training_split(training_data.intent_examples, SAFETY_DATA)

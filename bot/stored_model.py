@@ -7,7 +7,9 @@ component then runs without its learned part, and says so once in the log.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from pathlib import Path
 from typing import Any
 
 import joblib
@@ -36,6 +38,14 @@ class StoredModelComponent(GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {}
+
+    @staticmethod
+    def code_fingerprint(*paths: Path) -> str:
+        """sha256 of these files (a component's own code): a change to them retrains it, not only to the data."""
+        digest = hashlib.sha256(Path(__file__).read_bytes())
+        for path in paths:
+            digest.update(path.read_bytes() if path.exists() else b"")
+        return digest.hexdigest()
 
     @classmethod
     def create(

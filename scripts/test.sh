@@ -72,6 +72,17 @@ rm -rf results/core
   --e2e --fail-on-prediction-errors --no-plot --quiet || { cat results/core/failed_test_stories.yml 2>/dev/null; fail "conversation tests failed (see above)"; }
 done_step
 
+step "The image (deploy/Dockerfile built with podman; user, secrets, one conversation through it)"
+if ! command -v podman >/dev/null || ! command -v runc >/dev/null || ! command -v debootstrap >/dev/null; then
+  [ "$(id -u)" = 0 ] || fail "podman is missing: run 'apt-get install -y podman runc debootstrap' as root, then run this again"
+  say "Installing Debian's podman, runc and debootstrap (first time only)"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman runc debootstrap >/dev/null; } \
+    || fail "could not install podman with apt-get"
+fi
+# The first run makes the base image and fetches the wheels (about 4 minutes); then about 15 s.
+IMAGE_STRICT=1 "$PY" -m pytest tests/test_image.py -m image || fail "the image tests failed (see above)"
+done_step
+
 step "Outages and several servers (tests/integration: 2 Rasa + 2 action servers behind nginx, PostgreSQL, Redis)"
 nginx_binary >/dev/null
 # A fresh PostgreSQL database for the run (dropped afterwards) and Redis database 15. INTEGRATION_STRICT:

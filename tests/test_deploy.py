@@ -377,6 +377,50 @@ def test_the_image_holds_every_file_the_servers_read(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
+def dockerfile_instructions() -> list[tuple[str, str]]:
+    """(instruction, arguments) in order, continuation lines joined."""
+    text = re.sub(r"\\\n", " ", re.sub(r"^\s*#.*\n", "", dockerfile(), flags=re.MULTILINE))
+    return [(line.split()[0].upper(), line.split(None, 1)[1]) for line in text.splitlines() if line.strip()]
+
+
+SECRET_SETTINGS = ("WEBCHAT_SECRET", "DATABASE_URL", "REDIS_URL")
+
+
+def test_the_dockerfile_ends_as_the_unprivileged_user_and_copies_no_secrets() -> None:
+    # tests/test_image.py checks the built image the same way (`-m image`).
+    steps = dockerfile_instructions()
+    users = [i for i, (instruction, _) in enumerate(steps) if instruction == "USER"]
+    assert len(users) == 1, "one USER, after everything that needs root"
+    assert steps[users[0]][1] == f"{image_user_id()}:{image_user_id()}" and image_user_id() >= 1000
+    assert not any(instruction == "RUN" for instruction, _ in steps[users[0] :])
+    for instruction, arguments in steps:
+        if instruction in ("ENV", "ARG", "LABEL"):
+            assert not any(name in arguments for name in SECRET_SETTINGS), f"{instruction} {arguments}"
+        assert instruction != "ADD", "COPY only: ADD fetches URLs and unpacks archives"
+    for sources, _ in image_copies():
+        for source in sources:
+            name = Path(source).name
+            assert source.rstrip("/") not in ("", "."), "COPY . would take the whole checkout, .env and var/ too"
+            assert not source.startswith(("var", ".git", ".venv", "tests", "results", "node_modules")), source
+            assert not (name.startswith(".env") or name.endswith((".secret", ".db")) or name == "webchat_secret"), (
+                source
+            )
+    ignored = set((DEPLOY / "Dockerfile.dockerignore").read_text(encoding="utf-8").split())
+    assert {".env", ".env.*", "**/*.secret", "var"} <= ignored
+
+
+def test_the_local_base_image_script_is_valid_and_leaves_the_dockerfile_alone() -> None:
+    script = DEPLOY / "local-base.sh"
+    assert subprocess.run(["bash", "-n", str(script)]).returncode == 0
+    text = script.read_text(encoding="utf-8")
+    # It stands in for the FROM with `podman build --from`; the shipped Dockerfile is not edited for it.
+    assert "podman build --from" in text and not re.search(r"(>|sed -i|tee)[^\n]*deploy/Dockerfile", text)
+    # What it makes stays out of the repository: the wheels under var/ (ignored), the root filesystem
+    # in a temporary folder that is removed.
+    assert 'WHEELS="var/image/wheels"' in text and "var/" in (ROOT / ".gitignore").read_text(encoding="utf-8")
+    assert "mktemp -d" in text and "trap 'rm -rf \"$rootfs\"' EXIT" in text
+
+
 def test_replicas_and_disruption_budgets() -> None:
     for deployment in of_kind("Deployment"):
         replicas = deployment["spec"]["replicas"]
