@@ -844,7 +844,8 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
     ui.footer = h(
       "div",
       { class: "footer" },
-      h("button", { type: "button", class: "link-button", text: "Download my summary", onclick: downloadSummary }),
+      h("button", { type: "button", class: "link-button", text: "Download my summary", onclick: () => downloadSummary("txt") }),
+      h("button", { type: "button", class: "link-button", text: "Summary as Word", onclick: () => downloadSummary("docx") }),
       h("button", { type: "button", class: "link-button", text: "Clear conversation", onclick: showConfirm }),
       ui.status,
     );
@@ -1337,14 +1338,16 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
 
   // ---------------------------------------------------------------- summary, clear, safe exit
 
-  async function downloadSummary() {
+  /** The summary as plain text ("txt") or as a Word document ("docx"), both made by the server. */
+  async function downloadSummary(format) {
     setStatus("");
     if (!state.token || !state.messages.some((m) => m.from === "user")) {
       setStatus("There is nothing to download yet. Ask a question first.");
       return;
     }
     try {
-      const response = await request("GET", `/summary?token=${encodeURIComponent(state.token)}`);
+      const query = format === "docx" ? "&format=docx" : "";
+      const response = await request("GET", `/summary?token=${encodeURIComponent(state.token)}${query}`);
       if (!response.ok) {
         let data = null;
         try {
@@ -1354,11 +1357,11 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
         }
         throw new ApiError(response.status, kindText(data) || (response.status >= 500 ? TEXT.server : TEXT.generic));
       }
-      const text = await response.text();
+      const file = await response.blob();
       const disposition = response.headers.get("Content-Disposition") || "";
-      const named = /filename="?([A-Za-z0-9._-]+\.txt)"?/i.exec(disposition);
-      const url = URL.createObjectURL(new Blob([text], { type: "text/plain;charset=utf-8" }));
-      const anchor = h("a", { href: url, download: named ? named[1] : "send-assistant-summary.txt", hidden: true });
+      const named = /filename="?([A-Za-z0-9._-]+\.(?:txt|docx))"?/i.exec(disposition);
+      const url = URL.createObjectURL(file);
+      const anchor = h("a", { href: url, download: named ? named[1] : `send-assistant-summary.${format}`, hidden: true });
       ui.root.append(anchor);
       anchor.click();
       anchor.remove();

@@ -257,6 +257,10 @@ def test_download_summary(open_page):
     assert len(text.strip().splitlines()) > 3
     expect(page.get_by_text("Your summary has been downloaded.")).to_be_visible()
 
+    with page.expect_download() as word_info:
+        page.get_by_role("button", name="Summary as Word").click()
+    assert word_info.value.suggested_filename.endswith(".docx")
+
 
 def test_guided_help_from_sent_home_to_a_letter(open_page):
     """Issue 4's path in a real browser: a situation, the exclusion questions, the route, a Word letter."""
