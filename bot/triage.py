@@ -149,61 +149,6 @@ def read_school_days(text: str | None) -> float | None:
     return value if 0 <= value <= MAX_DAYS_IN_TERM else None
 
 
-def read_support_level(text: str | None) -> str | None:
-    """The typed answer to "EHC plan, SEN support or neither?", or None if it doesn't say."""
-    if not text:
-        return None
-    lowered = text.lower()
-    if re.search(r"\b(neither|none|nothing|no support|no plan|no ehc|not on (the )?sen)\b", lowered):
-        return "neither"
-    if re.search(r"\b(ehcp|ehc|education,? health and care|statement)\b", lowered):
-        return "ehc_plan"
-    if re.search(r"\b(sen support|sen register|on the register|senco support|support plan)\b", lowered):
-        return "sen_support"
-    if re.fullmatch(r"\s*no\.?\s*", lowered):
-        return "neither"
-    return None
-
-
-# The same words as the school_type lookup table in data/nlu/entities.yml, read here too so an answer
-# or a correction ("actually it's an academy") is understood whatever the language model makes of it.
-_SCHOOL_WORDS: dict[str, tuple[str, ...]] = {
-    "academy": ("academy", "academies", "free school", "multi academy trust", "mat school"),
-    "maintained": (
-        "maintained",
-        "community school",
-        "council school",
-        "council-run school",
-        "la school",
-        "local authority school",
-        "voluntary aided",
-        "voluntary controlled",
-        "foundation school",
-    ),
-    "other": (
-        "special school",
-        "sen school",
-        "specialist school",
-        "independent",
-        "private school",
-        "pru",
-        "pupil referral unit",
-        "alternative provision",
-    ),
-}
-
-
-def read_school_type(text: str | None) -> str | None:
-    """ "academy", "maintained" or "other" when the text names exactly one kind of school, else None."""
-    lowered = f" {(text or '').lower()} "
-    found = {
-        kind
-        for kind, words in _SCHOOL_WORDS.items()
-        if any(re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", lowered) for word in words)
-    }
-    return found.pop() if len(found) == 1 else None
-
-
 # --------------------------------------------------------------------------------------------------
 # Loading and validation
 

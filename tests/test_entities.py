@@ -65,6 +65,8 @@ def test_the_forms_and_letters_use_the_same_school_types() -> None:
         ("actually it's an academy", "academy"),
         ("a free school", "academy"),
         ("council school", "maintained"),
+        ("it's a local authority school", "maintained"),
+        ("a voluntary controlled primary", "maintained"),
         ("he goes to a PRU", "pru"),
         ("it's an independent special school", "independent"),
         ("not an academy, a council school", None),  # two kinds: asked, not guessed

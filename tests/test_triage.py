@@ -15,8 +15,6 @@ from bot.triage import (
     load_triage,
     parse_triage,
     read_school_days,
-    read_school_type,
-    read_support_level,
     route_for,
     triage_route,
 )
@@ -60,37 +58,6 @@ def test_the_real_file_has_the_three_routes_and_every_source_is_a_link(guide) ->
 )
 def test_reading_a_number_of_school_days(text: str, days: float | None) -> None:
     assert read_school_days(text) == days
-
-
-@pytest.mark.parametrize(
-    ("text", "level"),
-    [
-        ("he has an ehcp", "ehc_plan"),
-        ("yes, an EHC plan since march", "ehc_plan"),
-        ("she's on SEN support", "sen_support"),
-        ("neither", "neither"),
-        ("no", "neither"),
-        ("banana", None),
-    ],
-)
-def test_reading_the_support_answer(text: str, level: str | None) -> None:
-    assert read_support_level(text) == level
-
-
-@pytest.mark.parametrize(
-    ("text", "kind"),
-    [
-        ("actually it's an academy", "academy"),
-        ("a free school", "academy"),
-        ("council school", "maintained"),
-        ("he goes to a PRU", "other"),
-        ("it's an independent special school", "other"),
-        ("not an academy, a council school", None),
-        ("the one near the park", None),
-    ],
-)
-def test_reading_the_school_type(text: str, kind: str | None) -> None:
-    assert read_school_type(text) == kind
 
 
 def test_skipped_and_unreadable_answers_count_as_unknown() -> None:
