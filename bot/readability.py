@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 
 # Flesch reading ease: 60 to 70 is plain English, 50 to 60 "fairly difficult", below 50 "difficult"
-# (most legal text). 40 lets every summary of December 2026 pass (the hardest, talk-to-adviser, scores
-# 44.8) and stops any from getting harder; raise it to 50, then 60, as the summaries below those are
-# reworded (docs/architecture.md, "Plain words on a phone", lists them).
-MIN_READING_EASE = 40
+# (most legal text). Raised from 40 to 50 on 2026-12-04 once the two summaries below 50 (talk-to-adviser,
+# school-transport) were reworded; the hardest now scores 52.2. Raise it to 60 as the summaries below that
+# are reworded (docs/architecture.md, "Plain words on a phone", lists them).
+MIN_READING_EASE = 50
 
 _CITATION = re.compile(r"\[@[^\]]*\]")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")

@@ -185,7 +185,7 @@ ADVISER_ARTICLE = """\
 id: talk-to-adviser
 title: "I want to talk to a real person"
 intents: [talk_to_adviser]
-summary: Free, independent help is available [@cop].
+summary: You can get free help from people who know the law [@cop].
 last_reviewed: 2026-11-01
 review_by: 2027-05-01
 owner: SEND law content lead
@@ -240,7 +240,7 @@ async def test_talk_to_adviser_adds_the_partners_helpline_before_the_buttons(wit
         acts.ActionAnswerSituation(), tracker("talk_to_adviser", metadata={"partner": "charity"})
     )
     said = texts(messages)
-    assert said[0].startswith("Free, independent help is available.\nSource: [1](https://www.gov.uk/")
+    assert said[0].startswith("You can get free help from people who know the law.\nSource: [1](https://www.gov.uk/")
     helpline = next(t for t in said if t.startswith("**Talk to Sampleshire Family Support**"))
     assert "Our helpline is open now until 4:30pm." in helpline
     assert "- Phone: 01632 960123" in helpline and "- Email: help@example.org" in helpline
@@ -299,7 +299,7 @@ async def test_a_broken_partner_setup_never_takes_the_answer_away(with_partners,
     messages, _ = await run_action(
         acts.ActionAnswerSituation(), tracker("talk_to_adviser", metadata={"partner": "charity"})
     )
-    assert texts(messages)[0].startswith("Free, independent help is available")
+    assert texts(messages)[0].startswith("You can get free help from people who know the law")
     assert "something went wrong" not in " ".join(texts(messages))
 
 
