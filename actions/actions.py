@@ -173,14 +173,11 @@ class ActionAnswerSituation(SafeAction):
             replies += tool_reply(service, article.id)
         except Exception:  # the answer itself matters more than the tool buttons
             logger.exception("guided tools could not be offered")
-        unsure = clarify.check_guess(
-            intent,
-            float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0),
-            tracker.latest_message.get("intent_ranking") or [],
-            titles_by_intent(service),
-        )
-        if unsure is not None:
-            replies.append(unsure)
+        confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
+        if confidence < clarify.CONFIDENT_AT:  # the titles (an index read) are needed only for this question
+            ranking = tracker.latest_message.get("intent_ranking") or []
+            unsure = clarify.check_guess(intent, confidence, ranking, titles_by_intent(service))
+            replies += [unsure] if unsure else []
         send(dispatcher, replies)
         mark_article(dispatcher, tracker, article.id)
         return [

@@ -85,16 +85,22 @@ def _whole_number(name: str, default: int, minimum: int) -> int:
     return number
 
 
-def _seconds(name: str, default: float) -> float:
-    raw = os.environ.get(name) or str(default)
+def seconds_setting(name: str, raw: str | None, default: float, low: float, high: float) -> float:
+    """A number of seconds from `raw` (empty: `default`), refused with a clear message outside low..high."""
+    if not (raw or "").strip():
+        return default
     try:
-        seconds = float(raw)
+        seconds = float(raw)  # type: ignore[arg-type]
     except ValueError:
         raise ValueError(f"{name} must be a number of seconds, such as {default:g}; it is '{raw}'") from None
-    if not 0.1 <= seconds <= 60:
-        # 0 would mean "wait for ever" to Redis, the very stall these settings prevent.
-        raise ValueError(f"{name} must be between 0.1 and 60 seconds; it is {raw}")
+    if not low <= seconds <= high:
+        raise ValueError(f"{name} must be between {low:g} and {high:g} seconds; it is {raw}")
     return seconds
+
+
+def _seconds(name: str, default: float) -> float:
+    # Not 0: that would mean "wait for ever" to Redis, the very stall these settings prevent.
+    return seconds_setting(name, os.environ.get(name), default, 0.1, 60)
 
 
 def _redis_url() -> str | None:

@@ -16,10 +16,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from scripts.check_safety import lines  # noqa: E402
 from scripts.evaluate import situation_examples  # noqa: E402
 
 HELD_OUT = ROOT / "tests" / "nlu" / "heldout_situations.yml"
-SAFETY = ROOT / "tests" / "safety"
 SKIP = {"nlu_fallback", "crisis", "safety_check", "opener"}
 
 
@@ -61,8 +61,8 @@ async def main(model: str) -> None:
     print(f"Situations: {len(rows)} held-out messages ({HELD_OUT.relative_to(ROOT)})")
     table(rows, [0.2, 0.25, 0.3, 0.35, 0.4, 0.5], [0.4, 0.5, 0.6, 0.65, 0.7, 0.8])
 
-    risk = _lines("crisis_unseen.txt") + _lines("crisis_fresh.txt")
-    ordinary = _lines("ordinary_unseen.txt") + _lines("ordinary_fresh.txt")
+    risk = lines("crisis_unseen.txt") + lines("crisis_fresh.txt")
+    ordinary = lines("ordinary_unseen.txt") + lines("ordinary_fresh.txt")
     risk_p = [await _probability(agent, t) for t in risk]
     ordinary_p = [await _probability(agent, t) for t in ordinary]
     print(f"\nRisk detector alone: {len(risk)} risk and {len(ordinary)} ordinary messages (tests/safety/)")
@@ -71,10 +71,6 @@ async def main(model: str) -> None:
         r = sum(p >= threshold for p in risk_p) / len(risk)
         o = sum(p >= threshold for p in ordinary_p) / len(ordinary)
         print(f"{threshold:9.2f} {r:8.1%} {o:11.1%}")
-
-
-def _lines(name: str) -> list[str]:
-    return [line.strip() for line in (SAFETY / name).read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 async def _probability(agent, text: str) -> float:

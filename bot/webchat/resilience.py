@@ -38,6 +38,7 @@ from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 
 from bot.partners import Partner, contact_text, national_services_text
+from bot.settings import seconds_setting
 
 logger = logging.getLogger(__name__)
 
@@ -88,17 +89,9 @@ _turn: ContextVar[_Turn | None] = ContextVar("webchat_turn", default=None)
 
 def action_timeout_seconds(raw: str | None = None) -> float:
     """Seconds one custom action may take: `raw`, else WEBCHAT_ACTION_TIMEOUT_SECONDS, else 15; 1 to 50."""
-    raw = (os.environ.get("WEBCHAT_ACTION_TIMEOUT_SECONDS") if raw is None else raw) or ""
-    if not raw.strip():
-        return DEFAULT_ACTION_TIMEOUT_SECONDS
-    try:
-        seconds = float(raw)
-    except ValueError:
-        raise ValueError(f"{ACTION_TIMEOUT_ENV} must be a number of seconds, such as 15; it is '{raw}'") from None
-    if not 1 <= seconds <= 50:
-        # Above 50 the proxy, the widget or the conversation lock would give up first.
-        raise ValueError(f"{ACTION_TIMEOUT_ENV} must be between 1 and 50 seconds; it is {raw}")
-    return seconds
+    raw = os.environ.get(ACTION_TIMEOUT_ENV) if raw is None else raw
+    # Above 50 the proxy, the widget or the conversation lock would give up first.
+    return seconds_setting(ACTION_TIMEOUT_ENV, raw, DEFAULT_ACTION_TIMEOUT_SECONDS, 1, 50)
 
 
 @contextlib.contextmanager
