@@ -159,7 +159,7 @@ class ActionAnswerSituation(SafeAction):
             return []
         # What the parent has told us in the whole conversation (bot/facts.py), kept in slots.
         today = conversation.england_today(now())
-        found = conversation.conversation_facts(tracker, today)
+        found = conversation.conversation_facts(tracker)
         facts = conversation.tailoring_facts(found, article)
         replies = answers.article_answer(article, facts, bool(tracker.get_slot("disclaimer_shown")))
         replies = conversation.with_facts(replies, found, article.id, today)

@@ -1,5 +1,5 @@
-"""Facts from the whole conversation, for the actions: read from every user message (and the forms'
-answers), kept in slots, shown back with a "Change these" button, and used by the first answer.
+"""Facts from the whole conversation, for the actions: read from the slots the NLU pipeline and the
+forms fill, kept consistent, shown back with a "Change these" button, and used by the first answer.
 
 Thin on purpose: the reading and the wording are in bot/facts.py.
 """
@@ -29,9 +29,10 @@ def england_today(now: dt.datetime) -> dt.date:
     return now.astimezone(UK).date()
 
 
-def conversation_facts(tracker: Tracker, today: dt.date) -> facts.Facts:
-    """Every user message of this session (since the last "Change these"), and the forms' answers."""
-    return facts.from_events(tracker.events, today, tracker.latest_message.get("text"), tracker.current_slot_values())
+def conversation_facts(tracker: Tracker) -> facts.Facts:
+    """What the parent has told us, as the slots hold it: the NLU pipeline fills them from every message
+    (bot/fact_extractor.py), the forms from their answers."""
+    return facts.from_slots(tracker.current_slot_values())
 
 
 def slot_events(tracker: Tracker, found: facts.Facts) -> list[dict[str, Any]]:
@@ -49,7 +50,7 @@ def slot_events(tracker: Tracker, found: facts.Facts) -> list[dict[str, Any]]:
 
 def forget_events(tracker: Tracker) -> list[dict[str, Any]]:
     """Empty every fact slot that holds something ("Change these")."""
-    return [SlotSet(name, None) for name in facts.SLOTS if tracker.get_slot(name) is not None]
+    return [SlotSet(name, None) for name in (*facts.SLOTS, facts.DAYS_ADDED) if tracker.get_slot(name) is not None]
 
 
 def tailoring_facts(found: facts.Facts, article: Article) -> dict[str, str | None]:

@@ -83,7 +83,7 @@ class ValidateGuidedForm(Action, ABC):
         requested = tracker.get_slot(REQUESTED_SLOT)
         told: list[dict[str, Any]] = []
         if requested not in forms.QUESTIONS:
-            found = conversation.conversation_facts(tracker, today())
+            found = conversation.conversation_facts(tracker)
             step = forms.start(self.form, article_id, text, today(), values, found)
             told = [e for e in conversation.slot_events(tracker, found) if e["name"] not in step.slots]
         else:
@@ -145,7 +145,7 @@ class AskQuestion(Action, ABC):
         values = tracker.current_slot_values()
         order = forms.question_order(form, tracker.get_slot("article_id"), values)
         # A length of time the parent gave ("most afternoons for about 3 weeks") is offered in school days.
-        told = conversation.conversation_facts(tracker, today()).duration if self.slot == "days_missed" else None
+        told = conversation.conversation_facts(tracker).duration if self.slot == "days_missed" else None
         text, buttons = forms.ask(
             self.slot, tracker.get_slot(forms.NOTICE_SLOT), first=order[:1] == (self.slot,), told=told
         )
@@ -221,7 +221,7 @@ class ActionGetLetter(SafeAction):
         if answered == SKIPPED and not wanted:
             send(dispatcher, [Reply(LEFT_BLANK, [guided.WHAT_NEXT_BUTTON, ADVISER_BUTTON])])
             return self.clear(tracker)
-        found = conversation.conversation_facts(tracker, today())
+        found = conversation.conversation_facts(tracker)
         slots = {**tracker.current_slot_values(), **{k: v for k, v in found.slots().items() if v is not None}}
         facts = guided.known_facts(slots, tracker.events)
         rendered, labels = guided.render_chosen_letter(chosen, facts, today())

@@ -1,11 +1,9 @@
-"""Facts in a parent's message that come from the model's own lookup tables: school type, need, year
-group, age (and the raw `duration` and `date` regexes).
+"""Facts in a parent's message that come from the vocabulary's lookup tables: school type, need, year
+group, age and health service (and the raw `duration` and `date` regexes, used by follow-up questions).
 
-Read with the same lookup tables, regexes and synonyms the model is given (data/nlu/entities.yml), so a
-staff member or developer extends one list: data/nlu/entities.yml is the one vocabulary for these
-entities, used by the model, the fact reader (bot/facts.py), the forms and the letters. The actions use
-these when the model's own extractor has not filled the slot: Rasa's RegexEntityExtractor only switches
-on for entity types that are annotated in the training examples, and ours are not yet (see docs/nlu.md).
+data/nlu/entities.yml is the one vocabulary for these entities: the NLU pipeline reads messages with it
+(bot/fact_extractor.py, through bot/facts.py), and so do the forms and the letters. Rasa's own
+RegexEntityExtractor is not used: it switches on only for entity types annotated in training examples.
 """
 
 from __future__ import annotations
@@ -94,6 +92,20 @@ def all_values(entity: str, text: str, path: Path = ENTITIES_FILE) -> list[str]:
     return found
 
 
+# The entities read with this file's lookup tables and regexes (the others are read by bot/facts.py).
+VOCABULARY_ENTITIES = frozenset({"school_type", "need_type", "year_group", "child_age", "health_service"})
+
+
+def first_span(entity: str, text: str, path: Path = ENTITIES_FILE) -> tuple[int, int] | None:
+    """Where the first value of one entity is in `text`."""
+    for name, pattern in _patterns(path):
+        if name == entity:
+            match = pattern.search(text or "")
+            if match:
+                return match.span()
+    return None
+
+
 def read_school_type(text: str | None) -> str | None:
     """The school type (a key of SCHOOL_TYPES) when the text names exactly one kind, else None.
 
@@ -131,4 +143,10 @@ def read_child_age(text: str | None) -> str | None:
 def read_need_type(text: str | None) -> str | None:
     """The first need named ("autistic" -> "autism"), else None."""
     values = all_values("need_type", text or "")
+    return values[0] if values else None
+
+
+def read_health_service(text: str | None) -> str | None:
+    """The first health service named ("SALT" -> "speech and language therapy"), else None."""
+    values = all_values("health_service", text or "")
     return values[0] if values else None

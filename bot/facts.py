@@ -10,9 +10,10 @@ with their units ("3 weeks", "for 2 terms", "most afternoons for about 3 weeks" 
 weeks, never "3 school days"); and counts of school days, added up the way the law counts them ("2 days
 in October and 4 days last week" = 6 school days this term).
 
-From a conversation (`from_events`): every user message since the session started (or since the parent
-pressed "Change these"), together with the answers the forms stored in slots; a later message wins over
-an earlier one, so "actually it's an academy" corrects what was said before.
+As entities (`message_entities`): each fact under the name of the slot it fills; the NLU pipeline sets
+them on every message (bot/fact_extractor.py), so the slots hold the whole conversation and a later
+message wins over an earlier one ("actually it's an academy"). From the slots (`from_slots`): the facts
+the answers, forms and letters use, together with the forms' answers.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -29,8 +30,6 @@ from bot.dates import parse_parent_date
 from bot.deadlines import Deadline, ehc_assessment_deadlines, format_date, next_step_if_overdue
 
 SKIPPED = "skipped"
-# Pressing "Change these" runs this action: facts told before it are forgotten.
-CORRECT_ACTION = "action_correct_facts"
 # The slots the facts live in (domain.yml), in the order they are shown back.
 SLOTS = (
     "request_date",
@@ -45,7 +44,11 @@ SLOTS = (
     "duration",
     "since_date",
     "date",
+    "request_date_approx",
+    "health_service",
 )
+# A message's extra school days ("another 2 days"), added to `days_missed` by the next answer.
+DAYS_ADDED = "days_added"
 
 # --------------------------------------------------------------------------------------------------
 # Words and numbers
@@ -63,21 +66,59 @@ _UNITS = r"(?:school days?|working days?|days?|half[ -]days?|afternoons?|morning
 
 def normalise(text: str) -> str:
     """Lower case, plain apostrophes, "n't" spelled out and number words as digits."""
-    cleaned = f" {text.lower()} ".replace("\u2019", "'").replace("\u2018", "'").replace("\u00bd", ".5")
-    cleaned = re.sub(r"\bcan't\b", "can not", cleaned)
-    cleaned = re.sub(r"\bwon't\b", "will not", cleaned)
-    cleaned = re.sub(r"n't\b", " not", cleaned)
-    cleaned = re.sub(r"\b(?:a )?couple of\b", "2", cleaned)
-    cleaned = re.sub(r"\b(?:a )?fortnight\b", "2 weeks", cleaned)
-    cleaned = re.sub(r"\bhalf an? (day|week|term)\b", r"0.5 \1", cleaned)
-    cleaned = re.sub(r"\ban? (day|week|term|month|year) and a half\b", r"1.5 \1s", cleaned)
-    for word, digits in _NUMBERS.items():
-        cleaned = re.sub(rf"\b{word}\b", digits, cleaned)
-    cleaned = re.sub(r"\b(\d+) and a half\b", r"\1.5", cleaned)
+    return _normalised(text)[0]
+
+
+# Each step of normalise: (pattern, replacement). Every step keeps a map back to the parent's own text,
+# so a fact found in the normalised words is an entity over the words the parent typed.
+_NOT = r"(?:does|do|did|has|have|had|is|are|was|were|could|should|would)"
+_RATE = r"(?<!hours )(?<!hour )(?<!times )(?<!days )(?<!sessions )(?<!once )(?<!twice )"
+_STEPS: tuple[tuple[str, str], ...] = (
+    ("\u2019|\u2018", "'"),
+    ("\u00bd", ".5"),
+    (r"\bcan'?t\b", "can not"),
+    (r"\bwon't\b", "will not"),
+    (r"n't\b", " not"),
+    (rf"\b({_NOT})nt\b", r"\1 not"),  # "doesnt", typed fast
+    (r"\b(?:a )?couple of\b", "2"),
+    (r"\b(?:a )?fortnight\b", "2 weeks"),
+    (r"\bhalf an? (day|week|term)\b", r"0.5 \1"),
+    (r"\ban? (day|week|term|month|year) and a half\b", r"1.5 \1s"),
+    (r"\b(?:" + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + r")\b", "number"),
+    (r"\b(\d+) and a half\b", r"\1.5"),
+    # "2 hours of speech therapy a week" is a rate too, however many words come between.
+    (
+        r"(\d+ (?:hours?|hrs?|minutes?|mins?|sessions?|times?)\b[^.,;!?]{0,40}?) an? (day|week|term|month)\b",
+        r"\1 per \2",
+    ),
     # "a week" is 1 week, but "2 hours a day" and "3 days a week" are rates, not lengths of time.
-    rate = r"(?<!hours )(?<!hour )(?<!times )(?<!days )(?<!sessions )(?<!once )(?<!twice )"
-    cleaned = re.sub(rf"{rate}\ban? (day|week|term|month|year)\b", r"1 \1", cleaned)
-    return re.sub(r"\s+", " ", cleaned).strip()
+    (rf"{_RATE}\ban? (day|week|term|month|year)\b", r"1 \1"),
+    (r"\s+", " "),
+)
+
+
+def _normalised(text: str) -> tuple[str, list[int]]:
+    """normalise(text), and for each of its characters the position in `text` it came from."""
+    lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)  # one character for one
+    cleaned, where = f" {lowered} ", [0, *range(len(text)), max(len(text) - 1, 0)]
+    for pattern, replacement in _STEPS:
+        out: list[str] = []
+        mapped: list[int] = []
+        last = 0
+        for match in re.finditer(pattern, cleaned):
+            out.append(cleaned[last : match.start()])
+            mapped += where[last : match.start()]
+            new = _NUMBERS[match.group(0)] if replacement == "number" else match.expand(replacement)
+            width = max(match.end() - match.start(), 1)
+            out.append(new)
+            mapped += [where[min(match.start() + min(i, width - 1), len(where) - 1)] for i in range(len(new))]
+            last = match.end()
+        out.append(cleaned[last:])
+        mapped += where[last:]
+        cleaned, where = "".join(out), mapped
+    first = len(cleaned) - len(cleaned.lstrip())
+    stripped = cleaned.strip()
+    return stripped, where[first : first + len(stripped)]
 
 
 def weeks_and_days(days: int) -> str:
@@ -254,6 +295,23 @@ def _when_iso(value: object) -> When | None:
         return When(dt.date.fromisoformat(str(value)))
     except ValueError:
         return None
+
+
+def rough_slot(when: When) -> str:
+    """A rough date for its own slot: "2026-03-01/2026-03-31" ("in March") or "2026-11-27" ("last week")."""
+    if when.earliest and when.latest:
+        return f"{when.earliest.isoformat()}/{when.latest.isoformat()}"
+    return when.value.isoformat()
+
+
+def _rough_when(value: object) -> When | None:
+    try:
+        parts = [dt.date.fromisoformat(p) for p in str(value).split("/")]
+    except ValueError:
+        return None
+    if len(parts) == 2:
+        return When(parts[0], True, parts[0], parts[1])
+    return When(parts[0], True) if len(parts) == 1 else None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -448,6 +506,7 @@ def read_message(text: str, today: dt.date) -> MessageFacts:
         if _ABOUT_EXCLUSION.search(cleaned) or not _ABOUT_COUNCIL.search(cleaned)
         else None,
         "council_decision": read_council_decision(text),
+        "health_service": entities.read_health_service(text),
     }
     request = since = date = None
     for sentence in _sentences(cleaned):
@@ -520,6 +579,9 @@ class Facts:
             if name == "request_date":
                 return replace(self, request=when)
             return replace(self, since=when) if name == "since_date" else replace(self, date=when)
+        if name == "request_date_approx":
+            when = _rough_when(text)
+            return replace(self, request=when) if when and self.request is None else self
         if name == "duration":
             span = read_span(text)
             if span is None or span.school_days is not None:
@@ -533,11 +595,8 @@ class Facts:
             read = entities.read_year_group if name == "year_group" else entities.read_child_age
             text = read(text) or text
         if name == "days_missed":
-            try:
-                total = float(text)
-            except ValueError:
-                return self
-            return self if self.days_this_term == total else replace(self, days=(total,))
+            days = _days_slot(text)
+            return self if days is None or self.days_this_term == sum(days) else replace(self, days=days)
         return replace(self, values={**self.values, name: text})
 
     def slots(self) -> dict[str, str | None]:
@@ -546,53 +605,127 @@ class Facts:
         return {
             **{name: self.values.get(name) for name in SLOTS},
             "request_date": self.request.iso if self.request else None,
+            "request_date_approx": rough_slot(self.request) if self.request and self.request.approximate else None,
             # "Since September" is kept as 1 September: the start the parent gave, shown back as such.
             "since_date": self.since.value.isoformat() if self.since else None,
             "date": self.date.iso if self.date else None,
             "duration": self.duration.text if self.duration else None,
             "days_missed": f"{total:g}" if total is not None else None,
+            DAYS_ADDED: None,  # added into days_missed above
         }
 
 
-def from_events(
-    events: Iterable[Mapping[str, object]],
-    today: dt.date,
-    latest_text: str | None = None,
-    slots: Mapping[str, object] | None = None,
-) -> Facts:
-    """The facts of a conversation: its user messages and fact slots, oldest first, since the session
-    started or the parent last pressed "Change these".
+def from_slots(slots: Mapping[str, object]) -> Facts:
+    """The facts of a conversation as its slots hold them. The NLU pipeline fills the slots from each
+    message (bot/fact_extractor.py, through the slot mappings in domain.yml); the forms fill the rest.
 
-    `latest_text`: the message being answered, if the events don't end with it. `slots`: current values
-    that no event explains (a tracker built by hand), taken as older than every message.
+    An exact request date wins over a rough one; the deadline form's date for an EHC request is the
+    request date; extra school days from the latest message ("another 2 days") are added to the total.
     """
-    facts = Facts()
-    last_text = kind_asked = None
-    for event in events:
-        kind, name, value = event.get("event"), event.get("name"), event.get("value")
-        if kind == "session_started" or (kind == "action" and name == CORRECT_ACTION):
-            facts, last_text = Facts(), None
-        elif kind == "user":
-            last_text = str(event.get("text") or "")
-            facts = facts.told(read_message(last_text, today))
-        elif kind == "slot" and name == "deadline_kind":
-            kind_asked = value or kind_asked
-        elif kind == "slot" and name == "deadline_date" and kind_asked == "ehc_request":
-            facts = facts.with_slot("request_date", value)  # the deadline form's answer
-        elif kind == "slot":
-            facts = facts.with_slot(str(name), value)
-    if latest_text and latest_text != last_text:
-        facts = facts.told(read_message(latest_text, today))
-    known = facts.slots()
-    older = Facts()
-    for name, value in (slots or {}).items():
-        if name in SLOTS and known.get(name) is None:
-            older = older.with_slot(name, value)
-    return older.told(_as_message(facts)) if older else facts
+    found = Facts()
+    for name in SLOTS:
+        found = found.with_slot(name, slots.get(name))
+    if found.request is None and slots.get("deadline_kind") == "ehc_request":
+        found = found.with_slot("request_date", slots.get("deadline_date"))
+    added = _days_slot(slots.get(DAYS_ADDED))
+    if added is not None:
+        found = replace(found, days=(*found.days, *added))
+    return found
 
 
-def _as_message(facts: Facts) -> MessageFacts:
-    return MessageFacts(facts.values, facts.request, facts.since, facts.date, facts.duration, facts.days)
+def _days_slot(value: object) -> tuple[float, ...] | None:
+    """ "6" or "2 + 4" (one message's days, before the answer adds them up) -> (6,) or (2, 4)."""
+    if value in (None, "", SKIPPED):
+        return None
+    try:
+        days = tuple(float(part) for part in str(value).split("+"))
+    except ValueError:
+        return None
+    return days if all(math.isfinite(d) and d >= 0 for d in days) else None
+
+
+def message_entities(text: str, today: dt.date) -> list[dict[str, object]]:
+    """One message's facts as entities named after the slots they fill (domain.yml `from_entity`), each
+    over the words that say it ("nothing in writing", "since September", "2 days ... 4 days")."""
+    said = read_message(text, today)
+    if not said.values and not (said.request or said.since or said.date or said.duration or said.days):
+        return []
+    cleaned, where = _normalised(text)
+    values: dict[str, object] = dict(said.values)
+    spans = {name: _evidence(name, str(value), cleaned) for name, value in said.values.items()}
+    for name, when in (("request_date", said.request), ("since_date", said.since), ("date", said.date)):
+        if when is None or (name == "date" and when.iso is None):
+            continue
+        if name == "request_date" and when.approximate:
+            name = "request_date_approx"
+        values[name] = rough_slot(when) if name == "request_date_approx" else when.value.isoformat()
+        spans[name] = _date_evidence(when, cleaned, today)
+    found = _spans(cleaned)
+    if said.duration is not None:
+        values["duration"] = said.duration.text
+        lengths = [f for f in found if f.span.school_days is None]
+        part = _PART.search(cleaned) if said.duration.part else None
+        spans["duration"] = (
+            (min(lengths[0].start, part.start() if part else lengths[0].start), lengths[0].end) if lengths else None
+        )
+    if said.days:
+        name = DAYS_ADDED if said.adds else "days_missed"
+        # "2 + 4": the parts stay visible until the answer shows them back and stores the total.
+        values[name] = " + ".join(f"{d:g}" for d in said.days)
+        counted = [f for f in found if f.span.school_days is not None]
+        spans[name] = (counted[0].start, counted[-1].end) if counted else None
+    entities = []
+    for name, value in values.items():
+        start, end = _original(spans.get(name), where, len(text))
+        entities.append({"entity": name, "value": value, "start": start, "end": end})
+    return sorted(entities, key=lambda e: (e["start"], e["end"]))
+
+
+_EVIDENCE: dict[tuple[str, str], tuple[re.Pattern[str], ...]] = {
+    ("support_level", "ehc_plan"): (_HAS_PLAN,),
+    ("support_level", "neither"): (_NO_SUPPORT, _NO_PLAN),
+    ("support_level", "sen_support"): (_SEN_SUPPORT,),
+    ("exclusion_recorded", "no"): (_NOT_WRITTEN,),
+    ("exclusion_recorded", "yes"): (_WRITTEN,),
+    ("council_decision", "refused"): (_REFUSED,),
+    ("council_decision", "assessing"): (_ASSESSING,),
+}
+
+
+def _evidence(name: str, value: str, cleaned: str) -> tuple[int, int] | None:
+    """Where a fact is said in the cleaned text."""
+    if name in entities.VOCABULARY_ENTITIES:
+        return entities.first_span(name, cleaned)
+    for pattern in _EVIDENCE.get((name, value), ()):
+        match = pattern.search(cleaned)
+        if match:
+            return _trimmed(cleaned, match.start(), match.end())
+    return None
+
+
+def _date_evidence(when: When, cleaned: str, today: dt.date) -> tuple[int, int] | None:
+    for match in _DATE.finditer(cleaned):
+        phrase = re.sub(r"^(?:since|from|in|during)\s+", "", match.group(0))
+        if read_date(phrase, today) == when:
+            return match.span()
+    return None
+
+
+def _trimmed(cleaned: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and cleaned[start] == " ":
+        start += 1
+    while end > start and cleaned[end - 1] == " ":
+        end -= 1
+    while end < len(cleaned) and cleaned[end].isalnum():  # "assess" -> "assessment": whole words
+        end += 1
+    return start, end
+
+
+def _original(span: tuple[int, int] | None, where: list[int], length: int) -> tuple[int, int]:
+    """A span of the cleaned text as a span of the parent's text (the whole message if unknown)."""
+    if span is None or span[0] >= span[1] or span[1] > len(where):
+        return 0, length
+    return where[span[0]], where[span[1] - 1] + 1
 
 
 # --------------------------------------------------------------------------------------------------
@@ -635,6 +768,8 @@ def shown_back(facts: Facts, today: dt.date) -> str | None:
         parts.append(f"your child is {facts.values['child_age']}")
     if facts.get("need_type"):
         parts.append(facts.values["need_type"])
+    if facts.get("health_service"):
+        parts.append(facts.values["health_service"])
     if facts.get("support_level") in _SUPPORT:
         parts.append(_SUPPORT[facts.values["support_level"]])
     recorded = facts.get("exclusion_recorded")

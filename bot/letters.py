@@ -543,7 +543,7 @@ LETTER_QUESTIONS: dict[str, str] = {
 
 def worked_out(facts: Mapping[str, str | None], today: dt.date) -> dict[str, str]:
     """Values worked out from the conversation's facts (see the module notes)."""
-    found = told.from_events((), today, slots=facts)
+    found = told.from_slots(facts)
     values: dict[str, str] = {}
     missed = told.missed_ehc_deadline(found, today)
     if missed is not None and missed.due is not None:
@@ -558,7 +558,7 @@ def worked_out(facts: Mapping[str, str | None], today: dt.date) -> dict[str, str
 
 def deadline_note(facts: Mapping[str, str | None], today: dt.date) -> str | None:
     """Why the missed-deadline blanks stay blank when the parent gave the request date: none has passed."""
-    found = told.from_events((), today, slots=facts)
+    found = told.from_slots(facts)
     deadline = told.current_ehc_deadline(found) if found.request and not found.request.approximate else None
     if deadline is None or deadline.due is None or deadline.due < today:
         return None

@@ -6,10 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import yaml
 
 from bot import facts
 from bot.deadlines import ehc_assessment_deadlines
 from bot.facts import Facts, Span, When
+from bot.settings import PROJECT_ROOT
+from tests.actions_helpers import said
 
 TODAY = dt.date(2026, 12, 4)
 
@@ -91,7 +94,7 @@ PHRASINGS = [
     ("the school has to decide within 15 school days", {}),
     ("the council must decide within 6 weeks and it's been 10 weeks", {"duration": "10 weeks"}),
     ("he goes in 3 days a week", {}),
-    ("he has speech therapy once a week", {}),
+    ("he has speech therapy once a week", {"health_service": "speech and language therapy"}),
     ("the 20 weeks are up", {}),
     ("we asked 10 weeks ago", {"date": "2026-09-25~"}),
     # Whether the school put it in writing
@@ -206,84 +209,92 @@ def test_support_level_as_an_answer_to_the_question(text: str, level: str) -> No
 # --- the whole conversation -----------------------------------------------------------------------------
 
 
-def user(text: str) -> dict[str, object]:
-    return {"event": "user", "text": text}
+def told(*texts: str, slots: dict[str, object] | None = None) -> Facts:
+    """The facts after these messages, as the slots hold them (tests/actions_helpers.said)."""
+    return facts.from_slots(said(list(texts), TODAY, slots))
 
 
-def slot(name: str, value: object) -> dict[str, object]:
-    return {"event": "slot", "name": name, "value": value}
+def test_every_fact_is_an_entity_that_fills_the_slot_of_the_same_name() -> None:
+    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+    for name in (*facts.SLOTS, facts.DAYS_ADDED):
+        assert name in domain["entities"], name
+        mappings = domain["slots"][name]["mappings"]
+        assert {"type": "from_entity", "entity": name} in mappings, name
 
 
 def test_facts_come_from_every_message_not_just_the_latest() -> None:
-    events = [user("my son is in year 9 at an academy"), user("they sent him home most afternoons for 3 weeks")]
-    found = facts.from_events(events, TODAY, latest_text="and there was nothing in writing")
+    found = told(
+        "my son is in year 9 at an academy",
+        "they sent him home most afternoons for 3 weeks",
+        "and there was nothing in writing",
+    )
     assert found.get("school_type") == "academy" and found.get("year_group") == "Year 9"
     assert found.duration == Span(3, "weeks", part="most afternoons")
     assert found.get("exclusion_recorded") == "no"
 
 
 def test_a_later_message_corrects_an_earlier_one() -> None:
-    found = facts.from_events([user("he goes to an academy"), user("sorry, it's a council school actually")], TODAY)
+    found = told("he goes to an academy", "sorry, it's a council school actually")
     assert found.get("school_type") == "maintained"
 
 
-def test_change_these_and_a_new_session_forget_what_was_said() -> None:
-    said = [user("he goes to an academy"), slot("school_type", "academy")]
-    assert not facts.from_events([*said, {"event": "action", "name": facts.CORRECT_ACTION}], TODAY)
-    assert not facts.from_events([*said, {"event": "session_started"}], TODAY)
+def test_message_entities_are_named_after_their_slots() -> None:
+    entities = facts.message_entities(
+        "We asked for an EHC needs assessment on 3 March; he's in year 4 at an academy", TODAY
+    )
+    assert {e["entity"]: e["value"] for e in entities} == {
+        "request_date": "2026-03-03",
+        "year_group": "Year 4",
+        "school_type": "academy",
+    }
+    assert facts.message_entities("/start_triage", TODAY) == [] and facts.message_entities("", TODAY) == []
 
 
 def test_form_answers_are_facts_and_skipped_answers_are_not() -> None:
-    events = [
-        user("he was sent home, nothing in writing"),
-        slot("exclusion_recorded", "yes"),  # the parent answered the form later: that wins
-        slot("support_level", "skipped"),
-        slot("deadline_kind", "ehc_request"),
-        slot("deadline_date", "2026-03-03"),  # the deadline form's date for a request is the request date
-    ]
-    found = facts.from_events(events, TODAY)
+    slots = {"exclusion_recorded": "yes", "support_level": "skipped", "deadline_kind": "ehc_request"}
+    found = facts.from_slots({**slots, "deadline_date": "2026-03-03"})
     assert found.get("exclusion_recorded") == "yes" and found.get("support_level") is None
-    assert found.request == When(dt.date(2026, 3, 3))
+    assert found.request == When(dt.date(2026, 3, 3))  # the deadline form's date for a request
 
 
 def test_suspensions_add_up_across_messages_when_the_parent_says_another() -> None:
-    events = [user("he was suspended for 2 days in October"), slot("days_missed", "2"), user("now another 4 days")]
-    found = facts.from_events(events, TODAY)
+    first = said(["he was suspended for 2 days in October"], TODAY)
+    assert first["days_missed"] == "2"
+    latest = {e["entity"]: e["value"] for e in facts.message_entities("now another 4 days", TODAY)}
+    assert latest == {"days_added": "4"}
+    found = facts.from_slots({**first, **latest})
     assert found.days == (2, 4) and found.days_this_term == 6
-    assert found.slots()["days_missed"] == "6"
-    replaced = facts.from_events([user("suspended for 2 days"), user("sorry, it was 3 days")], TODAY)
-    assert replaced.days_this_term == 3
+    assert found.slots()["days_missed"] == "6" and found.slots()["days_added"] is None  # added once
+    assert told("he was suspended for 2 days in October", "now another 4 days", "what can I do").days_this_term == 6
+    assert told("suspended for 2 days", "sorry, it was 3 days").days_this_term == 3
 
 
-def test_slots_no_event_explains_are_older_than_the_messages() -> None:
-    found = facts.from_events(
-        [], TODAY, latest_text="it has been 3 weeks", slots={"duration": "26 weeks", "year_group": "year 4"}
-    )
-    assert found.duration == Span(3, "weeks") and found.get("year_group") == "Year 4"
-
-
-def test_rough_dates_are_not_kept_in_slots_so_letters_never_state_them() -> None:
-    found = facts.from_events([user("we asked for an EHC assessment in March")], TODAY)
-    assert found.request is not None and found.slots()["request_date"] is None
-    exact = facts.from_events([user("we asked for an EHC assessment on 3 March")], TODAY)
-    assert exact.slots()["request_date"] == "2026-03-03"
+def test_rough_dates_have_their_own_slot_so_letters_never_state_them() -> None:
+    found = told("we asked for an EHC assessment in March")
+    assert found.request is not None and found.request.approximate
+    assert found.slots()["request_date"] is None
+    assert found.slots()["request_date_approx"] == "2026-03-01/2026-03-31"
+    exact = told("we asked for an EHC assessment in March", "it was 3 March")
+    assert exact.slots()["request_date"] is None or exact.request is not None
+    exact = told("we asked for an EHC assessment on 3 March")
+    assert exact.slots()["request_date"] == "2026-03-03" and exact.slots()["request_date_approx"] is None
 
 
 # --- shown back, and what the numbers mean ---------------------------------------------------------------
 
 
 def test_what_the_parent_told_us_is_shown_back() -> None:
-    events = [user("they've been sending my son home most afternoons for about 3 weeks, nothing in writing")]
-    assert facts.shown_back(facts.from_events(events, TODAY), TODAY) == (
+    events = ["they've been sending my son home most afternoons for about 3 weeks, nothing in writing"]
+    assert facts.shown_back(told(*events), TODAY) == (
         "From what you told me: nothing in writing; most afternoons for about 3 weeks."
     )
-    suspended = facts.from_events([user("he was suspended for 2 days in October and 4 days last week")], TODAY)
+    suspended = told("he was suspended for 2 days in October and 4 days last week")
     assert "2 + 4 = 6 school days this term" in facts.shown_back(suspended, TODAY)
     assert facts.shown_back(Facts(), TODAY) is None
 
 
 def test_the_3_march_request_is_overdue_by_the_exact_number_of_weeks() -> None:
-    found = facts.from_events([user("We asked for an EHC needs assessment on 3 March and have heard nothing")], TODAY)
+    found = told("We asked for an EHC needs assessment on 3 March and have heard nothing")
     decision = ehc_assessment_deadlines(dt.date(2026, 3, 3))[0]
     assert decision.due == dt.date(2026, 4, 14)
     late = facts.weeks_and_days((TODAY - decision.due).days)
@@ -296,17 +307,17 @@ def test_the_3_march_request_is_overdue_by_the_exact_number_of_weeks() -> None:
 
 def test_the_20_week_limit_applies_only_once_the_council_has_agreed_to_assess() -> None:
     said = "We asked for an EHC needs assessment on 3 March and the council agreed to assess"
-    text, _ = facts.request_status(facts.from_events([user(said)], TODAY), TODAY)
+    text, _ = facts.request_status(told(said), TODAY)
     assert "final EHC plan: until Tuesday 21 July 2026" in text and "14 April" not in text
-    refused = facts.from_events([user("we asked for an assessment on 3 March"), user("they refused to assess")], TODAY)
+    refused = told("we asked for an assessment on 3 March", "they refused to assess")
     assert facts.request_status(refused, TODAY) is None
 
 
 def test_within_time_and_rough_dates() -> None:
-    recent = facts.from_events([user("we asked for an EHC needs assessment on 20 November")], TODAY)
+    recent = told("we asked for an EHC needs assessment on 20 November")
     text, next_step = facts.request_status(recent, TODAY)
     assert "until Friday 1 January 2027, in 4 weeks" in text and next_step == facts.WITHIN_TIME
-    rough = facts.from_events([user("we asked for an EHC needs assessment in March")], TODAY)
+    rough = told("we asked for an EHC needs assessment in March")
     text, _ = facts.request_status(rough, TODAY)
     # Counted from the last day it could have been (31 March), so "late" is never overstated.
     assert "until Tuesday 12 May 2026 at the latest" in text
@@ -317,15 +328,15 @@ DELAY_RULES = [{"when": {"weeks_over": 6}, "say": "..."}]
 
 
 def test_tailoring_gets_school_days_added_up_and_never_weeks_as_days() -> None:
-    two = facts.from_events([user("suspended for 2 days in October and 4 days last week")], TODAY)
+    two = told("suspended for 2 days in October and 4 days last week")
     assert facts.tailoring_values(two, SUSPENSION_RULES)["duration"] == "6 school days"
-    part_days = facts.from_events([user("sent home most afternoons for about 3 weeks")], TODAY)
+    part_days = told("sent home most afternoons for about 3 weeks")
     assert facts.tailoring_values(part_days, SUSPENSION_RULES)["duration"] is None
     assert facts.tailoring_values(part_days, DELAY_RULES)["duration"] == "3 weeks"
-    half = facts.from_events([user("suspended for 5 and a half days")], TODAY)
+    half = told("suspended for 5 and a half days")
     assert facts.tailoring_values(half, SUSPENSION_RULES)["duration"] == "6 school days"  # 5.5 > 5 stays true
 
 
-def test_a_shorter_copy_of_a_length_from_the_model_does_not_lose_the_part_days() -> None:
-    events = [user("sent home most afternoons for about 3 weeks"), slot("duration", "3 weeks")]
-    assert facts.from_events(events, TODAY).duration == Span(3, "weeks", part="most afternoons", approximate=True)
+def test_a_length_with_part_days_survives_its_slot() -> None:
+    kept = told("sent home most afternoons for about 3 weeks", "what can I do")
+    assert kept.duration == Span(3, "weeks", part="most afternoons", approximate=True)

@@ -328,12 +328,11 @@ def test_an_implausible_date_is_asked_about_never_kept() -> None:
 
 
 def test_the_exclusion_questions_start_from_what_the_parent_said() -> None:
-    from bot.facts import from_events
+    from bot.facts import from_slots
+    from tests.actions_helpers import said
 
-    said = [
-        {"event": "user", "text": "sent home most afternoons for about 3 weeks, nothing in writing, he has an EHCP"}
-    ]
-    step = forms.start(TRIAGE, "informal-exclusion", "/start_triage", TODAY, {}, from_events(said, TODAY))
+    told = said(["sent home most afternoons for about 3 weeks, nothing in writing, he has an EHCP"], TODAY)
+    step = forms.start(TRIAGE, "informal-exclusion", "/start_triage", TODAY, {}, from_slots(told))
     assert step.slots["exclusion_recorded"] == "no" and step.slots["support_level"] == "ehc_plan"
     assert step.slots["days_missed"] is None  # part days over weeks: asked, in school days
     assert step.requested == "days_missed"
@@ -390,13 +389,14 @@ def test_written_or_not_is_read_as_in_any_message() -> None:
 
 
 def test_the_deadline_questions_use_a_request_date_given_earlier() -> None:
-    from bot.facts import from_events
+    from bot.facts import from_slots
+    from tests.actions_helpers import said
 
-    said = [{"event": "user", "text": "we asked for an EHC needs assessment on 3 March"}]
-    step = forms.start(DEADLINE, "ehc-delay", "/check_deadlines", TODAY, {}, from_events(said, TODAY))
+    told = said(["we asked for an EHC needs assessment on 3 March"], TODAY)
+    step = forms.start(DEADLINE, "ehc-delay", "/check_deadlines", TODAY, {}, from_slots(told))
     assert step.slots["deadline_date"] == "2026-03-03" and step.requested is None
-    rough = [{"event": "user", "text": "we asked for an EHC needs assessment in March"}]
-    step = forms.start(DEADLINE, "ehc-delay", "/check_deadlines", TODAY, {}, from_events(rough, TODAY))
+    rough = said(["we asked for an EHC needs assessment in March"], TODAY)
+    step = forms.start(DEADLINE, "ehc-delay", "/check_deadlines", TODAY, {}, from_slots(rough))
     assert step.slots["deadline_date"] == "2026-03-31" and step.slots[forms.APPROXIMATE_SLOT] is True
 
 
