@@ -92,6 +92,12 @@ def all_values(entity: str, text: str, path: Path = ENTITIES_FILE) -> list[str]:
     return found
 
 
+def lookup_examples(entity: str, path: Path = ENTITIES_FILE) -> list[str]:
+    """The entries of one lookup table, as written."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return [e for block in data.get("nlu") or [] if block.get("lookup") == entity for e in _examples(block)]
+
+
 # The entities read with this file's lookup tables and regexes (the others are read by bot/facts.py).
 VOCABULARY_ENTITIES = frozenset({"school_type", "need_type", "year_group", "child_age", "health_service"})
 

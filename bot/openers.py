@@ -32,7 +32,11 @@ _ASKING = (
 _PEOPLE = (
     "son sons daughter daughters child childs child's children kid kids boy girl ds dd dc grandson granddaughter "
     "grandchild nephew niece stepson stepdaughter foster teenager teen toddler baby twins he she they him her "
-    "them his their little eldest youngest oldest middle one"
+    "them his their little eldest youngest oldest middle one "
+    # who is writing: "I'm a mum of 3", "single dad here", "foster carer of a boy who lives with me"
+    "mum mom mam mummy dad daddy mother father parent parents carer carers guardian grandparent grandma gran "
+    "nan nanna grandad grandpa grandfather grandmother aunt auntie uncle stepmum stepdad adoptive adopted "
+    "single here who lives live living"
 )
 _AGES = "aged age year years yr yrs yo old months month reception nursery primary secondary"
 _NEEDS = (
@@ -42,7 +46,17 @@ _NEEDS = (
     "non-verbal nonverbal speech delay global developmental ehcp ehc school stuff things"
 )
 _GREETING_WORDS = frozenset(_GREETINGS.split())
-_VOCABULARY = frozenset(" ".join((_GREETINGS, _ASKING, _PEOPLE, _AGES, _NEEDS)).split())
+
+
+def _need_words() -> str:
+    """Every word of the needs and health services in the one vocabulary (data/nlu/entities.yml)."""
+    from bot import entities
+
+    words = entities.lookup_examples("need_type") + entities.lookup_examples("health_service")
+    return " ".join(words).lower()
+
+
+_VOCABULARY = frozenset(" ".join((_GREETINGS, _ASKING, _PEOPLE, _AGES, _NEEDS, _need_words())).split())
 _WORD = re.compile(r"[a-z0-9]+(?:['\u2019-][a-z]+)*")
 _NUMBERED = re.compile(r"^(?:\d{1,2}|y\d{1,2}|\d{1,2}(?:yo|yrs?|st|nd|rd|th))$")
 MAX_WORDS = 12

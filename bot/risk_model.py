@@ -27,8 +27,13 @@ from bot.openers import is_opener
 from bot.safety import risk_signals
 from bot.text_features import text_features
 
-EMERGENCY_AT = 0.75
-CHECK_AT = 0.35
+# Chosen on the older held-out crisis sets (tests/safety/, `scripts/choose_bands.py`), never on tests/fresh:
+# the lowest thresholds whose share of ordinary messages stays within half the limits (3% given
+# emergency help, 8% asked the safety question). On 2026-12-04: at 0.50, 93.6% of risk and 1.0% of
+# ordinary messages reach emergency help (0.40 gives ordinary 1.9%); at 0.25, 97.9% and 3.8% reach the
+# safety question (0.20 gives 5.2%). docs/safety-and-privacy.md has the table.
+EMERGENCY_AT = 0.50
+CHECK_AT = 0.25
 # The situation model's own crisis guess decides only with the detector's agreement and a confident
 # model; on its own it asks (one tap) rather than showing emergency numbers to "my son".
 MODEL_CRISIS_CONFIDENT = 0.65
