@@ -18,7 +18,7 @@ VALID_ARTICLE = textwrap.dedent(
     title: "The council is taking too long with my child's plan"
     intents: [ehc_delay]
     summary: >-
-      The council must send the final education, health and care (EHC) plan within 20 weeks of
+      The council must send the final education, health and care (EHC) plan. It has 20 weeks from
       your request [@regs-13].
     last_reviewed: 2026-11-01
     review_by: 2027-05-01

@@ -32,7 +32,7 @@ async def test_answer_sends_summary_with_a_numbered_source_link_then_buttons(ser
     messages, events = await run_action(acts.ActionAnswerSituation(), tracker("ehc_delay"))
     said = texts(messages)
     assert said[0] == (
-        "The council must send the final education, health and care (EHC) plan within 20 weeks of "
+        "The council must send the final education, health and care (EHC) plan. It has 20 weeks from "
         f"your request.\nSource: [1]({REGS_13})"
     )
     assert DISCLAIMER in said

@@ -30,7 +30,7 @@ def edit(path: Path, old: str, new: str) -> None:
 async def test_edited_wording_is_served_on_the_next_question(service, knowledge_dir: Path) -> None:
     article = knowledge_dir / "articles" / "ehc-delay.md"
     before, _ = await run_action(acts.ActionAnswerSituation(), tracker("ehc_delay"))
-    assert "within 20 weeks of" in texts(before)[0]
+    assert "It has 20 weeks from" in texts(before)[0]
 
     edit(article, "The council must send the final", "Your council has to send the final")
     after, _ = await run_action(acts.ActionAnswerSituation(), tracker("ehc_delay"))

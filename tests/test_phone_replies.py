@@ -39,7 +39,14 @@ from bot.intents import situation_intents
 from bot.knowledge import CITATION_MARKER, Article, Source, load_knowledge, parse_article
 from bot.ladders import Ladder, ladder_for_article, load_ladders
 from bot.letters import letters_for_article, load_letters
-from bot.readability import MIN_READING_EASE, plain_text, readability_problems, reading_ease
+from bot.readability import (
+    MAX_SUMMARY_READING_AGE,
+    MIN_READING_EASE,
+    plain_text,
+    readability_problems,
+    reading_age,
+    reading_ease,
+)
 from bot.render import CHUNK_CHARS, LINKS_LINE, MAX_LISTED_SOURCES, public_title, sentences, titled_sources
 from bot.triage import TRIAGE_ARTICLES, Answers, load_triage, triage_route
 from tests.actions_helpers import make_service, run_action, tracker
@@ -375,7 +382,19 @@ def test_reading_ease_prefers_short_sentences_and_everyday_words() -> None:
     )
     assert reading_ease(easy) > 80 > MIN_READING_EASE > reading_ease(hard)
     assert readability_problems(easy, easy) == []
-    assert [part for part, _ in readability_problems(hard, hard)] == ["summary", "next_steps"]
+    assert [part for part, _ in readability_problems(hard, hard)] == ["summary", "summary", "next_steps"]
+
+
+def test_a_summary_needs_a_reading_age_of_about_12() -> None:
+    plain = "Your child has a right to a full school day. Ask the school why he is sent home. Keep a note."
+    long_words = (
+        "Your child is entitled to full-time education, and government attendance guidance describes part-time "
+        "timetables as appropriate only in very exceptional circumstances, temporarily, with a review date."
+    )
+    assert reading_age(plain) < 9 < MAX_SUMMARY_READING_AGE < reading_age(long_words)
+    assert readability_problems(plain, plain) == []
+    problems = readability_problems(long_words, plain)
+    assert [part for part, _ in problems] == ["summary", "summary"] and "reading age" in problems[0][1]
 
 
 def test_the_knowledge_check_reports_a_hard_summary_at_its_line(tmp_path: Path) -> None:
@@ -389,6 +408,7 @@ def test_the_knowledge_check_reports_a_hard_summary_at_its_line(tmp_path: Path) 
     article, problems = parse_article(path, today=TODAY)
     assert article is None
     [problem] = [p for p in problems if "hard to read" in p.message]
+    assert any("reading age" in p.message for p in problems)
     assert problem.severity == "error" and problem.line == text.splitlines().index(f"summary: {hard}") + 1
 
 
@@ -396,6 +416,8 @@ def test_every_real_summary_and_next_steps_section_is_readable_enough() -> None:
     scores = {a.id: (reading_ease(a.summary), reading_ease(a.sections["next_steps"])) for a in knowledge()[0]}
     assert len(scores) >= 30
     assert {article_id: s for article_id, s in scores.items() if min(s) < MIN_READING_EASE} == {}
+    ages = {a.id: reading_age(a.summary) for a in knowledge()[0]}
+    assert {article_id: age for article_id, age in ages.items() if age > MAX_SUMMARY_READING_AGE} == {}
 
 
 # --------------------------------------------------------------------------------------------------
