@@ -62,6 +62,14 @@ def test_rasa_calls_the_action_server_on_loopback() -> None:
     assert urlsplit(endpoints["action_endpoint"]["url"]).hostname == "127.0.0.1"
 
 
+def test_rasa_sends_the_domain_only_to_actions_that_need_it() -> None:
+    # Every action call used to carry the whole domain; ours never read it (nothing in actions/ does).
+    endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
+    assert endpoints["action_endpoint"]["enable_selective_domain"] is True
+    for path in (ROOT / "actions").glob("*.py"):
+        assert not re.search(r"\bdomain(?:\[|\.get\()", path.read_text(encoding="utf-8")), path
+
+
 def test_the_web_server_offers_only_our_channel() -> None:
     # Rasa's rest and socket.io channels trust the conversation id the browser sends.
     credentials = yaml.safe_load((ROOT / "credentials.yml").read_text(encoding="utf-8"))
