@@ -27,9 +27,14 @@ from bot.text_features import text_features
 
 
 def build_pipeline(config: dict[str, Any]) -> Pipeline:
+    # "sag" reaches the same optimum as the default lbfgs about twice as fast on these l2-normalised
+    # tf-idf rows (64 passes, 67 s against about 100 iterations and 115 s for 5,700 examples on 2 cores,
+    # the same held-out accuracy and confidence spread): docs/nlu.md, "Training time".
     classifier = LogisticRegression(
         C=float(config["C"]),
         class_weight="balanced",
+        solver="sag",
+        tol=1e-3,
         max_iter=int(config["max_iter"]),
         random_state=config["random_seed"],
     )

@@ -11,6 +11,7 @@ way replies are awaited are those of tests/e2e/test_listening.py.
 - "The school said he has to have a term of SEN support first": the first reply says that is not the law.
 - "my son is 7 and autistic": a warm opener with topic buttons, no emergency help, nothing about college.
 - An answer whose sources include a case name with square brackets ("[1989]"): no raw Markdown shows.
+- "26 weeks and still no final plan": plain sentences, sources as links under them, nothing said twice.
 
 As in test_listening.py, the servers' clock cannot be fixed, so dates are worked out from today's date in
 England with bot/deadlines.py.
@@ -204,3 +205,23 @@ def test_bracketed_case_name_shows_no_markdown(phone):
 
     screenshot(phone, "listening-phone-bracketed-source", show=BRACKETED_SOURCE)
     assert_no_violations(phone, "phone, a bracketed case name")
+
+
+LATE_PLAN_MESSAGE = "it's been 26 weeks since we asked for the assessment and still no final plan"
+# Legal shorthand that belongs in the sources under a message, never in its sentences.
+SHORTHAND = re.compile(r"\bSI \d{4}/\d+|\breg(?:s|ulation)? \d+\(|\bs\.\s?\d+|\bHL\d+|\[@|\]\(")
+
+
+def test_the_late_plan_answer_fits_a_phone(phone):
+    """The deadline answer: plain sentences with sources as links under them, no paragraph said twice."""
+    send(phone, LATE_PLAN_MESSAGE)
+    replies = replies_to(phone, LATE_PLAN_MESSAGE)
+    assert any("20-week" in r or "20 weeks" in r for r in replies), "\n".join(replies)
+    sentences = [line for r in replies for line in r.splitlines() if len(line) > 60]
+    assert len(sentences) == len(set(sentences)), "a paragraph is repeated in one answer"
+    for reply in replies:
+        words = reply.split("Sources")[0].split("Source:")[0]
+        assert not SHORTHAND.search(words), f"legal shorthand in a sentence:\n{reply}"
+    expect(phone.locator(".msg.error")).to_have_count(0)
+    screenshot(phone, "listening-phone-late-plan", show="20")
+    assert_no_violations(phone, "phone, the late plan answer")
