@@ -12,6 +12,7 @@ way replies are awaited are those of tests/e2e/test_listening.py.
 - "my son is 7 and autistic": a warm opener with topic buttons, no emergency help, nothing about college.
 - An answer whose sources include a case name with square brackets ("[1989]"): no raw Markdown shows.
 - "26 weeks and still no final plan": plain sentences, sources as links under them, nothing said twice.
+- A date offered back ("last tuesday") comes with a Yes button, and the dates end with next steps.
 
 As in test_listening.py, the servers' clock cannot be fixed, so dates are worked out from today's date in
 England with bot/deadlines.py.
@@ -225,3 +226,32 @@ def test_the_late_plan_answer_fits_a_phone(phone):
     expect(phone.locator(".msg.error")).to_have_count(0)
     screenshot(phone, "listening-phone-late-plan", show="20")
     assert_no_violations(phone, "phone, the late plan answer")
+
+
+DRAFT_MESSAGE = "we got the draft ehc plan and it's really vague"
+DEADLINES_BUTTON = "Work out my deadlines"  # bot/guided.py DEADLINES_BUTTON
+DRAFT_KIND = "We got a draft EHC plan"  # bot/guided.py DEADLINE_KINDS
+YES_BUTTON = "Yes, that's right"  # bot/guided.py YES_BUTTON
+
+
+def test_a_date_offered_back_can_be_confirmed_with_one_tap(phone):
+    """'last Tuesday' is offered back as a date with a Yes button, and the dates that follow end with next steps."""
+    send(phone, DRAFT_MESSAGE)
+    replies_to(phone, DRAFT_MESSAGE)
+    click_and_wait(phone, DEADLINES_BUTTON)
+    if "What happened" in bot_texts(phone)[-1]:
+        click_and_wait(phone, DRAFT_KIND)
+    send(phone, "last tuesday")
+    offered = bot_texts(phone)[-1]
+    assert "Say yes, or type the full date." in offered, offered
+    # The buttons sit in the "Suggested replies" group under the question.
+    expect(
+        phone.get_by_role("group", name="Suggested replies").last.get_by_role("button", name=YES_BUTTON)
+    ).to_be_visible()
+    screenshot(phone, "listening-phone-date-yes-button", show="Say yes")
+    click_and_wait(phone, YES_BUTTON)
+    said = "\n".join(bot_texts(phone)[-4:])
+    assert "15" in said, f"the 15 days to comment on the draft should be dated:\n{said}"
+    next_steps = phone.get_by_role("group", name="Suggested replies").last.get_by_role("button")
+    assert next_steps.count() > 0, "the dates end with what can be done next"
+    expect(phone.locator(".msg.error")).to_have_count(0)
