@@ -490,18 +490,27 @@ _PLACED = re.compile(
 )
 
 
+_STATED_RULE = re.compile(
+    r"\b(?:has|have|need|needs|must|got) to (?:have|do|wait|try|complete)\b.*\bbefore\b"
+    r"|\b(?:wait|until|before) (?:we|you|i|they) (?:can|could|are allowed to) (?:ask|apply|request)\b"
+)
+
+
 @lru_cache(maxsize=2048)
 def read_message(text: str, today: dt.date) -> MessageFacts:
     """Every fact in one message. Cached: a conversation's messages are read again on each turn."""
     if not text or text.startswith("/"):
         return MessageFacts()  # a button's payload, not the parent's words
     cleaned = normalise(text)
+    # A rule the school or council stated ("he has to have a term of SEN support before we can ask") is
+    # not a fact about this child: its support and its length of time are left out.
+    own = " ".join(s for s in _sentences(text) if not _STATED_RULE.search(normalise(s)))
     values = {
         "school_type": entities.read_school_type(text),
         "need_type": entities.read_need_type(text),
         "year_group": entities.read_year_group(text),
         "child_age": entities.read_child_age(text),
-        "support_level": read_support_level(text),
+        "support_level": read_support_level(own),
         "exclusion_recorded": read_written(text)
         if _ABOUT_EXCLUSION.search(cleaned) or not _ABOUT_COUNCIL.search(cleaned)
         else None,
@@ -512,7 +521,7 @@ def read_message(text: str, today: dt.date) -> MessageFacts:
     for sentence in _sentences(cleaned):
         found = _dates(sentence, today)
         request, since, date = request or found[0], since or found[1], date or found[2]
-    span = read_span(text)
+    span = read_span(own)
     days = _days(cleaned, today)
     if len(days) > 1:
         date = None  # "2 days in October and 4 days last week": the dates only place the days

@@ -340,3 +340,11 @@ def test_tailoring_gets_school_days_added_up_and_never_weeks_as_days() -> None:
 def test_a_length_with_part_days_survives_its_slot() -> None:
     kept = told("sent home most afternoons for about 3 weeks", "what can I do")
     assert kept.duration == Span(3, "weeks", part="most afternoons", approximate=True)
+
+
+def test_a_rule_the_school_stated_is_not_a_fact_about_the_child() -> None:
+    said = "the school said he has to have a term of SEN support before we can ask for an EHC needs assessment"
+    found = facts.read_message(said, TODAY)
+    assert "support_level" not in found.values and found.duration is None
+    own = facts.read_message("he has had a term of SEN support and nothing has changed", TODAY)
+    assert own.values.get("support_level") == "sen_support" and own.duration == Span(1, "terms")
