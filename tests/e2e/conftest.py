@@ -208,3 +208,18 @@ def open_page(browser, base_url: str):
 def origin(base_url: str) -> str:
     parts = urlsplit(base_url)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+@pytest.fixture
+def phone(open_page):
+    """The demo page on a phone, the widget open and the privacy notice accepted; axe-core must be there
+    (tests/e2e/test_listening*.py)."""
+    from tests.e2e.test_widget import open_widget
+
+    if not AXE.exists():
+        missing("axe-core is not installed (node_modules/axe-core): run `npm ci` to check accessibility")
+    # bypass_csp: the demo page's policy would block the injected axe script. Reduced motion: the widget
+    # scrolls without smooth animation, so each screenshot is settled.
+    page = open_page(viewport=PHONE, is_mobile=True, has_touch=True, bypass_csp=True, reduced_motion="reduce")
+    open_widget(page)
+    return page

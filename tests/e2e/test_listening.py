@@ -31,12 +31,11 @@ from docx import Document
 from playwright.sync_api import Page, expect
 
 from bot.deadlines import add_weeks, format_date
-from tests.e2e.conftest import AXE, PHONE, ROOT, SCREENSHOTS, missing
+from tests.e2e.conftest import ROOT, SCREENSHOTS
 from tests.e2e.test_widget import (
     assert_no_violations,
     click_and_wait,
     in_shadow,
-    open_widget,
     send,
     stored,
 )
@@ -53,18 +52,6 @@ ENGLAND = ZoneInfo("Europe/London")
 
 
 # ------------------------------------------------------------------------------------------- helpers
-
-
-@pytest.fixture
-def phone(open_page) -> Page:
-    """The demo page on a phone, the widget open and the privacy notice accepted; axe-core must be there."""
-    if not AXE.exists():
-        missing("axe-core is not installed (node_modules/axe-core): run `npm ci` to check accessibility")
-    # bypass_csp: the demo page's policy would block the injected axe script. Reduced motion: the widget
-    # scrolls without smooth animation, so each screenshot is settled.
-    page = open_page(viewport=PHONE, is_mobile=True, has_touch=True, bypass_csp=True, reduced_motion="reduce")
-    open_widget(page)
-    return page
 
 
 def messages(page: Page) -> list[tuple[str, str]]:
@@ -177,21 +164,27 @@ def test_exclusion_questions_skip_the_written_notice_question(phone):
     assert_no_violations(phone, "phone, the exclusion questions")
 
 
+def assert_warm_opener(phone: Page, message: str, topics: list[str]) -> str:
+    """Send `message`: the reply is "Tell me what's happening" with the starter topics, never emergency help."""
+    send(phone, message)
+    reply = "\n".join(replies_to(phone, message))
+    assert "Tell me what's happening" in reply, reply
+    for word in EMERGENCY_WORDS:
+        assert word.lower() not in reply.lower(), f"emergency help ({word!r}) in the reply to {message!r}:\n{reply}"
+    for title in topics:
+        expect(phone.get_by_role("button", name=title, exact=True).last).to_be_visible()
+        expect(phone.get_by_role("button", name=title, exact=True).last).to_be_enabled()
+    expect(phone.locator(".msg.error")).to_have_count(0)
+    return reply
+
+
 def test_my_son_alone_is_an_opener(phone):
     """'my son' alone gets a warm 'Tell me what's happening' with starter topics, never emergency help."""
     topics = starter_topics()
     assert len(topics) >= 4, topics
     expect(phone.get_by_role("button", name=topics[0], exact=True)).to_have_count(0)
 
-    send(phone, "my son")
-    reply = "\n".join(replies_to(phone, "my son"))
-    assert "Tell me what's happening" in reply, reply
-    for word in EMERGENCY_WORDS:
-        assert word.lower() not in reply.lower(), f"emergency help ({word!r}) in the reply to 'my son':\n{reply}"
-    for title in topics:
-        expect(phone.get_by_role("button", name=title, exact=True).last).to_be_visible()
-        expect(phone.get_by_role("button", name=title, exact=True).last).to_be_enabled()
-    expect(phone.locator(".msg.error")).to_have_count(0)
+    assert_warm_opener(phone, "my son", topics)
 
     screenshot(phone, "listening-phone-my-son")
     assert_no_violations(phone, "phone, the opener")

@@ -26,16 +26,16 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from bot.deadlines import add_weeks, format_date
-from tests.e2e.conftest import AXE, PHONE, SCREENSHOTS, missing
+from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.test_listening import (
-    EMERGENCY_WORDS,
+    assert_warm_opener,
     bot_texts,
     england_today,
     latest,
     replies_to,
     starter_topics,
 )
-from tests.e2e.test_widget import assert_no_violations, click_and_wait, in_shadow, open_widget, send
+from tests.e2e.test_widget import assert_no_violations, click_and_wait, in_shadow, send
 
 pytestmark = pytest.mark.e2e
 
@@ -56,16 +56,6 @@ BRACKETED_SOURCE = "R v Lancashire County Council ex parte M [1989] 2 FLR 279"
 
 
 # ------------------------------------------------------------------------------------------- helpers
-
-
-@pytest.fixture
-def phone(open_page) -> Page:
-    """The demo page on a phone, the widget open and the privacy notice accepted (as in test_listening.py)."""
-    if not AXE.exists():
-        missing("axe-core is not installed (node_modules/axe-core): run `npm ci` to check accessibility")
-    page = open_page(viewport=PHONE, is_mobile=True, has_touch=True, bypass_csp=True, reduced_motion="reduce")
-    open_widget(page)
-    return page
 
 
 def screenshot(page: Page, name: str, show: str | None = None) -> None:
@@ -175,17 +165,9 @@ def test_sen_support_first_claim_is_answered_first(phone):
 
 def test_age_and_diagnosis_alone_is_an_opener(phone):
     """'my son is 7 and autistic': 'Tell me what's happening' with topic buttons; no emergency, no college."""
-    send(phone, SON_MESSAGE)
-    reply = "\n".join(replies_to(phone, SON_MESSAGE))
-    assert "Tell me what's happening" in reply, reply
-    for word in EMERGENCY_WORDS:
-        assert word.lower() not in reply.lower(), f"emergency help ({word!r}) in the reply:\n{reply}"
+    reply = assert_warm_opener(phone, SON_MESSAGE, starter_topics())
     for word in POST_16_WORDS:
         assert word not in reply.lower(), f"post-16 ({word!r}) in the reply about a 7-year-old:\n{reply}"
-    for title in starter_topics():
-        expect(phone.get_by_role("button", name=title, exact=True).last).to_be_visible()
-        expect(phone.get_by_role("button", name=title, exact=True).last).to_be_enabled()
-    expect(phone.locator(".msg.error")).to_have_count(0)
 
     screenshot(phone, "listening-phone-son-7-autistic")
     assert_no_violations(phone, "phone, 'my son is 7 and autistic'")
