@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import facts as conversation
 from bot import answers, claims, clarify, emergency, guided, index
+from bot.dates import england_today
 from bot.forms import ARTICLE_DEADLINE_KIND
 from bot.intents import SECTION_INTENTS
 from bot.knowledge import Article
@@ -158,7 +159,7 @@ class ActionAnswerSituation(SafeAction):
             dispatcher.utter_message(text=SORRY, buttons=[answers.ADVISER_BUTTON])
             return []
         # What the parent has told us in the whole conversation (bot/facts.py), kept in slots.
-        today = conversation.england_today(now())
+        today = england_today(now())
         found = conversation.conversation_facts(tracker)
         facts = conversation.tailoring_facts(found, article)
         replies = answers.article_answer(article, facts, bool(tracker.get_slot("disclaimer_shown")))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -18,15 +17,9 @@ from bot.answers import DISCLAIMER, Reply
 from bot.forms import ARTICLE_DEADLINE_KIND
 from bot.knowledge import Article
 
-UK = ZoneInfo("Europe/London")
 CHANGE_BUTTON = {"title": "Change these", "payload": "/correct_facts"}
 # The articles whose first answer says whether the council is within time, from the request date.
 REQUEST_ARTICLES = frozenset(a for a, kind in ARTICLE_DEADLINE_KIND.items() if kind == "ehc_request")
-
-
-def england_today(now: dt.datetime) -> dt.date:
-    """Today in England, where every time limit here is counted."""
-    return now.astimezone(UK).date()
 
 
 def conversation_facts(tracker: Tracker) -> facts.Facts:

@@ -21,6 +21,7 @@ from actions import facts as conversation
 from actions.actions import REQUESTED_SLOT, SORRY, SafeAction, leave_form, send
 from bot import forms, guided
 from bot.answers import ADVISER_BUTTON, Reply
+from bot.dates import england_today
 from bot.facts import SKIPPED
 from bot.letters import askable_blank, deadline_note, letters_for_article
 from bot.live import letter_files, triage_files
@@ -37,7 +38,7 @@ LEFT_BLANK = "OK, that stays blank: you can write it in yourself before you send
 
 def today() -> dt.date:
     """Today in England, where every time limit here is counted."""
-    return conversation.england_today(dt.datetime.now(dt.timezone.utc))
+    return england_today()
 
 
 def intent_of(tracker: Tracker) -> tuple[str | None, float]:

@@ -26,11 +26,20 @@ import re
 from dataclasses import dataclass
 from datetime import MINYEAR, date, datetime, timedelta
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from dateparser.date import DateDataParser
 from dateparser.search import search_dates
 
 from bot.deadlines import format_date  # one UK date style across the bot
+
+ENGLAND = ZoneInfo("Europe/London")
+
+
+def england_today(now: datetime | None = None) -> date:
+    """Today in England, where every time limit is counted and relative dates ("last week") are read."""
+    return (now or datetime.now(ENGLAND)).astimezone(ENGLAND).date()
+
 
 DateKind = Literal["exact", "approximate", "ambiguous", "impossible", "not_a_date", "future", "implausible"]
 

@@ -13,9 +13,7 @@ bot/entities.py, not learned.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -26,13 +24,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import facts
-
-ENGLAND = ZoneInfo("Europe/London")
-
-
-def england_today() -> dt.date:
-    """Relative dates ("last week", "in March") are read against today in England."""
-    return dt.datetime.now(ENGLAND).date()
+from bot.dates import england_today  # relative dates ("last week") are read against today in England
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)

@@ -87,6 +87,6 @@ def payloads(messages: list[dict[str, Any]]) -> list[str]:
 
 
 def _today() -> dt.date:
-    from bot.fact_extractor import england_today
+    from bot.dates import england_today
 
     return england_today()
