@@ -18,19 +18,20 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import facts as conversation
-from bot import answers, claims, clarify, emergency, guided, index
-from bot.dates import england_today
-from bot.forms import ARTICLE_DEADLINE_KIND
-from bot.intents import SECTION_INTENTS
-from bot.knowledge import Article
-from bot.ladders import Ladder, ladder_for_article
-from bot.letters import letters_for_article
-from bot.live import ladder_files, letter_files
-from bot.openers import opener_buttons
-from bot.partners import PartnerBook
-from bot.service import KnowledgeService, service_from_settings
+from bot.content import claims, index
+from bot.content.articles import Article
+from bot.content.ladders import Ladder, ladder_for_article
+from bot.content.letters import letters_for_article
+from bot.content.live import ladder_files, letter_files
+from bot.content.partners import PartnerBook
+from bot.content.service import KnowledgeService, service_from_settings
+from bot.dialogue import answers, clarify, emergency, guided_replies
+from bot.dialogue.forms import ARTICLE_DEADLINE_KIND
+from bot.law.parent_dates import england_today
 from bot.settings import load_settings
-from bot.webchat import CHANNEL_NAME as WEBCHAT_CHANNEL
+from bot.understanding.intents import SECTION_INTENTS
+from bot.understanding.openers import opener_buttons
+from bot.web import CHANNEL_NAME as WEBCHAT_CHANNEL
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +113,7 @@ def tool_reply(service: KnowledgeService, article_id: str) -> list[answers.Reply
     """The guided tools under a first answer: the questions, the deadline calculator, a letter."""
     ladder, letters = live_tools(service, article_id)
     has_deadlines = article_id in ARTICLE_DEADLINE_KIND
-    buttons = guided.tool_buttons(article_id, None, bool(letters), ladder is not None, has_deadlines)
+    buttons = guided_replies.tool_buttons(article_id, None, bool(letters), ladder is not None, has_deadlines)
     return [answers.Reply("Or I can help with your case:", buttons)] if buttons else []
 
 
@@ -158,7 +159,7 @@ class ActionAnswerSituation(SafeAction):
             logger.error("no article for intent %s", intent)
             dispatcher.utter_message(text=SORRY, buttons=[answers.ADVISER_BUTTON])
             return []
-        # What the parent has told us in the whole conversation (bot/facts.py), kept in slots.
+        # What the parent has told us in the whole conversation (bot/understanding/facts.py), kept in slots.
         today = england_today(now())
         found = conversation.conversation_facts(tracker)
         facts = conversation.tailoring_facts(found, article)
@@ -210,7 +211,7 @@ class ActionShowSection(SafeAction):
             replies, events = self.walk(article, ladder, tracker.get_slot(LADDER_SLOT))
         else:
             replies = answers.section_answer(article, section)
-            buttons = guided.tool_buttons(article.id, section, bool(letters), ladder is not None)
+            buttons = guided_replies.tool_buttons(article.id, section, bool(letters), ladder is not None)
             if buttons:
                 replies.append(answers.Reply("I can also help with:", buttons))
         if section == "who_can_help":
@@ -227,10 +228,10 @@ class ActionShowSection(SafeAction):
         if position is None:
             replies = answers.section_answer(article, "escalation", ladder=ladder)
             last = replies[-1]  # "Anything else about this?" and its buttons: step by step comes first
-            replies[-1] = answers.Reply(last.text, [guided.WHAT_NEXT_BUTTON, *last.buttons])
+            replies[-1] = answers.Reply(last.text, [guided_replies.WHAT_NEXT_BUTTON, *last.buttons])
             return replies, [SlotSet(LADDER_SLOT, -1.0)]
         current = int(position)
-        replies, shown = guided.ladder_walk(ladder, None if current < 0 else current)
+        replies, shown = guided_replies.ladder_walk(ladder, None if current < 0 else current)
         return replies, [SlotSet(LADDER_SLOT, -1.0 if shown is None else float(shown))]
 
 

@@ -1,7 +1,7 @@
 """Facts from the whole conversation, for the actions: read from the slots the NLU pipeline and the
 forms fill, kept consistent, shown back with a "Change these" button, and used by the first answer.
 
-Thin on purpose: the reading and the wording are in bot/facts.py.
+Thin on purpose: the reading and the wording are in bot/understanding/facts.py.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
-from bot import facts
-from bot.answers import DISCLAIMER, Reply
-from bot.forms import ARTICLE_DEADLINE_KIND
-from bot.knowledge import Article
+from bot.content.articles import Article
+from bot.dialogue.answers import DISCLAIMER, Reply
+from bot.dialogue.forms import ARTICLE_DEADLINE_KIND
+from bot.understanding import facts
 
 CHANGE_BUTTON = {"title": "Change these", "payload": "/correct_facts"}
 # The articles whose first answer says whether the council is within time, from the request date.
@@ -24,7 +24,7 @@ REQUEST_ARTICLES = frozenset(a for a, kind in ARTICLE_DEADLINE_KIND.items() if k
 
 def conversation_facts(tracker: Tracker) -> facts.Facts:
     """What the parent has told us, as the slots hold it: the NLU pipeline fills them from every message
-    (bot/fact_extractor.py), the forms from their answers."""
+    (bot/rasa_ext/fact_extractor.py), the forms from their answers."""
     return facts.from_slots(tracker.current_slot_values())
 
 

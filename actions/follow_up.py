@@ -1,7 +1,7 @@
 """`action_follow_up`: "what about academies?", "how long do they have?", "and if they say no?" after an
-answer, answered from the article the parent is reading (`bot/follow_up.py` decides what answers it).
+answer, answered from the article the parent is reading (`bot/dialogue/follow_up.py` decides what answers it).
 
-Thin on purpose: read the tracker and the live ladder, call `bot.follow_up`, send the replies.
+Thin on purpose: read the tracker and the live ladder, call `bot.dialogue.follow_up`, send the replies.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from actions.actions import (
     mark_article,
     send,
 )
-from bot import follow_up
-from bot.answers import Reply, section_answer
-from bot.openers import opener_buttons
+from bot.dialogue import follow_up
+from bot.dialogue.answers import Reply, section_answer
+from bot.understanding.openers import opener_buttons
 
 logger = logging.getLogger(__name__)
 # Entities of the follow-up itself: what it asks about, not facts about the child, so no slot is set.

@@ -1,7 +1,7 @@
 """The guided tools in the chat: the forms, their questions and results, letters, "what next?", and
 "Change these" under the facts the assistant noted.
 
-Thin on purpose: read the tracker, call `bot.forms` / `bot.guided` / `bot.facts`, send what they return.
+Thin on purpose: read the tracker, call `bot.dialogue.forms` / `bot.dialogue.guided_replies` / `bot.understanding.facts`, send what they return.
 Questions the parent answered in their own words are not asked again (actions/facts.py reads them).
 """
 
@@ -19,14 +19,14 @@ from rasa_sdk.executor import CollectingDispatcher
 import actions.actions as acts
 from actions import facts as conversation
 from actions.actions import REQUESTED_SLOT, SORRY, SafeAction, leave_form, send
-from bot import forms, guided
-from bot.answers import ADVISER_BUTTON, Reply
-from bot.dates import england_today
-from bot.facts import SKIPPED
-from bot.letters import askable_blank, deadline_note, letters_for_article
-from bot.live import letter_files, triage_files
-from bot.render import keep_markers
-from bot.triage import answers_from_slots, triage_route
+from bot.content.letters import askable_blank, deadline_note, letters_for_article
+from bot.content.live import letter_files, triage_files
+from bot.content.render import keep_markers
+from bot.content.triage import answers_from_slots, triage_route
+from bot.dialogue import forms, guided_replies
+from bot.dialogue.answers import ADVISER_BUTTON, Reply
+from bot.law.parent_dates import england_today
+from bot.understanding.facts import SKIPPED
 
 logger = logging.getLogger(__name__)
 FORGOTTEN = (
@@ -55,7 +55,7 @@ def is_other_situation(intent: str | None, article_id: str | None) -> bool:
 
 
 class ValidateGuidedForm(Action, ABC):
-    """Reads each answer with `bot.forms`. Returning no slot at all tells Rasa "not an answer": the form
+    """Reads each answer with `bot.dialogue.forms`. Returning no slot at all tells Rasa "not an answer": the form
     steps aside and the rules answer the message (stop, crisis, a new question).
 
     Abstract (the action server skips it); each form's subclass names itself.
@@ -177,7 +177,7 @@ class ActionTriageResult(SafeAction):
         result = triage_route(
             keep_markers(guides[0]), tracker.get_slot("article_id"), answers_from_slots(tracker.current_slot_values())
         )
-        send(dispatcher, guided.triage_replies(result))
+        send(dispatcher, guided_replies.triage_replies(result))
         return []
 
 
@@ -186,7 +186,7 @@ class ActionShowDeadlines(SafeAction):
         return "action_show_deadlines"
 
     def act(self, dispatcher, tracker, service):
-        replies = guided.deadline_replies(
+        replies = guided_replies.deadline_replies(
             tracker.get_slot("deadline_kind"),
             tracker.get_slot("deadline_date"),
             bool(tracker.get_slot(forms.APPROXIMATE_SLOT)),
@@ -217,16 +217,16 @@ class ActionGetLetter(SafeAction):
         if chosen is None:
             article_id = tracker.get_slot("article_id")
             offered = letters_for_article(templates, article_id) if article_id else templates
-            send(dispatcher, guided.letter_choice(offered or templates))
+            send(dispatcher, guided_replies.letter_choice(offered or templates))
             return [*leave_form(tracker), *self.clear(tracker)]
         if answered == SKIPPED and not wanted:
-            send(dispatcher, [Reply(LEFT_BLANK, [guided.WHAT_NEXT_BUTTON, ADVISER_BUTTON])])
+            send(dispatcher, [Reply(LEFT_BLANK, [guided_replies.WHAT_NEXT_BUTTON, ADVISER_BUTTON])])
             return self.clear(tracker)
         found = conversation.conversation_facts(tracker)
         slots = {**tracker.current_slot_values(), **{k: v for k, v in found.slots().items() if v is not None}}
-        facts = guided.known_facts(slots, tracker.events)
-        rendered, labels = guided.render_chosen_letter(chosen, facts, today())
-        replies = guided.letter_replies(rendered, labels, with_downloads=True)
+        facts = guided_replies.known_facts(slots, tracker.events)
+        rendered, labels = guided_replies.render_chosen_letter(chosen, facts, today())
+        replies = guided_replies.letter_replies(rendered, labels, with_downloads=True)
         events = [*leave_form(tracker), *conversation.slot_events(tracker, found), *self.clear(tracker)]
         note = deadline_note(facts, today()) if "missed_deadline" in rendered.blanks else None
         if note:

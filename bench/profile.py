@@ -20,7 +20,7 @@ from pathlib import Path
 # (what, file it is in, qualified names: a class's methods as "Class.method", nested functions as
 # "outer.inner", wildcards allowed). Rows that name the same function in different stores add up.
 FOCUS: list[tuple[str, str, tuple[str, ...]]] = [
-    ("whole request: our channel's /message", "bot/webchat/channel.py", ("WebChatInput.blueprint.message",)),
+    ("whole request: our channel's /message", "bot/web/channel.py", ("WebChatInput.blueprint.message",)),
     ("whole request: Rasa's REST channel", "rasa/core/channels/rest.py", ("RestInput.blueprint.receive",)),
     ("Rasa handles the message", "rasa/core/processor.py", ("MessageProcessor.handle_message",)),
     (
@@ -30,9 +30,9 @@ FOCUS: list[tuple[str, str, tuple[str, ...]]] = [
     ),
     ("stored events back to objects", "rasa/shared/core/events.py", ("deserialise_events",)),
     ("event class lookup (all_subclasses)", "rasa/shared/utils/common.py", ("all_subclasses",)),
-    ("event class lookup (ours, remembered)", "bot/rasa_speedups.py", ("resolve_event_type",)),
+    ("event class lookup (ours, remembered)", "bot/rasa_ext/speedups.py", ("resolve_event_type",)),
     ("save the conversation", "rasa/core/tracker_store.py", ("InMemoryTrackerStore.save", "SQLTrackerStore.save")),
-    ("save the conversation (redacted)", "bot/tracker_store.py", ("RedactingSQLTrackerStore.save",)),
+    ("save the conversation (redacted)", "bot/rasa_ext/tracker_store.py", ("RedactingSQLTrackerStore.save",)),
     ("NLU parse", "rasa/core/processor.py", ("MessageProcessor.parse_message",)),
     ("predict next actions", "rasa/core/processor.py", ("MessageProcessor._predict_next_with_tracker",)),
     ("TensorFlow inference (all models)", "rasa/utils/tensorflow/models.py", ("RasaModel.run_inference",)),
@@ -48,13 +48,13 @@ FOCUS: list[tuple[str, str, tuple[str, ...]]] = [
         "rasa/core/actions/action.py",
         ("RemoteAction._validate_action_result",),
     ),
-    ("of which: check its reply (ours, validator reused)", "bot/rasa_speedups.py", ("validate_action_result",)),
+    ("of which: check its reply (ours, validator reused)", "bot/rasa_ext/speedups.py", ("validate_action_result",)),
     ("SQL statements", "sqlalchemy/engine/base.py", ("Connection._execute_context",)),
-    ("channel: events as dicts", "bot/webchat/channel.py", ("tracker_events",)),
-    ("channel: offered payloads", "bot/webchat/guard.py", ("offered_payloads",)),
+    ("channel: events as dicts", "bot/web/channel.py", ("tracker_events",)),
+    ("channel: offered payloads", "bot/web/guard.py", ("offered_payloads",)),
     ("action server: /webhook", "rasa_sdk/endpoint.py", ("create_app.webhook",)),
     ("action server: our actions' code", "actions/actions.py", ("*.act", "*.run")),
-    ("action server: knowledge freshness check", "bot/service.py", ("KnowledgeService._fresh",)),
+    ("action server: knowledge freshness check", "bot/content/service.py", ("KnowledgeService._fresh",)),
 ]
 
 

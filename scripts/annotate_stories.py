@@ -1,6 +1,6 @@
 """Write the parent's facts into the test stories' messages as entity annotations.
 
-The NLU pipeline sets every fact as an entity (bot/fact_extractor.py), and `rasa test` compares the
+The NLU pipeline sets every fact as an entity (bot/rasa_ext/fact_extractor.py), and `rasa test` compares the
 entities it finds with those written in each story, so a story's message must carry its facts. Run this
 after adding a story: it annotates every `user:` message that has none yet, counting relative dates
 from 4 December 2026 (write dates with their year in stories, so they never depend on the day it runs).
@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot import facts
+from bot.understanding import facts
 
 TODAY = dt.date(2026, 12, 4)
 USER = re.compile(r"\s*- user: \|\s*$")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.intents import CONVERSATION_INTENTS
+from bot.understanding.intents import CONVERSATION_INTENTS
 
 MACRO_F1_FLOOR = 0.92
 SITUATION_F1_FLOOR = 0.85

@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.safety import shows_immediate_risk  # noqa: E402
+from bot.understanding.safety import shows_immediate_risk  # noqa: E402
 
 SETS = (("first", "crisis_unseen.txt", "ordinary_unseen.txt"), ("second", "crisis_fresh.txt", "ordinary_fresh.txt"))
 COMBINED_RECALL_FLOOR = 0.80  # model + patterns, both sets; measured 84% (118/140) when set: a regression guard

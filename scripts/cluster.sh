@@ -107,9 +107,9 @@ say "Preparing PostgreSQL (knowledge index, conversation and feedback tables) an
 "$PY" -m bot knowledge build || say "Some articles have errors (listed above); the valid ones are served"
 "$PY" - <<'PY' || fail "could not create the conversation and feedback tables (see above)"
 from bot.settings import load_settings
-from bot.tracker_store import store_from_settings
-from bot.webchat.feedback import feedback_engine
-from bot.webchat.tokens import load_secret
+from bot.rasa_ext.tracker_store import store_from_settings
+from bot.web.feedback import feedback_engine
+from bot.web.tokens import load_secret
 
 settings = load_settings()
 store_from_settings(settings).engine.dispose()

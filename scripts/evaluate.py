@@ -27,7 +27,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.clarify import CONFIDENT_AT  # noqa: E402
+from bot.dialogue.clarify import CONFIDENT_AT  # noqa: E402
 
 FRESH = ROOT / "tests" / "fresh"
 SPECIAL = {"crisis": "emergency", "safety_check": "check", "opener": "opener", "nlu_fallback": "unsure"}

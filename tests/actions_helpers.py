@@ -10,8 +10,9 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import facts, index
-from bot.service import KnowledgeService
+from bot.content import index
+from bot.content.service import KnowledgeService
+from bot.understanding import facts
 from tests.conftest import FIXTURE_INTENTS
 
 
@@ -25,7 +26,7 @@ def make_service(knowledge_dir: Path, db_path: Path) -> KnowledgeService:
 
 def said(texts: list[str], today: dt.date, slots: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The slots after these messages, the way a conversation fills them: the NLU pipeline's entities
-    fill the slot of the same name (bot/fact_extractor.py, domain.yml `from_entity`), and the answer to
+    fill the slot of the same name (bot/rasa_ext/fact_extractor.py, domain.yml `from_entity`), and the answer to
     each message but the last keeps them consistent (actions/facts.slot_events: "another 2 days" added)."""
     values = dict(slots or {})
     for turn, text in enumerate(texts):
@@ -87,6 +88,6 @@ def payloads(messages: list[dict[str, Any]]) -> list[str]:
 
 
 def _today() -> dt.date:
-    from bot.dates import england_today
+    from bot.law.parent_dates import england_today
 
     return england_today()

@@ -9,11 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from bot.answers import ADVISER_BUTTON, LADDER_STEP_CHARS, NO_LADDER_TEXT, section_answer
-from bot.cli import main
-from bot.intents import situation_intents
-from bot.knowledge import Article, Problem, article_ladder_names, ladder_cross_check, load_knowledge, parse_article
-from bot.ladders import NO_LADDER_ARTICLES, Ladder, ladder_claims, load_ladders, render_step
+from bot.cli.main import main
+from bot.content.articles import (
+    Article,
+    Problem,
+    article_ladder_names,
+    ladder_cross_check,
+    load_knowledge,
+    parse_article,
+)
+from bot.content.ladders import NO_LADDER_ARTICLES, Ladder, ladder_claims, load_ladders, render_step
+from bot.dialogue.answers import ADVISER_BUTTON, LADDER_STEP_CHARS, NO_LADDER_TEXT, section_answer
+from bot.understanding.intents import situation_intents
 from tests.conftest import FIXTURE_INTENTS, RELATED_ARTICLE, VALID_ARTICLE, write_knowledge
 from tests.test_ladders import SECOND_LADDER, VALID_LADDER, line_of, write_ladders
 

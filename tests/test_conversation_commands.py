@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot.cli import main
-from bot.lock_store import KEY_PREFIX, AtomicRedisLockStore
-from bot.tracker_store import store_from_settings
+from bot.cli.main import main
+from bot.rasa_ext.lock_store import KEY_PREFIX, AtomicRedisLockStore
+from bot.rasa_ext.tracker_store import store_from_settings
 from tests.db import conversation_last_seen, drop_postgres, postgres_url, redis_url
 
 DAY = 86_400.0

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from bot.dates import ParsedDate, format_date, parse_parent_date
+from bot.law.parent_dates import ParsedDate, format_date, parse_parent_date
 
 TODAY = date(2026, 11, 23)
 

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from bot.deadlines import (
+from bot.law.deadlines import (
     Deadline,
     add_months,
     add_weeks,

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.entities import extract_facts, read_child_age, read_school_type, read_year_group, school_type_phrase
+from bot.understanding.entities import (
+    extract_facts,
+    read_child_age,
+    read_school_type,
+    read_year_group,
+    school_type_phrase,
+)
 
 
 @pytest.mark.parametrize(
@@ -44,7 +50,7 @@ def test_words_inside_other_words_are_not_facts() -> None:
 def test_every_school_type_the_model_can_give_reads_in_a_sentence() -> None:
     import yaml
 
-    from bot.entities import ENTITIES_FILE, SCHOOL_TYPES
+    from bot.understanding.entities import ENTITIES_FILE, SCHOOL_TYPES
 
     blocks = yaml.safe_load(ENTITIES_FILE.read_text(encoding="utf-8"))["nlu"]
     lookup = next(b for b in blocks if b.get("lookup") == "school_type")
@@ -54,8 +60,9 @@ def test_every_school_type_the_model_can_give_reads_in_a_sentence() -> None:
 
 
 def test_the_forms_and_letters_use_the_same_school_types() -> None:
-    from bot import forms, letters
-    from bot.entities import SCHOOL_TYPES
+    from bot.content import letters
+    from bot.dialogue import forms
+    from bot.understanding.entities import SCHOOL_TYPES
 
     assert letters.SCHOOL_TYPES is SCHOOL_TYPES
     for button in forms.QUESTIONS["school_type"].buttons:

@@ -1,4 +1,4 @@
-"""The NLU component that sets the parent's facts as entities (bot/fact_extractor.py)."""
+"""The NLU component that sets the parent's facts as entities (bot/rasa_ext/fact_extractor.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import datetime as dt
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot import fact_extractor
-from bot.fact_extractor import FactEntityExtractor
+from bot.rasa_ext import fact_extractor
+from bot.rasa_ext.fact_extractor import FactEntityExtractor
 
 
 def extract(text: str, monkeypatch, today: dt.date = dt.date(2026, 12, 4)) -> dict[str, object]:

@@ -1,4 +1,4 @@
-"""The fact reader (bot/facts.py): what a parent says in their own words, with units, read the way the law
+"""The fact reader (bot/understanding/facts.py): what a parent says in their own words, with units, read the way the law
 counts it. Today is fixed: Friday 4 December 2026 (autumn term)."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ import datetime as dt
 import pytest
 import yaml
 
-from bot import facts
-from bot.deadlines import ehc_assessment_deadlines
-from bot.facts import Facts, Span, When
+from bot.law.deadlines import ehc_assessment_deadlines
 from bot.settings import PROJECT_ROOT
+from bot.understanding import facts
+from bot.understanding.facts import Facts, Span, When
 from tests.actions_helpers import said
 
 TODAY = dt.date(2026, 12, 4)

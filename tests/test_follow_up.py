@@ -14,14 +14,15 @@ import yaml
 
 import actions.actions as acts
 from actions.follow_up import ActionFollowUp, opener_buttons
-from bot import follow_up, index
-from bot.answers import ADVISER_BUTTON, section_buttons
-from bot.entities import ENTITIES_FILE
-from bot.guided import DEADLINES_BUTTON
-from bot.intents import situation_intents
-from bot.knowledge import Article, load_knowledge
-from bot.ladders import Ladder, ladder_for_article, load_ladders
-from bot.service import KnowledgeService
+from bot.content import index
+from bot.content.articles import Article, load_knowledge
+from bot.content.ladders import Ladder, ladder_for_article, load_ladders
+from bot.content.service import KnowledgeService
+from bot.dialogue import follow_up
+from bot.dialogue.answers import ADVISER_BUTTON, section_buttons
+from bot.dialogue.guided_replies import DEADLINES_BUTTON
+from bot.understanding.entities import ENTITIES_FILE
+from bot.understanding.intents import situation_intents
 from tests.actions_helpers import payloads, run_action, texts, tracker
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,4 +1,4 @@
-"""The guided forms' decisions (bot/forms.py): questions, answers, skips, "go back", re-asks, leaving."""
+"""The guided forms' decisions (bot/dialogue/forms.py): questions, answers, skips, "go back", re-asks, leaving."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from bot import forms
-from bot.guided import SKIPPED
+from bot.dialogue import forms
+from bot.dialogue.guided_replies import SKIPPED
 
 TODAY = dt.date(2026, 12, 2)
 TRIAGE, DEADLINE = forms.TRIAGE_FORM, forms.DEADLINE_FORM
@@ -324,11 +324,11 @@ def test_an_implausible_date_is_asked_about_never_kept() -> None:
         assert "more than 25 years ago" in step.slots[forms.NOTICE_SLOT]
 
 
-# --- questions already answered in the parent's own words (bot/facts.py) ------------------------------------
+# --- questions already answered in the parent's own words (bot/understanding/facts.py) ------------------------------------
 
 
 def test_the_exclusion_questions_start_from_what_the_parent_said() -> None:
-    from bot.facts import from_slots
+    from bot.understanding.facts import from_slots
     from tests.actions_helpers import said
 
     told = said(["sent home most afternoons for about 3 weeks, nothing in writing, he has an EHCP"], TODAY)
@@ -341,7 +341,7 @@ def test_the_exclusion_questions_start_from_what_the_parent_said() -> None:
 
 
 def test_the_days_question_offers_what_it_understood_in_school_days() -> None:
-    from bot.facts import read_span
+    from bot.understanding.facts import read_span
 
     text, buttons = forms.ask("days_missed", None, first=True, told=read_span("most afternoons for about 3 weeks"))
     assert text.startswith("You told me: most afternoons for about 3 weeks. The rules count school days")
@@ -389,7 +389,7 @@ def test_written_or_not_is_read_as_in_any_message() -> None:
 
 
 def test_the_deadline_questions_use_a_request_date_given_earlier() -> None:
-    from bot.facts import from_slots
+    from bot.understanding.facts import from_slots
     from tests.actions_helpers import said
 
     told = said(["we asked for an EHC needs assessment on 3 March"], TODAY)

@@ -10,11 +10,13 @@ from rasa_sdk import Tracker
 
 import actions.actions as acts
 import actions.guided as guided_actions
-from bot import facts, forms, index
-from bot.deadlines import ehc_assessment_deadlines
-from bot.intents import situation_intents
-from bot.service import KnowledgeService
+from bot.content import index
+from bot.content.service import KnowledgeService
+from bot.dialogue import forms
+from bot.law.deadlines import ehc_assessment_deadlines
 from bot.settings import PROJECT_ROOT
+from bot.understanding import facts
+from bot.understanding.intents import situation_intents
 from tests.actions_helpers import payloads, run_action, texts
 from tests.actions_helpers import said as nlu_slots
 
@@ -248,7 +250,7 @@ async def test_a_different_situation_with_a_number_in_it_leaves_the_questions() 
     assert slot_events(events)["days_missed"] == "2"
 
 
-# --- facts from the whole conversation (bot/facts.py, actions/facts.py) ------------------------------------
+# --- facts from the whole conversation (bot/understanding/facts.py, actions/facts.py) ------------------------------------
 
 
 def said_first(text: str) -> list[dict[str, Any]]:

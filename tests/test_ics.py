@@ -6,13 +6,13 @@ from datetime import date, timedelta
 
 from icalendar import Calendar
 
-from bot.deadlines import (
+from bot.law.deadlines import (
     Deadline,
     ehc_assessment_deadlines,
     irp_request_deadline,
     tribunal_appeal_deadline,
 )
-from bot.ics import PRODID, deadline_uid, deadlines_to_ics
+from bot.law.ics import PRODID, deadline_uid, deadlines_to_ics
 
 TODAY = date(2026, 1, 31)
 

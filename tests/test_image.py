@@ -46,7 +46,7 @@ WHEELS = ROOT / "var" / "image" / "wheels"
 TAG = "localhost/send-assistant:test"
 LOCAL_BASE = "localhost/send-assistant-base:3.10-bookworm"
 STRICT = os.environ.get("IMAGE_STRICT") == "1"
-# The project's secrets: in .env or the environment, or generated into var/webchat_secret (bot/webchat/tokens.py).
+# The project's secrets: in .env or the environment, or generated into var/webchat_secret (bot/web/tokens.py).
 SECRET_SETTINGS = ("WEBCHAT_SECRET", "DATABASE_URL", "REDIS_URL")
 SECRET_FILE_NAMES = [".env", ".env.*", "*.secret", "webchat_secret", "*.db", "*.db-journal", "*.sqlite*"]
 # Rasa loads the model before it opens its port: 15 s here, up to 90 s on a slow machine.

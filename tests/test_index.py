@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import index
-from bot.knowledge import load_knowledge
+from bot.content import index
+from bot.content.articles import load_knowledge
 from tests.conftest import FIXTURE_INTENTS
 from tests.db import drop_postgres, postgres_url
 
@@ -82,7 +82,7 @@ def test_several_processes_indexing_at_once_do_not_collide(knowledge_dir: Path) 
     """Seen with two action servers on one PostgreSQL: both built the index on their first request."""
     import threading
 
-    from bot.service import KnowledgeService
+    from bot.content.service import KnowledgeService
 
     url = postgres_url()
     engines = [index.make_engine(url) for _ in range(4)]

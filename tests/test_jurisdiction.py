@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.jurisdiction import foreign_nation, foreign_source_problem
-from bot.knowledge import parse_article
-from bot.letters import parse_letter
-from bot.triage import parse_triage
+from bot.content.articles import parse_article
+from bot.content.jurisdiction import foreign_nation, foreign_source_problem
+from bot.content.letters import parse_letter
+from bot.content.triage import parse_triage
 from tests.conftest import VALID_ARTICLE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -124,7 +124,7 @@ def _sources(path: Path) -> list[dict]:
 
 @pytest.mark.parametrize("folder", ["articles", "ladders", "letters", "triage"])
 def test_no_real_england_file_cites_another_nation(folder: str) -> None:
-    """Also guards the ladders, whose sources are read by bot/ladders.py rather than source_entry."""
+    """Also guards the ladders, whose sources are read by bot/content/ladders.py rather than source_entry."""
     offending = [
         f"{path.relative_to(ROOT)}: {problem}"
         for path in sorted((KNOWLEDGE / folder).glob("*.*"))

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from bot.intents import situation_intents
-from bot.knowledge import load_knowledge, parse_article
+from bot.cli.main import main
+from bot.content.articles import load_knowledge, parse_article
+from bot.understanding.intents import situation_intents
 from tests.conftest import FIXTURE_INTENTS, RELATED_ARTICLE, VALID_ARTICLE, write_knowledge
 
 TODAY = dt.date(2026, 12, 4)  # the last legal review (issue 11) is dated 2026-12-04

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import Problem, Source
-from bot.ladders import (
+from bot.content.articles import Problem, Source
+from bot.content.ladders import (
     NO_LADDER_ARTICLES,
     Ladder,
     ladder_for_article,
@@ -230,7 +230,7 @@ def test_render_step(ladder: Ladder) -> None:
     assert "- **How:** In writing" in text
     assert "- **Time limit:** Within 12 months beginning with the day you first knew (LGA 1974 s.26B)." in text
     assert "- **Do this first:** step 2: Make a formal complaint" in text
-    # Side-by-side citations merge into one bracket, as bot.render does for articles.
+    # Side-by-side citations merge into one bracket, as bot.content.render does for articles.
     assert "Keep copies of everything (SEND Regs reg 13; LGA 1974 s.26B)." in text
     first = render_step(ladder, 0)
     assert "Do this first" not in first

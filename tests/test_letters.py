@@ -12,7 +12,7 @@ import docx
 import pytest
 from docx.enum.text import WD_COLOR_INDEX
 
-from bot.letters import (
+from bot.content.letters import (
     FACTS,
     LETTER_QUESTIONS,
     LetterTemplate,
@@ -463,7 +463,7 @@ def worked_out_facts(template: LetterTemplate) -> list[str]:
 
 
 def test_a_request_date_with_no_deadline_passed_says_why_the_blank_stays(real_templates) -> None:
-    from bot.letters import deadline_note
+    from bot.content.letters import deadline_note
 
     assert deadline_note({"request_date": "2026-11-01"}, TODAY) == (
         "Counting from the date you gave, the council has until 13 December 2026, so no deadline has passed "

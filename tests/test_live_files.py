@@ -7,9 +7,9 @@ import os
 import shutil
 from pathlib import Path
 
-from bot.live import LiveFiles, ladder_files, letter_files, triage_files
+from bot.content.live import LiveFiles, ladder_files, letter_files, triage_files
+from bot.content.triage import parse_triage
 from bot.settings import PROJECT_ROOT
-from bot.triage import parse_triage
 
 KNOWLEDGE = PROJECT_ROOT / "knowledge"
 

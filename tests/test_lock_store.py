@@ -14,7 +14,7 @@ import pytest
 from rasa.core.lock_store import InMemoryLockStore, LockStore
 from rasa.core.utils import AvailableEndpoints, number_of_sanic_workers
 
-from bot.lock_store import AtomicRedisLockStore, ConfiguredLockStore, LocksUnavailable
+from bot.rasa_ext.lock_store import AtomicRedisLockStore, ConfiguredLockStore, LocksUnavailable
 from bot.settings import PROJECT_ROOT
 from tests.db import delete_redis_keys, redis_url
 from tests.integration.proxy import TcpProxy

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.cli import main
-from bot.partners import (
+from bot.cli.main import main
+from bot.content.partners import (
     DEFAULT_PARTNER,
     PartnerBook,
     contact_text,

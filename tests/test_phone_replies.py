@@ -21,8 +21,21 @@ import pytest
 import yaml
 
 import actions.actions as acts
-from bot import forms, guided
-from bot.answers import (
+from bot.content.articles import CITATION_MARKER, Article, Source, load_knowledge, parse_article
+from bot.content.ladders import Ladder, ladder_for_article, load_ladders
+from bot.content.letters import letters_for_article, load_letters
+from bot.content.readability import (
+    MAX_SUMMARY_READING_AGE,
+    MIN_READING_EASE,
+    plain_text,
+    readability_problems,
+    reading_age,
+    reading_ease,
+)
+from bot.content.render import CHUNK_CHARS, LINKS_LINE, MAX_LISTED_SOURCES, public_title, sentences, titled_sources
+from bot.content.triage import TRIAGE_ARTICLES, Answers, load_triage, triage_route
+from bot.dialogue import forms, guided_replies
+from bot.dialogue.answers import (
     DISCLAIMER,
     LADDER_STEP_CHARS,
     REPEAT_MIN_CHARS,
@@ -35,20 +48,7 @@ from bot.answers import (
     section_answer,
     step_replies,
 )
-from bot.intents import situation_intents
-from bot.knowledge import CITATION_MARKER, Article, Source, load_knowledge, parse_article
-from bot.ladders import Ladder, ladder_for_article, load_ladders
-from bot.letters import letters_for_article, load_letters
-from bot.readability import (
-    MAX_SUMMARY_READING_AGE,
-    MIN_READING_EASE,
-    plain_text,
-    readability_problems,
-    reading_age,
-    reading_ease,
-)
-from bot.render import CHUNK_CHARS, LINKS_LINE, MAX_LISTED_SOURCES, public_title, sentences, titled_sources
-from bot.triage import TRIAGE_ARTICLES, Answers, load_triage, triage_route
+from bot.understanding.intents import situation_intents
 from tests.actions_helpers import make_service, run_action, tracker
 from tests.conftest import VALID_ARTICLE
 
@@ -158,7 +158,7 @@ def test_every_citation_is_a_numbered_link_and_a_titled_source() -> None:
 
 
 def test_ladder_steps_can_be_shown_the_same_way() -> None:
-    # For "What next?" (bot/guided.py ladder_walk), which still shows the ladder's own inline citations.
+    # For "What next?" (bot/dialogue/guided_replies.py ladder_walk), which still shows the ladder's own inline citations.
     for ladder in knowledge()[1]:
         for index in range(len(ladder.steps)):
             replies = step_replies(ladder, index)
@@ -312,8 +312,8 @@ def test_the_repeat_guard_drops_a_paragraph_said_again() -> None:
 
 
 def test_the_guard_leaves_no_repeat_in_the_deadline_answers() -> None:
-    for kind in guided.DEADLINE_KINDS:
-        replies = drop_repeats(guided.deadline_replies(kind, "2026-03-03", False, TODAY, True))
+    for kind in guided_replies.DEADLINE_KINDS:
+        replies = drop_repeats(guided_replies.deadline_replies(kind, "2026-03-03", False, TODAY, True))
         lines = [" ".join(line.lower().split()) for r in replies for line in r.text.splitlines() if len(line) >= 60]
         assert len(lines) == len(set(lines)), kind
 
@@ -460,19 +460,19 @@ def _turns() -> Iterator[tuple[str, list[Reply]]]:
     yield "did you mean, nothing close", did_you_mean([], titles, [], {})
     yield "after emergency help", [crisis_follow_up(ranking, titles)]
     yield "after emergency help, nothing else", [crisis_follow_up([], titles)]
-    yield "what next, no ladder", guided.ladder_walk(None, None)[0]
+    yield "what next, no ladder", guided_replies.ladder_walk(None, None)[0]
     for ladder in ladders:
         for current in (None, *range(len(ladder.steps))):
-            yield f"what next, {ladder.id} after step {current}", guided.ladder_walk(ladder, current)[0]
+            yield f"what next, {ladder.id} after step {current}", guided_replies.ladder_walk(ladder, current)[0]
     templates, _ = load_letters(KNOWLEDGE / "letters")
     for article in articles:
-        yield f"letters for {article.id}", guided.letter_choice(letters_for_article(templates, article.id))
+        yield f"letters for {article.id}", guided_replies.letter_choice(letters_for_article(templates, article.id))
     for template in templates:
-        rendered, labels = guided.render_chosen_letter(template, {}, TODAY)
-        yield f"letter {template.id}", guided.letter_replies(rendered, labels, with_downloads=True)
-    for kind in (None, *guided.DEADLINE_KINDS):
+        rendered, labels = guided_replies.render_chosen_letter(template, {}, TODAY)
+        yield f"letter {template.id}", guided_replies.letter_replies(rendered, labels, with_downloads=True)
+    for kind in (None, *guided_replies.DEADLINE_KINDS):
         for when in ("2026-03-03", "2026-11-30", None):
-            yield f"deadlines {kind} {when}", guided.deadline_replies(kind, when, False, TODAY, True)
+            yield f"deadlines {kind} {when}", guided_replies.deadline_replies(kind, when, False, TODAY, True)
     guides, _ = load_triage(KNOWLEDGE / "triage")
     choices = itertools.product(("yes", "no", None), (None, 2, 5, 15, 16), ("academy", "maintained", "other", None))
     for article_id, (recorded, days, school) in itertools.product(TRIAGE_ARTICLES, choices):
@@ -480,13 +480,13 @@ def _turns() -> Iterator[tuple[str, list[Reply]]]:
             answers = Answers(recorded, days, school, support, exam)
             yield (
                 f"questions for {article_id}: {answers}",
-                guided.triage_replies(triage_route(guides[0], article_id, answers)),
+                guided_replies.triage_replies(triage_route(guides[0], article_id, answers)),
             )
     for slot in forms.QUESTIONS:
         for first in (True, False):
             text, buttons = forms.ask(slot, None, first)
             yield f"question {slot}", [Reply(text, buttons)]
-    date = guided.check_date_answer("3 March", TODAY)
+    date = guided_replies.check_date_answer("3 March", TODAY)
     assert date.candidate, "a date without a year is offered for confirmation"
     yield "date to confirm", [Reply(*forms.ask("deadline_date", date.message, False))]
 

@@ -11,7 +11,7 @@ from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.utils.common import all_subclasses
 
-from bot import rasa_speedups
+from bot.rasa_ext import speedups
 
 GOOD: list[dict[str, Any]] = [
     {"events": [], "responses": []},
@@ -47,14 +47,14 @@ def outcome(check, *args: Any) -> object:
 @pytest.mark.parametrize("reply", GOOD + BAD)
 def test_action_replies_get_the_same_verdict_and_message(reply: Any) -> None:
     action = RemoteAction("action_answer_situation", None)
-    own = outcome(rasa_speedups.RASAS_REPLY_CHECK, action, reply)
-    assert own == outcome(rasa_speedups.validate_action_result, action, reply)
+    own = outcome(speedups.RASAS_REPLY_CHECK, action, reply)
+    assert own == outcome(speedups.validate_action_result, action, reply)
     assert (reply in GOOD) == (own is True)
 
 
 def test_refusals_point_to_the_docs() -> None:
     action = RemoteAction("action_answer_situation", None)
-    refused = outcome(rasa_speedups.validate_action_result, action, BAD[0])
+    refused = outcome(speedups.validate_action_result, action, BAD[0])
     assert isinstance(refused, tuple) and "Failed to validate Action server response" in refused[1]
 
 
@@ -64,9 +64,9 @@ TYPE_NAMES = sorted({cls.type_name for cls in all_subclasses(Event)})
 @pytest.mark.parametrize("type_name", [*TYPE_NAMES, "topic", "no_such_event"])
 @pytest.mark.parametrize("default", [None, UserUttered])
 def test_event_classes_are_the_ones_rasa_finds(type_name: str, default) -> None:
-    own = outcome(rasa_speedups.RASAS_EVENT_LOOKUP, type_name, default)
+    own = outcome(speedups.RASAS_EVENT_LOOKUP, type_name, default)
     for _ in range(2):  # the second time comes from what was remembered
-        assert outcome(rasa_speedups.resolve_event_type, type_name, default) == own
+        assert outcome(speedups.resolve_event_type, type_name, default) == own
 
 
 def test_a_stored_conversation_reads_back_the_same() -> None:
@@ -76,20 +76,20 @@ def test_a_stored_conversation_reads_back_the_same() -> None:
 
 
 def test_installed_only_on_the_rasa_version_they_were_written_for(monkeypatch) -> None:
-    monkeypatch.setattr(RemoteAction, "_validate_action_result", rasa_speedups.RASAS_REPLY_CHECK)
-    monkeypatch.setattr(Event, "resolve_by_type", staticmethod(rasa_speedups.RASAS_EVENT_LOOKUP))
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", speedups.RASAS_REPLY_CHECK)
+    monkeypatch.setattr(Event, "resolve_by_type", staticmethod(speedups.RASAS_EVENT_LOOKUP))
     monkeypatch.setattr(rasa, "__version__", "3.7.0")
-    assert rasa_speedups.install() is False
-    assert RemoteAction._validate_action_result is rasa_speedups.RASAS_REPLY_CHECK
-    assert Event.resolve_by_type is rasa_speedups.RASAS_EVENT_LOOKUP
-    monkeypatch.setattr(rasa, "__version__", rasa_speedups.WRITTEN_FOR)
-    assert rasa_speedups.install() is True
-    assert RemoteAction._validate_action_result is rasa_speedups.validate_action_result
-    assert Event.resolve_by_type is rasa_speedups.resolve_event_type
+    assert speedups.install() is False
+    assert RemoteAction._validate_action_result is speedups.RASAS_REPLY_CHECK
+    assert Event.resolve_by_type is speedups.RASAS_EVENT_LOOKUP
+    monkeypatch.setattr(rasa, "__version__", speedups.WRITTEN_FOR)
+    assert speedups.install() is True
+    assert RemoteAction._validate_action_result is speedups.validate_action_result
+    assert Event.resolve_by_type is speedups.resolve_event_type
 
 
 def test_the_web_chat_server_uses_them() -> None:
-    import bot.webchat.channel  # noqa: F401  (Rasa imports it from credentials.yml)
+    import bot.web.channel  # noqa: F401  (Rasa imports it from credentials.yml)
 
-    assert RemoteAction._validate_action_result is rasa_speedups.validate_action_result
-    assert Event.resolve_by_type is rasa_speedups.resolve_event_type
+    assert RemoteAction._validate_action_result is speedups.validate_action_result
+    assert Event.resolve_by_type is speedups.resolve_event_type

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.redact import (
+from bot.storage.redact import (
     DATE_OF_BIRTH,
     EMAIL,
     NAME,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.redact import NAME, find_personal_data, redact
+from bot.storage.redact import NAME, find_personal_data, redact
 
 CORPUS = Path(__file__).resolve().parent / "redaction" / "names.txt"
 MARKED = re.compile(r"\{([^{}]+)\}")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import Source, load_knowledge
-from bot.render import (
+from bot.content.articles import Source, load_knowledge
+from bot.content.render import (
     CHUNK_CHARS,
     MAX_LISTED_SOURCES,
     Citations,
@@ -19,7 +19,7 @@ from bot.render import (
     unwrap,
     unwrap_markers,
 )
-from bot.tailoring import Duration, condition_problems, matches, parse_duration, tailored_lines
+from bot.content.tailoring import Duration, condition_problems, matches, parse_duration, tailored_lines
 from tests.conftest import FIXTURE_INTENTS
 
 
@@ -189,7 +189,7 @@ def test_tailored_lines_in_order() -> None:
 
 
 def test_real_articles_tailor_to_what_the_parent_said() -> None:
-    from bot.intents import situation_intents
+    from bot.understanding.intents import situation_intents
 
     root = Path(__file__).resolve().parent.parent / "knowledge"
     suspension = load_knowledge(root, situation_intents()).by_intent()["suspension"]

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot import review
-from bot.cli import main
-from bot.live import ladder_files, letter_files, triage_files
+from bot.cli.main import main
+from bot.content import review
+from bot.content.live import ladder_files, letter_files, triage_files
 from tests.actions_helpers import make_service
 from tests.conftest import FIXTURE_INTENTS, VALID_ARTICLE, write_knowledge
 from tests.test_article_ladders import DELAY_ARTICLE, REQUEST_ARTICLE
@@ -64,7 +64,7 @@ def sign_off_required(monkeypatch) -> None:
     # "0", not unset: a developer's .env may allow drafts, and the real environment wins over .env.
     monkeypatch.setenv("KNOWLEDGE_ALLOW_UNREVIEWED", "0")
     # The check compares articles with domain.yml's intents: here, the fixture's two.
-    monkeypatch.setattr("bot.cli.situation_intents", lambda: FIXTURE_INTENTS)
+    monkeypatch.setattr("bot.cli.main.situation_intents", lambda: FIXTURE_INTENTS)
 
 
 @pytest.fixture

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from bot import clarify
-from bot.emergency import danger_kinds, fitting_help
-from bot.openers import is_opener
-from bot.risk_model import CHECK_AT, EMERGENCY_AT, RiskDetector, Verdict, assess, read_examples
-from bot.safety import risk_signals
-from bot.safety_net import CrisisSafetyNet, training_split
+from bot.dialogue import clarify
+from bot.dialogue.emergency import danger_kinds, fitting_help
+from bot.rasa_ext.safety_net import CrisisSafetyNet, training_split
+from bot.understanding.openers import is_opener
+from bot.understanding.risk_model import CHECK_AT, EMERGENCY_AT, RiskDetector, Verdict, assess, read_examples
+from bot.understanding.safety import risk_signals
 
 OPENERS = [
     "my son",

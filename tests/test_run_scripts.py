@@ -73,7 +73,7 @@ def test_rasa_sends_the_domain_only_to_actions_that_need_it() -> None:
 def test_the_web_server_offers_only_our_channel() -> None:
     # Rasa's rest and socket.io channels trust the conversation id the browser sends.
     credentials = yaml.safe_load((ROOT / "credentials.yml").read_text(encoding="utf-8"))
-    assert list(credentials) == ["bot.webchat.channel.WebChatInput"]
+    assert list(credentials) == ["bot.web.channel.WebChatInput"]
 
 
 # -- each run calls its own action server (issue 14, point 5) -----------------------------------------

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.safety import risk_signals, shows_immediate_risk
-from bot.safety_net import CrisisSafetyNet
+from bot.rasa_ext.safety_net import CrisisSafetyNet
 from bot.text import normalise_text
+from bot.understanding.safety import risk_signals, shows_immediate_risk
 
 AT_RISK = [
     "my son said he wants to kill himself",

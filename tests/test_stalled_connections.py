@@ -29,12 +29,12 @@ from rasa.core.tracker_store import FailSafeTrackerStore, TrackerStore
 from rasa.core.utils import AvailableEndpoints
 from sqlalchemy import create_engine, text
 
+from bot.rasa_ext.tracker_store import RedactingSQLTrackerStore
 from bot.settings import PROJECT_ROOT, load_settings
-from bot.timeouts import KEEPALIVES
-from bot.tracker_store import RedactingSQLTrackerStore
-from bot.webchat.limits import Rate, RedisRateLimiter
-from bot.webchat.resilience import ACTIONS_DOWN, STORE_DOWN
-from bot.webchat.tokens import SqlRevocations
+from bot.storage.timeouts import KEEPALIVES
+from bot.web.limits import Rate, RedisRateLimiter
+from bot.web.resilience import ACTIONS_DOWN, STORE_DOWN
+from bot.web.tokens import SqlRevocations
 from tests.db import delete_redis_keys, drop_postgres, postgres_url, redis_url
 from tests.webchat_helpers import DOMAIN, FakeAgent, make_channel, running
 
@@ -45,7 +45,7 @@ DB_STATEMENT_SECONDS = 1
 REDIS_SECONDS = 0.5
 RATE_NAME = "test-stall"
 # The longest the first store call may now take on a silent line: a pooled connection's check (its
-# statement timeout and the second of grace in bot/timeouts.py), then a new connection's connect timeout.
+# statement timeout and the second of grace in bot/storage/timeouts.py), then a new connection's connect timeout.
 # Later calls in the turn open a new connection each (the pool was emptied): the connect timeout.
 DB_CALL_BUDGET = DB_STATEMENT_SECONDS + 1 + DB_CONNECT_SECONDS
 # Rasa reads the conversation, saves the tracker it makes instead, and saves the turn.

@@ -1,4 +1,4 @@
-"""The summary a parent keeps (bot/summary.py): built from a conversation made by hand with the real
+"""The summary a parent keeps (bot/dialogue/summary.py): built from a conversation made by hand with the real
 replies (answers, sections, forms, deadlines, letters), then written as plain text and as Word."""
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import answers, guided
-from bot.answers import DISCLAIMER, Reply
-from bot.forms import QUESTIONS
-from bot.knowledge import Article, parse_article
-from bot.letters import RenderedLetter, load_letters
+from bot.content.articles import Article, parse_article
+from bot.content.letters import RenderedLetter, load_letters
+from bot.dialogue import answers, guided_replies
+from bot.dialogue.answers import DISCLAIMER, Reply
+from bot.dialogue.forms import QUESTIONS
+from bot.dialogue.summary import blocks, build_summary, deadline_starts, letters_made, summary_docx, summary_text
 from bot.settings import PROJECT_ROOT
-from bot.summary import blocks, build_summary, deadline_starts, letters_made, summary_docx, summary_text
 
 DOMAIN = Domain.load(str(PROJECT_ROOT / "domain.yml"))
 TODAY = dt.date(2026, 11, 23)
@@ -51,7 +51,7 @@ def article(knowledge_dir: Path) -> Article:
 def chase_letter(facts: dict) -> RenderedLetter:
     templates, _ = load_letters(PROJECT_ROOT / "knowledge" / "letters")
     template = next(t for t in templates if t.id == "chase-missed-ehc-deadline")
-    return guided.render_chosen_letter(template, facts, TODAY)[0]
+    return guided_replies.render_chosen_letter(template, facts, TODAY)[0]
 
 
 def a_conversation(article: Article) -> tuple[list[dict], dict]:
@@ -81,18 +81,18 @@ def a_conversation(article: Article) -> tuple[list[dict], dict]:
         bot([Reply(QUESTIONS["deadline_date"].text, [{"title": "Skip", "payload": "skip"}])]),
         UserUttered("3/3/2026, my son [name] is in year 4"),  # stored redacted: the tag stays as it is
         SlotSet("deadline_date", "2026-03-03"),
-        bot(guided.deadline_replies("ehc_request", "2026-03-03", False, TODAY, with_calendar=True)),
+        bot(guided_replies.deadline_replies("ehc_request", "2026-03-03", False, TODAY, with_calendar=True)),
         SlotSet("deadline_kind", None),  # the form clears its answers; the summary still knows them
         SlotSet("deadline_date", None),
         UserUttered('/get_letter{"letter_id":"chase-missed-ehc-deadline"}'),
-        bot(guided.letter_replies(letter, {}, with_downloads=True)),
+        bot(guided_replies.letter_replies(letter, {}, with_downloads=True)),
         bot([Reply("**Talk to Sampleshire**\nOur helpline is open now until 4pm.\n- Phone: 01632 960123")]),
     )
 
 
 def summary_of(article: Article, **extra):
     events, slots = a_conversation(article)
-    letters = [chase_letter(guided.known_facts(slots, events))]
+    letters = [chase_letter(guided_replies.known_facts(slots, events))]
     assert letters_made(events) == ["chase-missed-ehc-deadline"]
     return build_summary(
         events,

@@ -19,11 +19,11 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 from sqlalchemy import create_engine, text
 
-from bot.index import make_engine
+from bot.content.index import make_engine
+from bot.rasa_ext.tracker_store import ConversationStoreError, RedactingSQLTrackerStore, redact_events
 from bot.settings import PROJECT_ROOT, Settings, load_settings
-from bot.storage import delete_conversation, purge_inactive
-from bot.tracker_store import ConversationStoreError, RedactingSQLTrackerStore, redact_events
-from bot.webchat.feedback import feedback_engine
+from bot.storage.retention import delete_conversation, purge_inactive
+from bot.web.feedback import feedback_engine
 from tests.db import drop_postgres, postgres_url
 
 NOW = 1_800_000_000.0
@@ -213,7 +213,7 @@ async def test_conversations_are_kept_apart(store: RedactingSQLTrackerStore) -> 
 
 
 async def test_deleting_and_purging_still_work_through_rasas_wrappers(store: RedactingSQLTrackerStore) -> None:
-    # bot/storage.py recognises the store as an SQLTrackerStore, also inside Rasa's fail-safe wrapper.
+    # bot/storage/retention.py recognises the store as an SQLTrackerStore, also inside Rasa's fail-safe wrapper.
     assert isinstance(store, SQLTrackerStore)
     await store.save(DialogueStateTracker.from_events("old", first_turn(NOW - 100 * 86_400), DOMAIN.slots))
     await store.save(DialogueStateTracker.from_events("recent", first_turn(NOW), DOMAIN.slots))
@@ -345,7 +345,7 @@ def test_an_unusable_database_url_fails_loudly_instead_of_falling_back_to_memory
     # Rasa swaps a custom store that raises ImportError for an in-memory one, which forgets everything.
     monkeypatch.setenv("DATABASE_URL", "mysql://someone@127.0.0.1/send")  # no MySQL driver installed
     with pytest.raises(ConversationStoreError):
-        TrackerStore.create(EndpointConfig(type="bot.tracker_store.RedactingSQLTrackerStore"))
+        TrackerStore.create(EndpointConfig(type="bot.rasa_ext.tracker_store.RedactingSQLTrackerStore"))
 
 
 def test_a_database_that_does_not_answer_is_reported() -> None:

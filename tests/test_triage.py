@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main as cli_main
-from bot.settings import PROJECT_ROOT
-from bot.triage import (
+from bot.cli.main import main as cli_main
+from bot.content.triage import (
     Answers,
     answers_from_slots,
     load_triage,
@@ -18,6 +17,7 @@ from bot.triage import (
     route_for,
     triage_route,
 )
+from bot.settings import PROJECT_ROOT
 
 REAL_FILE = PROJECT_ROOT / "knowledge" / "triage" / "exclusion.yml"
 

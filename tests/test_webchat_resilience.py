@@ -1,5 +1,5 @@
-"""When the action server or the conversation database fails during a turn (bot/webchat/resilience.py,
-bot/tracker_store.py). Fast checks with stand-ins; tests/integration runs the same outages on real servers."""
+"""When the action server or the conversation database fails during a turn (bot/web/resilience.py,
+bot/rasa_ext/tracker_store.py). Fast checks with stand-ins; tests/integration runs the same outages on real servers."""
 
 from __future__ import annotations
 
@@ -19,11 +19,11 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 from sqlalchemy.orm import sessionmaker
 
-from bot.index import make_engine
-from bot.lock_store import LocksUnavailable
+from bot.content.index import make_engine
+from bot.rasa_ext.lock_store import LocksUnavailable
+from bot.rasa_ext.tracker_store import ConversationStoreUnavailable, RedactingSQLTrackerStore, noting_store_problems
 from bot.settings import PROJECT_ROOT, Settings
-from bot.tracker_store import ConversationStoreUnavailable, RedactingSQLTrackerStore, noting_store_problems
-from bot.webchat.resilience import (
+from bot.web.resilience import (
     ACTIONS_DOWN,
     AFTER_EMERGENCY_SECONDS,
     STORE_DOWN,
@@ -225,7 +225,7 @@ class CrisisAgent(FakeAgent):
 @pytest.mark.parametrize(
     ("text", "form"),
     [
-        ("I can't cope any more, I want to kill myself", False),  # the words show it (bot/safety.py)
+        ("I can't cope any more, I want to kill myself", False),  # the words show it (bot/understanding/safety.py)
         ("I can't cope any more, I want to kill myself", True),  # ...with a form open
         ("I am really frightened about what happens tonight", False),  # only the model's crisis reply shows it
     ],

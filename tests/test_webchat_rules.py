@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.webchat import guard, origins
-from bot.webchat.feedback import redact
-from bot.webchat.limits import Rate, RateLimiter, RedisRateLimiter, make_limiter, parse_rate
-from bot.webchat.tokens import TokenSigner, load_secret
+from bot import origins
+from bot.web import guard
+from bot.web.feedback import redact
+from bot.web.limits import Rate, RateLimiter, RedisRateLimiter, make_limiter, parse_rate
+from bot.web.tokens import TokenSigner, load_secret
 from tests.db import delete_redis_keys, redis_url
 from tests.webchat_helpers import SECRET, ManualClock
 
@@ -328,8 +329,8 @@ def test_redact(reason: str, expected: str) -> None:
 
 
 def test_article_id_only_for_turns_that_answered_from_an_article() -> None:
-    from bot.answers import article_mark
-    from bot.webchat.channel import article_answered
+    from bot.dialogue.answers import article_mark
+    from bot.web.channel import article_answered
 
     answer = [{"text": "What the law says"}, {"custom": article_mark("informal-exclusion")}]
     assert article_answered(answer) == "informal-exclusion"

@@ -16,7 +16,7 @@ from rasa.core.tracker_store import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.storage import UnsupportedTrackerStore, delete_conversation, purge_inactive
+from bot.storage.retention import UnsupportedTrackerStore, delete_conversation, purge_inactive
 from tests.db import conversation_last_seen, drop_postgres, postgres_url
 from tests.webchat_helpers import DOMAIN
 

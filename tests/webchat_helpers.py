@@ -26,12 +26,12 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from sanic import Sanic
 
-from bot.answers import article_mark
-from bot.partners import PartnerBook
+from bot.content.partners import PartnerBook
+from bot.dialogue.answers import article_mark
 from bot.settings import Settings
-from bot.webchat.channel import WebChatInput
-from bot.webchat.limits import RateLimiter, parse_rate
-from bot.webchat.tokens import TokenSigner
+from bot.web.channel import WebChatInput
+from bot.web.limits import RateLimiter, parse_rate
+from bot.web.tokens import TokenSigner
 
 SECRET = b"test-secret-that-is-long-enough-for-hmac-0123456789"
 

@@ -13,7 +13,7 @@ results/screenshots/listening-phone-*.png and runs the same axe-core check as te
   never a button payload such as "/section_law".
 
 The servers' clock cannot be fixed (actions/guided.py and actions/facts.py read the real time), so the
-expected dates are worked out here from today's date in England with bot/deadlines.py.
+expected dates are worked out here from today's date in England with bot/law/deadlines.py.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import yaml
 from docx import Document
 from playwright.sync_api import Page, expect
 
-from bot.deadlines import add_weeks, format_date
+from bot.law.deadlines import add_weeks, format_date
 from tests.e2e.conftest import ROOT, SCREENSHOTS
 from tests.e2e.test_widget import (
     assert_no_violations,
@@ -44,9 +44,9 @@ pytestmark = pytest.mark.e2e
 
 MARCH_MESSAGE = "We asked for an EHC needs assessment on 3 March and have heard nothing"
 SENT_HOME_MESSAGE = "The school keeps sending my son home at lunchtime and there is nothing in writing"
-TRIAGE_BUTTON = "Answer a few questions about your case"  # bot/guided.py TRIAGE_BUTTON
-WRITTEN_NOTICE_QUESTION = "Did the school put it in writing"  # bot/forms.py, the exclusion_recorded question
-# utter_crisis in domain.yml and the lines of bot/emergency.py: none of this belongs in a reply to "my son".
+TRIAGE_BUTTON = "Answer a few questions about your case"  # bot/dialogue/guided_replies.py TRIAGE_BUTTON
+WRITTEN_NOTICE_QUESTION = "Did the school put it in writing"  # bot/dialogue/forms.py, the exclusion_recorded question
+# utter_crisis in domain.yml and the lines of bot/dialogue/emergency.py: none of this belongs in a reply to "my son".
 EMERGENCY_WORDS = ("999", "immediate danger", "NHS 111", "Samaritans", "Childline", "Shout", "emergency")
 ENGLAND = ZoneInfo("Europe/London")
 
@@ -134,7 +134,7 @@ def test_exclusion_questions_skip_the_written_notice_question(phone):
     """'nothing in writing' already answers the first exclusion question, so it is never asked."""
     send(phone, SENT_HOME_MESSAGE)
     click_and_wait(phone, TRIAGE_BUTTON)
-    # Answer whatever else the exclusion questions ask (bot/forms.py QUESTIONS), with their buttons.
+    # Answer whatever else the exclusion questions ask (bot/dialogue/forms.py QUESTIONS), with their buttons.
     answers = {
         "how many school days": "6 to 15",
         "What kind of school": "Maintained (council) school",

@@ -15,7 +15,7 @@ way replies are awaited are those of tests/e2e/test_listening.py.
 - A date offered back ("last tuesday") comes with a Yes button, and the dates end with next steps.
 
 As in test_listening.py, the servers' clock cannot be fixed, so dates are worked out from today's date in
-England with bot/deadlines.py.
+England with bot/law/deadlines.py.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from bot.deadlines import add_weeks, format_date
+from bot.law.deadlines import add_weeks, format_date
 from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.test_listening import (
     assert_warm_opener,
@@ -40,7 +40,7 @@ from tests.e2e.test_widget import assert_no_violations, click_and_wait, in_shado
 pytestmark = pytest.mark.e2e
 
 PART_TIME_MESSAGE = "she has been on a part time timetable since September"
-LETTER_BUTTON = "Get a letter"  # bot/guided.py: the tool button offered under an answer
+LETTER_BUTTON = "Get a letter"  # bot/dialogue/guided_replies.py: the tool button offered under an answer
 PART_TIME_LETTER = "Ask the school to review my child's part-time timetable"
 PART_TIME_BLANK = "[how long the part-time timetable has lasted"
 RECENT_REQUEST_MESSAGE = "we asked for an EHC needs assessment on 20 November"
@@ -211,9 +211,9 @@ def test_the_late_plan_answer_fits_a_phone(phone):
 
 
 DRAFT_MESSAGE = "we got the draft ehc plan and it's really vague"
-DEADLINES_BUTTON = "Work out my deadlines"  # bot/guided.py DEADLINES_BUTTON
-DRAFT_KIND = "We got a draft EHC plan"  # bot/guided.py DEADLINE_KINDS
-YES_BUTTON = "Yes, that's right"  # bot/guided.py YES_BUTTON
+DEADLINES_BUTTON = "Work out my deadlines"  # bot/dialogue/guided_replies.py DEADLINES_BUTTON
+DRAFT_KIND = "We got a draft EHC plan"  # bot/dialogue/guided_replies.py DEADLINE_KINDS
+YES_BUTTON = "Yes, that's right"  # bot/dialogue/guided_replies.py YES_BUTTON
 
 
 def test_a_date_offered_back_can_be_confirmed_with_one_tap(phone):

@@ -9,7 +9,7 @@ from typing import Any
 import requests
 from sqlalchemy import create_engine, text
 
-from bot.webchat.tokens import TokenSigner
+from bot.web.tokens import TokenSigner
 
 WEBCHAT_SECRET = "integration-only-secret-5c1e8a3f9b2d7e4c6a0f1b8d3e5c7a9f"
 PARTNER = "example-charity"  # has a helpline, so the apology can be checked for its number

@@ -158,7 +158,7 @@ def _prepare_database(database_url: str, env: dict[str, str]) -> None:
     """Knowledge index and conversation table made once, before servers start together (as cluster.sh)."""
     script = (
         "from bot.settings import load_settings\n"
-        "from bot.tracker_store import store_from_settings\n"
+        "from bot.rasa_ext.tracker_store import store_from_settings\n"
         "store_from_settings(load_settings()).engine.dispose()\n"
     )
     build = subprocess.Popen([str(PY), "-m", "bot", "knowledge", "build"], cwd=ROOT, env=env, stdout=subprocess.PIPE)

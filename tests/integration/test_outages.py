@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from bot.webchat.resilience import ACTIONS_DOWN, STORE_DOWN
+from bot.web.resilience import ACTIONS_DOWN, STORE_DOWN
 from tests.integration.chat import ACTION_TIMEOUT_S, HELPLINE_PHONE, Chat, Reply, stored_events, user_texts
 
 pytestmark = pytest.mark.integration

@@ -1,0 +1,1 @@
+"""The staff command line: `python -m bot ...` (knowledge check, review, conversations)."""

@@ -1,0 +1,1 @@
+"""The law's date maths: dates as parents type them, the statutory deadlines, calendar files. Pure, no I/O."""

@@ -1,0 +1,1 @@
+"""Everything that plugs into the Rasa server: NLU components, tracker and lock stores, speed-ups."""
