@@ -10,16 +10,14 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.content import index
 from bot.content.service import KnowledgeService
+from bot.storage.database import make_engine
 from bot.understanding import facts
 from tests.conftest import FIXTURE_INTENTS
 
 
 def make_service(knowledge_dir: Path, db_path: Path) -> KnowledgeService:
-    service = KnowledgeService(
-        index.make_engine(f"sqlite:///{db_path}"), knowledge_dir, FIXTURE_INTENTS, refresh_seconds=0
-    )
+    service = KnowledgeService(make_engine(f"sqlite:///{db_path}"), knowledge_dir, FIXTURE_INTENTS, refresh_seconds=0)
     service.build()
     return service
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 import actions.actions as acts
-from bot.content import index
 from bot.content.partners import PartnerBook
 from bot.content.service import KnowledgeService
 from bot.dialogue.answers import DISCLAIMER
+from bot.storage.database import make_engine
 from tests.actions_helpers import make_service, payloads, run_action, texts, tracker
 from tests.actions_helpers import said as nlu_slots
 from tests.conftest import FIXTURE_INTENTS
@@ -223,7 +223,7 @@ SATURDAY = dt.datetime(2026, 11, 28, 10, 0, tzinfo=dt.timezone.utc)
 def with_partners(knowledge_dir: Path, tmp_path: Path, monkeypatch):
     (knowledge_dir / "articles" / "talk-to-adviser.md").write_text(ADVISER_ARTICLE, encoding="utf-8")
     svc = KnowledgeService(
-        index.make_engine(f"sqlite:///{tmp_path / 'kb-partners.db'}"),
+        make_engine(f"sqlite:///{tmp_path / 'kb-partners.db'}"),
         knowledge_dir,
         [*FIXTURE_INTENTS, "talk_to_adviser"],
         refresh_seconds=0,

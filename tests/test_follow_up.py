@@ -14,13 +14,13 @@ import yaml
 
 import actions.actions as acts
 from actions.follow_up import ActionFollowUp, opener_buttons
-from bot.content import index
 from bot.content.articles import Article, load_knowledge
 from bot.content.ladders import Ladder, ladder_for_article, load_ladders
 from bot.content.service import KnowledgeService
 from bot.dialogue import follow_up
 from bot.dialogue.answers import ADVISER_BUTTON, section_buttons
 from bot.dialogue.guided_replies import DEADLINES_BUTTON
+from bot.storage.database import make_engine
 from bot.understanding.entities import ENTITIES_FILE
 from bot.understanding.intents import situation_intents
 from tests.actions_helpers import payloads, run_action, texts, tracker
@@ -241,7 +241,7 @@ def test_before_any_answer_it_asks_for_the_situation() -> None:
 @pytest.fixture
 def service(tmp_path: Path, monkeypatch) -> KnowledgeService:
     svc = KnowledgeService(
-        index.make_engine(f"sqlite:///{tmp_path / 'kb.db'}"), KNOWLEDGE, situation_intents(), refresh_seconds=0
+        make_engine(f"sqlite:///{tmp_path / 'kb.db'}"), KNOWLEDGE, situation_intents(), refresh_seconds=0
     )
     svc.build()
     monkeypatch.setattr(acts, "knowledge_service", lambda: svc)

@@ -10,11 +10,11 @@ from rasa_sdk import Tracker
 
 import actions.actions as acts
 import actions.guided as guided_actions
-from bot.content import index
 from bot.content.service import KnowledgeService
 from bot.dialogue import forms
 from bot.law.deadlines import ehc_assessment_deadlines
 from bot.settings import PROJECT_ROOT
+from bot.storage.database import make_engine
 from bot.understanding import facts
 from bot.understanding.intents import situation_intents
 from tests.actions_helpers import payloads, run_action, texts
@@ -27,7 +27,7 @@ TODAY = dt.date(2026, 12, 2)
 def real_service(tmp_path_factory) -> KnowledgeService:
     db = tmp_path_factory.mktemp("kb") / "kb.db"
     service = KnowledgeService(
-        index.make_engine(f"sqlite:///{db}"), PROJECT_ROOT / "knowledge", situation_intents(), refresh_seconds=0
+        make_engine(f"sqlite:///{db}"), PROJECT_ROOT / "knowledge", situation_intents(), refresh_seconds=0
     )
     service.build()
     return service

@@ -8,6 +8,7 @@ import pytest
 
 from bot.content import index
 from bot.content.articles import load_knowledge
+from bot.storage.database import make_engine
 from tests.conftest import FIXTURE_INTENTS
 from tests.db import drop_postgres, postgres_url
 
@@ -15,12 +16,12 @@ from tests.db import drop_postgres, postgres_url
 @pytest.fixture(params=["sqlite", "postgresql"])
 def engine(request, tmp_path: Path):
     if request.param == "sqlite":
-        engine = index.make_engine(f"sqlite:///{tmp_path / 'kb.db'}")
+        engine = make_engine(f"sqlite:///{tmp_path / 'kb.db'}")
         yield engine
         engine.dispose()
     else:
         url = postgres_url()
-        engine = index.make_engine(url)
+        engine = make_engine(url)
         yield engine
         engine.dispose()
         drop_postgres(url)
@@ -85,7 +86,7 @@ def test_several_processes_indexing_at_once_do_not_collide(knowledge_dir: Path) 
     from bot.content.service import KnowledgeService
 
     url = postgres_url()
-    engines = [index.make_engine(url) for _ in range(4)]
+    engines = [make_engine(url) for _ in range(4)]
     try:
         for attempt in range(3):
             if attempt:  # later rounds: a changed file makes every process re-write the same article

@@ -11,7 +11,8 @@ from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.utils.common import all_subclasses
 
-from bot.rasa_ext import speedups
+from bot.rasa_ext import speedups, version
+from tests.webchat_helpers import make_channel, running
 
 GOOD: list[dict[str, Any]] = [
     {"events": [], "responses": []},
@@ -82,14 +83,42 @@ def test_installed_only_on_the_rasa_version_they_were_written_for(monkeypatch) -
     assert speedups.install() is False
     assert RemoteAction._validate_action_result is speedups.RASAS_REPLY_CHECK
     assert Event.resolve_by_type is speedups.RASAS_EVENT_LOOKUP
-    monkeypatch.setattr(rasa, "__version__", speedups.WRITTEN_FOR)
+    monkeypatch.setattr(rasa, "__version__", version.WRITTEN_FOR)
     assert speedups.install() is True
     assert RemoteAction._validate_action_result is speedups.validate_action_result
     assert Event.resolve_by_type is speedups.resolve_event_type
 
 
-def test_the_web_chat_server_uses_them() -> None:
+async def test_the_web_chat_server_installs_them_when_it_starts_not_on_import(monkeypatch, tmp_path) -> None:
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", speedups.RASAS_REPLY_CHECK)
+    monkeypatch.setattr(Event, "resolve_by_type", staticmethod(speedups.RASAS_EVENT_LOOKUP))
     import bot.web.channel  # noqa: F401  (Rasa imports it from credentials.yml)
 
-    assert RemoteAction._validate_action_result is speedups.validate_action_result
-    assert Event.resolve_by_type is speedups.resolve_event_type
+    assert RemoteAction._validate_action_result is speedups.RASAS_REPLY_CHECK
+    async with running(make_channel(tmp_path)) as server:
+        assert (await server.call("GET", "/"))[0] == 200
+        assert RemoteAction._validate_action_result is speedups.validate_action_result
+        assert Event.resolve_by_type is speedups.resolve_event_type
+
+
+def test_one_version_guard_warns_once_per_part_and_keeps_rasas_own_endpoint(monkeypatch, caplog) -> None:
+    from rasa.utils.endpoints import EndpointConfig
+
+    from bot.rasa_ext.action_endpoint import GuardedActionEndpoint, guard_action_endpoint
+
+    monkeypatch.setattr(rasa, "__version__", "3.7.0")
+    monkeypatch.setattr(version, "_warned", set())
+
+    class Agent:
+        action_endpoint = EndpointConfig(url="http://127.0.0.1:5055/webhook")
+
+    agent = Agent()
+    guard_action_endpoint(agent, 5)
+    guard_action_endpoint(agent, 5)
+    assert not isinstance(agent.action_endpoint, GuardedActionEndpoint)
+    assert [r.getMessage() for r in caplog.records].count(
+        "Rasa 3.7.0 is not 3.6.21: the action endpoint's time limits keeps Rasa's own behaviour"
+    ) == 1
+    monkeypatch.setattr(rasa, "__version__", version.WRITTEN_FOR)
+    guard_action_endpoint(agent, 5)
+    assert isinstance(agent.action_endpoint, GuardedActionEndpoint)

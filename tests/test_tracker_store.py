@@ -19,9 +19,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 from sqlalchemy import create_engine, text
 
-from bot.content.index import make_engine
 from bot.rasa_ext.tracker_store import ConversationStoreError, RedactingSQLTrackerStore, redact_events
 from bot.settings import PROJECT_ROOT, Settings, load_settings
+from bot.storage.database import make_engine
 from bot.storage.retention import delete_conversation, purge_inactive
 from bot.web.feedback import feedback_engine
 from tests.db import drop_postgres, postgres_url

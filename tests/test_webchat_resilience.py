@@ -19,14 +19,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 from sqlalchemy.orm import sessionmaker
 
-from bot.content.index import make_engine
-from bot.rasa_ext.lock_store import LocksUnavailable
-from bot.rasa_ext.tracker_store import ConversationStoreUnavailable, RedactingSQLTrackerStore, noting_store_problems
-from bot.settings import PROJECT_ROOT, Settings
-from bot.web.resilience import (
-    ACTIONS_DOWN,
+from bot.rasa_ext.action_endpoint import (
     AFTER_EMERGENCY_SECONDS,
-    STORE_DOWN,
     ActionServerUnavailable,
     GuardedActionEndpoint,
     TurnOutput,
@@ -34,6 +28,11 @@ from bot.web.resilience import (
     guard_action_endpoint,
     noting_action_failures,
 )
+from bot.rasa_ext.lock_store import LocksUnavailable
+from bot.rasa_ext.tracker_store import ConversationStoreUnavailable, RedactingSQLTrackerStore, noting_store_problems
+from bot.settings import PROJECT_ROOT, Settings
+from bot.storage.database import make_engine
+from bot.web.resilience import ACTIONS_DOWN, STORE_DOWN
 from tests.webchat_helpers import SITE, FakeAgent, make_channel, running
 
 CRISIS_TEXT = "If anyone is in immediate danger, call 999 now."

@@ -11,12 +11,11 @@ import json
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Column, Date, DateTime, MetaData, String, Table, Text, create_engine, delete, select, text
+from sqlalchemy import Column, Date, DateTime, MetaData, String, Table, Text, delete, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, ProgrammingError
 
 from bot.content.articles import SECTIONS, Article, Source
-from bot.settings import DEFAULT_MAX_OVERFLOW, DEFAULT_POOL_SIZE
 
 metadata = MetaData()
 
@@ -54,20 +53,6 @@ STOPWORDS = frozenset(
     who why will with would you your yours im ive dont didnt cant wont hes shes theyre son daughter child
     kid kids school please help hi hello""".split()
 )
-
-
-def make_engine(
-    database_url: str, pool_size: int = DEFAULT_POOL_SIZE, max_overflow: int = DEFAULT_MAX_OVERFLOW
-) -> Engine:
-    """An engine for DATABASE_URL; SQLite gets a sensible busy timeout for concurrent readers.
-
-    A server database gets an explicit pool (DB_POOL_SIZE, DB_MAX_OVERFLOW): every process's pools
-    together must stay under PostgreSQL's max_connections (docs/configuration.md).
-    """
-    if database_url.startswith("sqlite"):
-        # SQLAlchemy 1.4 gives SQLite files no pool to size: each use opens the file.
-        return create_engine(database_url, future=True, connect_args={"timeout": 15, "check_same_thread": False})
-    return create_engine(database_url, future=True, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow)
 
 
 def _is_sqlite(engine: Engine) -> bool:

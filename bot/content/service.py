@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 
 from bot.content import index
 from bot.content.articles import Article, Problem, article_paths, load_knowledge, parse_article
+from bot.storage.database import make_engine
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +125,7 @@ def service_from_settings() -> KnowledgeService:
     if settings.database_url.startswith("sqlite:///"):
         Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     return KnowledgeService(
-        index.make_engine(settings.database_url, settings.db_pool_size, settings.db_max_overflow),
+        make_engine(settings.database_url, settings.db_pool_size, settings.db_max_overflow),
         settings.knowledge_dir,
         situation_intents(),
         settings.knowledge_refresh_seconds,

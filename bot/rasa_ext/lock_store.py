@@ -31,6 +31,7 @@ from rasa.core.lock_store import (
 )
 from rasa.utils.endpoints import EndpointConfig
 
+from bot.rasa_ext.version import rasa_is_supported
 from bot.settings import DEFAULT_REDIS_TIMEOUT_SECONDS, Settings, load_settings
 from bot.storage.timeouts import redis_client
 
@@ -60,6 +61,7 @@ class AtomicRedisLockStore(RedisLockStore):
         socket_timeout: float = DEFAULT_REDIS_TIMEOUT_SECONDS,
         connect_timeout: float = DEFAULT_REDIS_TIMEOUT_SECONDS,
     ) -> None:
+        rasa_is_supported("the Redis lock store (it replaces how RedisLockStore changes a lock)")
         super().__init__(key_prefix=key_prefix, socket_timeout=socket_timeout)
         # A URL carries everything (password, TLS with rediss://, database number) in one setting. A Redis
         # that stops answering fails a lock call within the timeouts (LocksUnavailable), never hangs it.

@@ -19,7 +19,6 @@ import logging
 from functools import lru_cache
 from typing import Any
 
-import rasa
 from jsonschema.exceptions import best_match
 from jsonschema.protocols import Validator
 from jsonschema.validators import validator_for
@@ -27,9 +26,10 @@ from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.events import Event
 
+from bot.rasa_ext.version import rasa_is_supported
+
 logger = logging.getLogger(__name__)
 
-WRITTEN_FOR = "3.6.21"
 # Rasa's own functions, kept so tests can compare them with ours on the same input.
 RASAS_REPLY_CHECK = RemoteAction._validate_action_result
 RASAS_EVENT_LOOKUP = Event.resolve_by_type
@@ -72,8 +72,7 @@ def resolve_event_type(type_name: str, default: type[Event] | None = None) -> ty
 
 def install() -> bool:
     """Use both in this process; True when installed (or already), False when Rasa is another version."""
-    if rasa.__version__ != WRITTEN_FOR:
-        logger.warning("Rasa %s is not %s: Rasa's own code is kept", rasa.__version__, WRITTEN_FOR)
+    if not rasa_is_supported("the speed-ups"):
         return False
     RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
     Event.resolve_by_type = staticmethod(resolve_event_type)  # type: ignore[method-assign, assignment]

@@ -26,11 +26,9 @@ import contextlib
 import copy
 import json
 import logging
-import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextvars import ContextVar
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy.exc
@@ -43,8 +41,9 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import sessionmaker
 
-from bot.content.index import make_engine
+from bot.rasa_ext.version import rasa_is_supported
 from bot.settings import Settings, load_settings
+from bot.storage.database import make_engine, private_sqlite_file
 from bot.storage.redact import Found, find_personal_data, redact_known, replace_found
 from bot.storage.timeouts import limit_postgres_waits
 
@@ -169,21 +168,6 @@ def redact_events(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 # --- the store ---------------------------------------------------------------------------------------
 
 
-def private_sqlite_file(url: str) -> None:
-    """For a SQLite URL: make its folder, and its file readable and writable by its owner only (0600, like
-    the web chat's secret), whoever creates it first; a file made earlier with wider rights is narrowed.
-    SQLite gives its journal and WAL files the database file's rights. Other URLs: nothing to do."""
-    if not url.startswith("sqlite:///") or url.removeprefix("sqlite:///") in ("", ":memory:"):
-        return
-    path = Path(url.removeprefix("sqlite:///"))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
-    for file in (path, *(path.with_name(path.name + tail) for tail in ("-journal", "-wal", "-shm"))):
-        with contextlib.suppress(FileNotFoundError):
-            if file.stat().st_mode & 0o077:
-                os.chmod(file, 0o600)
-
-
 def _connect(settings: Settings, wait_seconds: float) -> Engine:
     """An engine with the events table created, waiting up to `wait_seconds` for the server to answer.
 
@@ -231,6 +215,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                 "set DATABASE_URL instead of a database address in endpoints.yml "
                 f"(found: {', '.join(['url'] * bool(host) + stray)})"
             )
+        rasa_is_supported("the conversation store (it overrides private methods of SQLTrackerStore)")
         settings = settings or load_settings()
         # Deliberately not SQLTrackerStore.__init__: it sizes pools from SQL_POOL_SIZE (default 50 + 100)
         # and retries a missing database forever.

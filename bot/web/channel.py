@@ -53,6 +53,13 @@ from bot.content.partners import DEFAULT_PARTNER, Partner, PartnerBook, public_c
 from bot.dialogue import answers, guided_replies
 from bot.law.ics import deadlines_to_ics
 from bot.rasa_ext import speedups
+from bot.rasa_ext.action_endpoint import (
+    CRISIS_RESPONSE,
+    TurnOutput,
+    action_timeout_seconds,
+    guard_action_endpoint,
+    noting_action_failures,
+)
 from bot.rasa_ext.lock_store import LocksUnavailable
 from bot.rasa_ext.tracker_store import noting_store_problems
 from bot.settings import PROJECT_ROOT, Settings, load_settings
@@ -61,18 +68,8 @@ from bot.storage.retention import UnsupportedTrackerStore, delete_conversation, 
 from bot.understanding.safety import shows_immediate_risk
 from bot.web import CHANNEL_NAME, downloads, feedback, guard, hardening
 from bot.web.limits import WAIT_MESSAGE, Limiter, make_limiter, parse_rate
-from bot.web.resilience import (
-    CRISIS_RESPONSE,
-    TurnOutput,
-    action_timeout_seconds,
-    apology,
-    guard_action_endpoint,
-    noting_action_failures,
-)
+from bot.web.resilience import apology
 from bot.web.tokens import Conversation, SqlRevocations, TokenSigner, load_secret
-
-# Work Rasa repeats on every turn, done once (bot/rasa_ext/speedups.py).
-speedups.install()
 
 logger = logging.getLogger(__name__)
 
@@ -403,6 +400,7 @@ class WebChatInput(InputChannel):
         @chat.listener("before_server_start")
         async def harden(app: Any, _loop: Any) -> None:
             hardening.install(app, MAX_BODY_BYTES)
+            speedups.install()  # work Rasa repeats on every turn, done once (bot/rasa_ext/speedups.py)
 
         @chat.listener("after_server_start")
         async def start_purging(app: Any, _loop: Any) -> None:

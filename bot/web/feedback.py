@@ -13,10 +13,9 @@ import datetime as dt
 from sqlalchemy import Boolean, Column, DateTime, Integer, MetaData, String, Table, Text, insert, select
 from sqlalchemy.engine import Engine
 
-from bot.content.index import make_engine
-from bot.rasa_ext.tracker_store import private_sqlite_file
 from bot.settings import DEFAULT_MAX_OVERFLOW, DEFAULT_POOL_SIZE
 from bot.storage import redact as personal_data
+from bot.storage.database import make_engine, private_sqlite_file
 
 MAX_REASON_CHARS = 500
 REMOVED = "[removed]"
