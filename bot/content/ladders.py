@@ -36,6 +36,7 @@ from bot.content.articles import (
     _valid_url,
 )
 from bot.content.jurisdiction import foreign_source_problem
+from bot.content.render import render_citations
 
 LADDERS_DIRNAME = "ladders"
 # These articles deliberately have no ladder: crisis help is immediate, talking to an adviser is itself
@@ -600,18 +601,6 @@ def next_step_index(ladder: Ladder, current: int | None) -> int | None:
         raise ValueError(f"step index must be 0 or more, not {current}")
     following = current + 1
     return following if following < len(ladder.steps) else None
-
-
-def render_citations(text: str, ladder: Ladder) -> str:
-    """Replace each [@key] with the source's short name in brackets, as bot.content.render does for articles."""
-
-    def name(match: re.Match[str]) -> str:
-        source = ladder.source(match.group(1))
-        return f"({source.inline})" if source else ""
-
-    rendered = CITATION_MARKER.sub(name, text)
-    rendered = re.sub(r"\)\s*\(", "; ", rendered)
-    return re.sub(r"[ \t]+([.,;:])", r"\1", rendered)
 
 
 def cited_sources(ladder: Ladder, texts: Iterable[str]) -> list[Source]:

@@ -11,7 +11,6 @@ off (bot/content/review.py).
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Iterable
 from functools import lru_cache
@@ -23,6 +22,7 @@ from bot.content.ladders import LADDERS_DIRNAME, Ladder, ladder_paths, parse_lad
 from bot.content.letters import LetterTemplate, letter_paths, parse_letter
 from bot.content.review import served_path
 from bot.content.triage import TRIAGE_DIRNAME, TriageGuide, parse_triage
+from bot.content.watch import FileWatch
 
 logger = logging.getLogger(__name__)
 
@@ -41,37 +41,23 @@ class LiveFiles(Generic[T]):
     ) -> None:
         self._paths = paths
         self._parse = parse
-        self.refresh_seconds = refresh_seconds
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._snapshot: dict[Path, tuple[int, int]] = {}
+        self._watch = FileWatch(paths, refresh_seconds, clock)
         self._items: dict[Path, T] = {}
-        self._checked = float("-inf")
         self.problems: dict[Path, list[Problem]] = {}
 
-    def _scan(self) -> dict[Path, tuple[int, int]]:
-        snapshot: dict[Path, tuple[int, int]] = {}
-        for path in self._paths():
-            try:
-                stat = path.stat()
-            except OSError:
-                continue
-            snapshot[path] = (stat.st_mtime_ns, stat.st_size)
-        return snapshot
+    @property
+    def refresh_seconds(self) -> float:
+        return self._watch.refresh_seconds
 
     def refresh(self, force: bool = False) -> None:
-        with self._lock:
-            now = self._clock()
-            if not force and now - self._checked < self.refresh_seconds:
+        with self._watch.lock:
+            changes = self._watch.look(force)
+            if changes is None:
                 return
-            self._checked = now
-            current = self._scan()
-            for path in [p for p in self._items if p not in current]:
+            for path in [p for p in self._items if p not in changes.current]:
                 del self._items[path]
                 self.problems.pop(path, None)
-            for path, signature in current.items():
-                if self._snapshot.get(path) == signature:
-                    continue
+            for path in changes.changed:
                 item, problems = self._parse(path)
                 self.problems[path] = problems
                 for problem in problems:
@@ -81,7 +67,6 @@ class LiveFiles(Generic[T]):
                         logger.error("knowledge: %s is invalid; still serving its last valid version", path)
                     continue
                 self._items[path] = item
-            self._snapshot = current
 
     def items(self) -> list[T]:
         """The valid items, in file-name order. A failed refresh serves what was there before."""
@@ -89,7 +74,7 @@ class LiveFiles(Generic[T]):
             self.refresh()
         except Exception:
             logger.exception("knowledge: refreshing %s failed; serving the last versions", self._paths)
-        with self._lock:
+        with self._watch.lock:
             return [self._items[path] for path in sorted(self._items)]
 
 

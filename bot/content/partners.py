@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from bot.content.articles import ID_PATTERN, Problem
+from bot.content.watch import FileWatch
 from bot.origins import normalise_origin, origin_problem
 
 DEFAULT_PARTNER = "default"
@@ -637,39 +637,20 @@ class PartnerBook:
 
     def __init__(self, folder: Path, refresh_seconds: float = 5.0, clock: Callable[[], float] = time.monotonic):
         self.folder = folder
-        self.refresh_seconds = refresh_seconds
-        self._clock = clock
-        self._lock = threading.Lock()
+        self._watch = FileWatch(lambda: partner_paths(folder) if folder.is_dir() else [], refresh_seconds, clock)
         self._partners: dict[str, Partner] = {}
-        self._snapshot: dict[Path, tuple[int, int]] | None = None
-        self._checked = float("-inf")
         self.problems: list[Problem] = []
 
-    def _scan(self) -> dict[Path, tuple[int, int]]:
-        snapshot = {}
-        for path in partner_paths(self.folder) if self.folder.is_dir() else []:
-            try:
-                stat = path.stat()
-            except OSError:
-                continue
-            snapshot[path] = (stat.st_mtime_ns, stat.st_size)
-        return snapshot
-
     def _refresh(self) -> None:
-        with self._lock:
-            now = self._clock()
-            if self._snapshot is not None and now - self._checked < self.refresh_seconds:
-                return
-            self._checked = now
-            snapshot = self._scan()
-            if snapshot == self._snapshot:
-                return
+        with self._watch.lock:
+            if not self._watch.look():
+                return  # not time to look yet, or nothing changed
             partners, problems = load_partners(self.folder)
             broken = {Path(p.path).stem for p in problems if p.severity == "error"}
             for partner_id, old in self._partners.items():
                 if partner_id not in partners and partner_id in broken and Path(old.path).exists():
                     partners[partner_id] = old
-            self._partners, self.problems, self._snapshot = partners, problems, snapshot
+            self._partners, self.problems = partners, problems
 
     def all(self) -> dict[str, Partner]:
         self._refresh()

@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from bot.content.articles import CITATION_MARKER, Article, Source
 
@@ -29,14 +29,21 @@ CHUNK_CHARS = 600
 MAX_LISTED_SOURCES = 5
 
 
-def render_citations(text: str, article: Article) -> str:
-    """Each [@key] as the short name of its source, in brackets: the staff's view (`knowledge show`).
+class HasSources(Protocol):
+    """An article, a ladder or a triage guide: anything whose text cites its own sources by key."""
 
-    Parents never see this form: their messages go through `Citations`.
+    def source(self, key: str) -> Source | None: ...
+
+
+def render_citations(text: str, cited: HasSources) -> str:
+    """Each [@key] as the short name of its source, in brackets, for articles, ladders and triage alike.
+
+    The staff's view (`knowledge show`) and ladder and triage text use this form; an article's messages
+    to parents go through `Citations` (numbered links under the message).
     """
 
     def name(match: re.Match[str]) -> str:
-        source = article.source(match.group(1))
+        source = cited.source(match.group(1))
         return f"({source.inline})" if source else ""
 
     rendered = CITATION_MARKER.sub(name, text)

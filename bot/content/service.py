@@ -8,8 +8,6 @@ version of that article keeps being served, so a typo never takes an answer away
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from bot.content import index
 from bot.content.articles import Article, Problem, article_paths, load_knowledge, parse_article
+from bot.content.watch import FileWatch
 from bot.storage.database import make_engine
 
 logger = logging.getLogger(__name__)
@@ -33,10 +32,7 @@ class KnowledgeService:
         self.engine = engine
         self.knowledge_dir = knowledge_dir
         self.situation_intents = list(situation_intents) if situation_intents is not None else None
-        self.refresh_seconds = refresh_seconds
-        self._snapshot: dict[Path, tuple[int, int]] = {}
-        self._last_check = float("-inf")
-        self._lock = threading.Lock()
+        self._watch = FileWatch(lambda: article_paths(self.knowledge_dir), refresh_seconds)
         self.last_problems: list[Problem] = []
 
     # -- keeping the index in step with the files ---------------------------------------------------
@@ -53,34 +49,28 @@ class KnowledgeService:
         if not kb.errors:
             # Only a clean build may drop articles: a broken file must not remove a served answer.
             index.remove_missing(self.engine, {a.id for a in kb.articles})
-        with self._lock:
-            self._snapshot = self._scan()
-            self._last_check = time.monotonic()
+        with self._watch.lock:
+            self._watch.mark_seen()
         self.last_problems = kb.problems
         for problem in kb.problems:
             (logger.error if problem.severity == "error" else logger.warning)("knowledge: %s", problem)
         return kb.problems
 
-    def _scan(self) -> dict[Path, tuple[int, int]]:
-        snapshot: dict[Path, tuple[int, int]] = {}
-        for path in article_paths(self.knowledge_dir):
-            try:
-                stat = path.stat()
-            except OSError:
-                continue
-            snapshot[path] = (stat.st_mtime_ns, stat.st_size)
-        return snapshot
+    @property
+    def refresh_seconds(self) -> float:
+        return self._watch.refresh_seconds
+
+    @refresh_seconds.setter
+    def refresh_seconds(self, seconds: float) -> None:
+        self._watch.refresh_seconds = seconds
 
     def refresh(self, force: bool = False) -> list[Article]:
         """Re-index files changed since the last look; returns the articles that were updated."""
-        now = time.monotonic()
-        with self._lock:
-            if not force and now - self._last_check < self.refresh_seconds:
-                return []
-            self._last_check = now
-            current = self._scan()
-            changed = [p for p, sig in current.items() if self._snapshot.get(p) != sig]
-            self._snapshot = current
+        with self._watch.lock:
+            changes = self._watch.look(force)
+        if changes is None:
+            return []
+        changed = changes.changed
         updated: list[Article] = []
         known = index.checksums(self.engine)
         for path in changed:

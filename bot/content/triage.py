@@ -27,6 +27,7 @@ from bot.content.articles import (
     _Reporter,
     source_entry,
 )
+from bot.content.render import render_citations
 
 TRIAGE_DIRNAME = "triage"
 EXCLUSION_FILE = "exclusion.yml"
@@ -377,18 +378,6 @@ def _matches(when: Mapping[str, object], answers: Answers) -> bool:
         if not holds:
             return False
     return True
-
-
-def render_citations(text: str, guide: TriageGuide) -> str:
-    """[@key] -> (short name), as in articles and ladders."""
-
-    def name(match: re.Match[str]) -> str:
-        source = guide.source(match.group(1))
-        return f"({source.inline})" if source else ""
-
-    rendered = CITATION_MARKER.sub(name, text)
-    rendered = re.sub(r"\)\s*\(", "; ", rendered)
-    return re.sub(r"[ \t]+([.,;:])", r"\1", rendered)
 
 
 def recap(answers: Answers) -> str:

@@ -13,9 +13,16 @@ from dataclasses import dataclass, field
 from bot.content.articles import SECTIONS, Article
 from bot.content.index import SearchHit
 from bot.content.ladders import Ladder, render_closed_routes, render_ladder_outline, render_step
-from bot.content.ladders import render_citations as render_ladder_citations
 from bot.content.partners import Partner, contact_text, national_services_text
-from bot.content.render import CHUNK_CHARS, LINKS_LINE, Citations, keep_markers, unwrap, unwrap_markers
+from bot.content.render import (
+    CHUNK_CHARS,
+    LINKS_LINE,
+    Citations,
+    keep_markers,
+    render_citations,
+    unwrap,
+    unwrap_markers,
+)
 from bot.content.tailoring import tailored_lines
 
 DISCLAIMER = "This is general information about the law in England, not legal advice."
@@ -106,7 +113,7 @@ def ladder_text(ladder: Ladder) -> str:
     # The outline only: a parent on a phone gets the whole route in one or two messages, and "What
     # next?" then gives each step in full (who, how, time limit and notes).
     marked = keep_markers(ladder)
-    parts = [f"**{render_ladder_citations(ladder.title, marked)}**", render_ladder_outline(marked)]
+    parts = [f"**{render_citations(ladder.title, marked)}**", render_ladder_outline(marked)]
     text = "\n".join(parts) + ("\n\n" + render_closed_routes(marked) if ladder.closed_routes else "")
     return unwrap_markers(text)
 
