@@ -583,3 +583,25 @@ async def test_unicode_tricks_are_normalised_before_rasa_reads_the_message(tmp_p
         "kill myself",
         "I can't go on",
     ]
+
+
+async def test_a_preflight_never_runs_a_route_or_spends_the_rate_limit(tmp_path: Path) -> None:
+    # Rasa's CORS extension answers OPTIONS before any handler; `finish` decides. So a browser's preflights
+    # for every route cost nothing: with one request a minute allowed, the real request still gets through.
+    async with running(make_channel(tmp_path, per_address="1/minute")) as server:
+        preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
+        for path in (
+            "/session",
+            "/message",
+            "/feedback",
+            "/clear",
+            "/summary",
+            "/partner/charity",
+            "/download/letter/x.txt",
+            "/download/deadlines.ics",
+        ):
+            status, headers, _ = await server.call("OPTIONS", path, origin=SITE, headers=preflight)
+            assert status == 204 and headers["Access-Control-Allow-Origin"] == SITE, path
+        status, _, _ = await server.post("/session", {"partner": "charity"}, origin=SITE)
+        assert status == 200
+    assert server.agent.received == []

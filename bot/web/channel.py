@@ -47,11 +47,8 @@ from sanic.response import HTTPResponse
 
 from bot import origins
 from bot.content.articles import ID_PATTERN
-from bot.content.letters import letter_to_docx, letter_to_txt
-from bot.content.live import letter_files
 from bot.content.partners import DEFAULT_PARTNER, Partner, PartnerBook, public_config
-from bot.dialogue import answers, guided_replies
-from bot.law.ics import deadlines_to_ics
+from bot.dialogue import answers
 from bot.rasa_ext import speedups
 from bot.rasa_ext.action_endpoint import (
     CRISIS_RESPONSE,
@@ -72,6 +69,8 @@ from bot.web.resilience import apology
 from bot.web.tokens import Conversation, SqlRevocations, TokenSigner, load_secret
 
 logger = logging.getLogger(__name__)
+
+Handler = Callable[..., Awaitable[HTTPResponse]]
 
 MAX_BODY_BYTES = 16_384
 PURGE_EVERY_SECONDS = 3600
@@ -95,8 +94,6 @@ FEEDBACK_NOT_HERE = "Thanks, but I can only take feedback on answers given in th
 FEEDBACK_TOO_LONG = f"Thanks! Please keep the reason under {feedback.MAX_REASON_CHARS} characters."
 UNKNOWN_LETTER = "Sorry, I can't find that letter. Please ask for it again in the chat."
 NO_DEADLINES = "There are no dates to add yet. Ask me to work out your deadlines in the chat first."
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-DOWNLOAD_TYPES = {"docx": DOCX_TYPE, "txt": "text/plain; charset=utf-8"}
 
 
 class Refused(Exception):
@@ -173,11 +170,11 @@ def bot_messages(collected: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return messages
 
 
-def download(content: bytes, filename: str, content_type: str) -> HTTPResponse:
+def download(file: downloads.File) -> HTTPResponse:
     return response.raw(
-        content,
-        content_type=content_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+        file.content,
+        content_type=file.content_type,
+        headers={"Content-Disposition": f'attachment; filename="{file.filename}"', "Cache-Control": "no-store"},
     )
 
 
@@ -357,6 +354,12 @@ class WebChatInput(InputChannel):
             raise Refused(503, "not_ready", NOT_READY)
         return agent
 
+    async def conversation_record(self, request: Request) -> tuple[downloads.ConversationRecord, Partner]:
+        """The token's conversation as the downloads read it, and its partner."""
+        conversation, partner, _ = await self.caller(request)
+        tracker = await self.agent(request).tracker_store.retrieve_full_tracker(conversation.id)
+        return downloads.read_conversation(tracker, partner, self.now()), partner
+
     def preflight(self, request: Request) -> HTTPResponse:
         """Answer a browser's CORS preflight: allowed websites only."""
         origin = request.headers.get("origin")
@@ -393,6 +396,16 @@ class WebChatInput(InputChannel):
             await asyncio.sleep(PURGE_EVERY_SECONDS)
 
     # -- the routes ------------------------------------------------------------------------------
+
+    def route(self, chat: Blueprint, uri: str, *methods: str, stream: bool = False) -> Callable[[Handler], Handler]:
+        """Register one of the widget's routes: a refusal becomes its JSON answer, and OPTIONS is listed so a
+        browser's preflight is routed. Rasa's CORS extension answers every OPTIONS request before a handler
+        runs; `finish` then gives the answer for allowed websites only (`preflight`)."""
+
+        def register(handler: Handler) -> Handler:
+            return chat.route(uri, methods=[*methods, "OPTIONS"], stream=stream)(refusals(handler))
+
+        return register
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         chat = Blueprint("webchat", __name__)
@@ -438,11 +451,8 @@ class WebChatInput(InputChannel):
         async def demo_page(request: Request) -> HTTPResponse:
             return self._file("demo.html", "text/html; charset=utf-8", {"Cache-Control": "no-cache"})
 
-        @chat.route("/partner/<partner_id>", methods=["GET", "OPTIONS"])
-        @refusals
+        @self.route(chat, "/partner/<partner_id>", "GET")
         async def partner_settings(request: Request, partner_id: str) -> HTTPResponse:
-            if request.method == "OPTIONS":
-                return self.preflight(request)
             self.check_visitor(request)
             partner = self.partners.get(partner_id) if ID_PATTERN.match(partner_id) else None
             if partner is None:
@@ -452,11 +462,8 @@ class WebChatInput(InputChannel):
 
         # The POST routes stream (stream=True): Sanic leaves the body unread, so `body` reads it after the
         # website and rate checks, and no more of it than MAX_BODY_BYTES (issue 14, point 7).
-        @chat.route("/session", methods=["POST", "OPTIONS"], stream=True)
-        @refusals
+        @self.route(chat, "/session", "POST", stream=True)
         async def session(request: Request) -> HTTPResponse:
-            if request.method == "OPTIONS":
-                return self.preflight(request)
             self.check_visitor(request)
             partner_id = (await self.body(request)).get("partner") or DEFAULT_PARTNER
             partner = self.partners.get(partner_id)
@@ -466,11 +473,8 @@ class WebChatInput(InputChannel):
             token, _ = self.signer.issue(partner.id)
             return json_response({"token": token, "partner": partner.id})
 
-        @chat.route("/message", methods=["POST", "OPTIONS"], stream=True)
-        @refusals
+        @self.route(chat, "/message", "POST", stream=True)
         async def message(request: Request) -> HTTPResponse:
-            if request.method == "OPTIONS":
-                return self.preflight(request)
             conversation, partner, body = await self.caller(request, read_body=True)
             agent = self.agent(request)
             guard_action_endpoint(agent, self.action_timeout)
@@ -532,11 +536,8 @@ class WebChatInput(InputChannel):
                 reply["name_removed"] = True
             return json_response(reply)
 
-        @chat.route("/feedback", methods=["POST", "OPTIONS"], stream=True)
-        @refusals
+        @self.route(chat, "/feedback", "POST", stream=True)
         async def rate_answer(request: Request) -> HTTPResponse:
-            if request.method == "OPTIONS":
-                return self.preflight(request)
             conversation, partner, body = await self.caller(request, read_body=True)
             article_id, helpful, reason = body.get("article_id"), body.get("helpful"), body.get("reason")
             if not isinstance(article_id, str) or not ID_PATTERN.match(article_id) or not isinstance(helpful, bool):
@@ -559,11 +560,8 @@ class WebChatInput(InputChannel):
                 raise Refused(500, "server_error", SORRY) from None
             return json_response({"ok": True})
 
-        @chat.route("/clear", methods=["POST", "OPTIONS"], stream=True)
-        @refusals
+        @self.route(chat, "/clear", "POST", stream=True)
         async def clear(request: Request) -> HTTPResponse:
-            if request.method == "OPTIONS":
-                return self.preflight(request)
             conversation, partner, _ = await self.caller(request, read_body=True)
             agent = self.agent(request)
             try:
@@ -578,61 +576,28 @@ class WebChatInput(InputChannel):
             token, _ = self.signer.issue(partner.id)
             return json_response({"ok": True, "token": token})
 
-        @chat.route("/summary", methods=["GET", "OPTIONS"])
-        @refusals
+        @self.route(chat, "/summary", "GET")
         async def conversation_summary(request: Request) -> HTTPResponse:
-            if request.method == "OPTIONS":
-                return self.preflight(request)
-            conversation, partner, _ = await self.caller(request)
-            agent = self.agent(request)
-            tracker = await agent.tracker_store.retrieve_full_tracker(conversation.id)
-            slots = tracker.current_slot_values() if tracker is not None else {}
-            content, filename, kind = await asyncio.to_thread(
-                downloads.summary_file,
-                tracker_events(tracker),
-                slots,
-                partner,
-                self.now(),
-                self.settings,
-                request.args.get("format"),
+            record, partner = await self.conversation_record(request)
+            file = await asyncio.to_thread(
+                downloads.summary_file, record, partner, self.now(), self.settings, request.args.get("format")
             )
-            return download(content, filename, DOWNLOAD_TYPES[kind])
+            return download(file)
 
-        async def conversation_facts(request: Request) -> tuple[dict[str, Any], dt.date]:
-            """The slots of the token's conversation (with the deadline form's last answers) and today there."""
-            conversation, partner, _ = await self.caller(request)
-            agent = self.agent(request)
-            tracker = await agent.tracker_store.retrieve_full_tracker(conversation.id)
-            slots = tracker.current_slot_values() if tracker is not None else {}
-            facts = guided_replies.known_facts(slots, tracker_events(tracker))
-            return facts, self.now().astimezone(partner.helpline.zone).date()
-
-        @chat.route("/download/letter/<filename>", methods=["GET", "OPTIONS"])
-        @refusals
+        @self.route(chat, "/download/letter/<filename>", "GET")
         async def letter_download(request: Request, filename: str) -> HTTPResponse:
-            if request.method == "OPTIONS":
-                return self.preflight(request)
-            facts, today = await conversation_facts(request)
-            letter_id, _, extension = filename.rpartition(".")
-            templates = letter_files(self.settings.knowledge_dir, self.settings.knowledge_refresh_seconds).items()
-            template = next((t for t in templates if t.id == letter_id), None)
-            if extension not in DOWNLOAD_TYPES or not ID_PATTERN.match(letter_id) or template is None:
+            record, _ = await self.conversation_record(request)
+            file = await asyncio.to_thread(downloads.letter_file, record, self.settings, filename)
+            if file is None:
                 raise Refused(404, "unknown_letter", UNKNOWN_LETTER)
-            rendered, _ = guided_replies.render_chosen_letter(template, facts, today)
-            build = letter_to_docx if extension == "docx" else letter_to_txt
-            content = await asyncio.to_thread(build, rendered)
-            return download(content, rendered.filename(extension), DOWNLOAD_TYPES[extension])
+            return download(file)
 
-        @chat.route("/download/deadlines.ics", methods=["GET", "OPTIONS"])
-        @refusals
+        @self.route(chat, "/download/deadlines.ics", "GET")
         async def deadlines_download(request: Request) -> HTTPResponse:
-            if request.method == "OPTIONS":
-                return self.preflight(request)
-            facts, today = await conversation_facts(request)
-            deadlines = guided_replies.deadlines_from_slots(facts)
-            if not deadlines:
+            record, _ = await self.conversation_record(request)
+            file = downloads.calendar_file(record)
+            if file is None:
                 raise Refused(404, "no_deadlines", NO_DEADLINES)
-            content = deadlines_to_ics(deadlines, "SEND deadlines", today)
-            return download(content, "send-deadlines.ics", "text/calendar; charset=utf-8")
+            return download(file)
 
         return chat
