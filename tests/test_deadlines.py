@@ -8,21 +8,22 @@ from datetime import date
 
 import pytest
 
-from bot.law.deadlines import (
-    Deadline,
+from bot.law.calendar import (
     add_months,
     add_weeks,
+    end_of_days_beginning_with,
+    end_of_months_beginning_with,
+    format_date,
+    weekdays_after,
+)
+from bot.law.deadlines import (
+    Deadline,
     amendment_deadlines,
     annual_review_decision_deadline,
     days_until,
     draft_plan_comment_deadline,
     ehc_assessment_deadlines,
-    end_of_days_beginning_with,
-    end_of_months_beginning_with,
     equality_act_claim_deadline,
-    format_date,
-    full_time_education_rule,
-    governing_board_review_rule,
     irp_request_deadline,
     mediation_adviser_deadline,
     next_annual_review_deadline,
@@ -30,12 +31,9 @@ from bot.law.deadlines import (
     nhs_complaint_deadline,
     ombudsman_deadline,
     overdue_status,
-    phase_transfer_deadline,
     phso_deadline,
     post16_move_deadline,
-    suspension_year_limit,
     tribunal_appeal_deadline,
-    weekdays_after,
 )
 
 # --------------------------------------------------------------------------------------
@@ -221,20 +219,6 @@ def test_amendment_deadlines() -> None:
     assert comments.citation.endswith("reg 22(2)(c)")
     assert final.due == date(2027, 1, 15)
     assert final.citation.endswith("reg 22(3)")
-
-
-def test_phase_transfer_is_the_day_before_the_fixed_date() -> None:
-    school = phase_transfer_deadline(2027, "school")
-    assert school.due == date(2027, 2, 14)
-    assert "before 15 February" in school.counting
-    post16 = phase_transfer_deadline(2027, "post16")
-    assert post16.due == date(2027, 3, 30)
-    assert post16.citation.endswith("reg 18(1)(a)")
-
-
-def test_phase_transfer_rejects_unknown_kind() -> None:
-    with pytest.raises(ValueError):
-        phase_transfer_deadline(2027, "university")  # type: ignore[arg-type]
 
 
 def test_post16_move_at_least_five_months_before() -> None:
@@ -427,42 +411,6 @@ def test_irp_request_warns_that_a_posted_request_counts_two_working_days_later()
     assert "counting from the day you were given the written notice" in note
 
 
-def test_full_time_education_from_sixth_school_day() -> None:
-    suspension = full_time_education_rule(permanent=False)
-    assert suspension.school_days == 6
-    assert "s.100" in suspension.citation
-    permanent = full_time_education_rule(permanent=True)
-    assert "s.19(3A)" in permanent.citation
-    assert "council" in permanent.label
-
-
-@pytest.mark.parametrize(
-    ("days", "kwargs", "applies", "meeting_within"),
-    [
-        (1, {"permanent": True}, True, 15),
-        (16, {}, True, 15),
-        (2, {"misses_public_exam": True}, True, 15),
-        (6, {"parent_made_representations": True}, True, 50),
-        (6, {}, False, 6),
-        (4, {"parent_made_representations": True}, False, 4),
-    ],
-)
-def test_governing_board_review_thresholds(
-    days: int, kwargs: dict[str, bool], applies: bool, meeting_within: int
-) -> None:
-    rule = governing_board_review_rule(days, **kwargs)
-    assert rule.applies is applies
-    assert rule.school_days == meeting_within
-
-
-def test_suspension_year_limit_counts_remaining_days() -> None:
-    rule = suspension_year_limit(40)
-    assert rule.applies is False
-    assert "5" in (rule.note or "")
-    assert suspension_year_limit(45).applies is True
-    assert "2.5" in (suspension_year_limit(42.5).note or "")
-
-
 # --------------------------------------------------------------------------------------
 # Status lines and next steps
 # --------------------------------------------------------------------------------------
@@ -531,7 +479,6 @@ def _all_deadlines() -> list[Deadline]:
         next_annual_review_deadline(start),
         annual_review_decision_deadline(start),
         *amendment_deadlines(start),
-        phase_transfer_deadline(2027),
         post16_move_deadline(start),
         tribunal_appeal_deadline(start),
         mediation_adviser_deadline(start),

@@ -288,3 +288,19 @@ def test_the_exclusion_route_has_numbered_links_not_legal_abbreviations_mid_sent
     texts = [reply.text for reply in guided_replies.triage_replies(result)]
     assert not any("(SI 2012/1033" in text or "[@" in text for text in texts)
     assert any(text.startswith("**Sources**") for text in texts)
+
+
+def test_the_deadline_calculator_offers_amendments_and_nhs_complaints() -> None:
+    # Once unreachable in bot/law/deadlines.py; now two of the calculator's choices (docs/deadlines.md).
+    sent = dt.date(2026, 11, 2)
+    assert [d.key for d in guided_replies.deadlines_for("amendments", sent)] == [
+        "amendment_comments",
+        "amended_plan_final",
+    ]
+    assert [d.key for d in guided_replies.deadlines_for("nhs_complaint", sent)] == ["nhs_complaint", "phso_complaint"]
+    assert guided_replies.read_deadline_kind("we got the proposed changes to his plan") == "amendments"
+    assert guided_replies.read_deadline_kind("camhs discharged her without telling us") == "nhs_complaint"
+    assert guided_replies.read_deadline_kind("we asked the nhs for an ehc needs assessment") == "ehc_request"
+    replies = guided_replies.deadline_replies("nhs_complaint", "2026-11-02", False, dt.date(2026, 12, 4), True)
+    text = "\n".join(r.text for r in replies)
+    assert "Tuesday 2 November 2027" in text and "Health Service Commissioners Act 1993" in text

@@ -26,7 +26,7 @@ from bot.dialogue.guided_replies import (
     previous_question,
     read_deadline_kind,
 )
-from bot.law.deadlines import format_date
+from bot.law.calendar import format_date
 from bot.understanding import facts
 from bot.understanding.entities import read_school_type, read_year_group
 

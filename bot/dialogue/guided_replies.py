@@ -16,6 +16,7 @@ from bot.content.render import Citations, chunk, titled_sources, unwrap_markers
 from bot.content.triage import TRIAGE_ARTICLES, TriageResult
 from bot.dialogue.answers import ADVISER_BUTTON, Reply, cited_replies, step_replies
 from bot.law import deadlines as dl
+from bot.law.calendar import format_date
 from bot.law.parent_dates import parse_parent_date
 
 SKIPPED = "skipped"
@@ -32,19 +33,23 @@ DEADLINE_KINDS: dict[str, str] = {
     "draft_plan": "We got a draft EHC plan",
     "appealable_decision": "We got a decision letter we may appeal",
     "annual_review": "We had an annual review meeting",
+    "amendments": "We got the council's proposed changes to the EHC plan",
     "ombudsman": "Something happened that I may complain about to the Ombudsman",
     "discrimination": "Disability discrimination happened",
     "permanent_exclusion": "The governors upheld a permanent exclusion",
+    "nhs_complaint": "Something went wrong with NHS care (for example CAMHS or therapy)",
 }
 # Words a parent may type instead of pressing a button, checked in this order.
 _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("permanent_exclusion", ("permanent", "expel", "governors")),
     ("draft_plan", ("draft",)),
+    ("amendments", ("proposed changes", "proposed amendments", "amendment notice", "notice to amend")),
     ("annual_review", ("annual review", "review meeting")),
     ("discrimination", ("discriminat",)),
     ("ombudsman", ("ombudsman",)),
     ("appealable_decision", ("appeal", "decision", "refus", "turned down")),
     ("ehc_request", ("asked for", "applied", "request", "assessment")),
+    ("nhs_complaint", ("nhs", "camhs", "hospital", "health visitor")),
 )
 
 
@@ -180,7 +185,7 @@ def check_date_answer(text: str | None, today: dt.date) -> DateAnswer:
         return DateAnswer(value=parsed.value.isoformat())
     if parsed.kind == "approximate" and parsed.value is not None:
         note = (
-            f"I'll count from around {dl.format_date(parsed.value)}. The dates below are approximate: "
+            f"I'll count from around {format_date(parsed.value)}. The dates below are approximate: "
             "check the date on the letter or email if you can."
         )
         return DateAnswer(value=parsed.value.isoformat(), approximate=True, message=note)
@@ -217,6 +222,10 @@ def deadlines_for(
         return [dl.equality_act_claim_deadline(start)]
     if kind == "permanent_exclusion":
         return [dl.irp_request_deadline(start)]
+    if kind == "amendments":
+        return list(dl.amendment_deadlines(start))
+    if kind == "nhs_complaint":
+        return [dl.nhs_complaint_deadline(start), dl.phso_deadline(start)]
     raise ValueError(f"unknown deadline kind: {kind!r}")
 
 
@@ -224,7 +233,7 @@ def _deadline_text(deadline: dl.Deadline, today: dt.date, approximate: bool, exc
     around = "around " if approximate else ""
     if deadline.due is not None:
         # A conditional deadline's status is "only if ...", never "overdue".
-        lines = [f"**{deadline.label}: {around}{dl.format_date(deadline.due)}** ({dl.overdue_status(deadline, today)})"]
+        lines = [f"**{deadline.label}: {around}{format_date(deadline.due)}** ({dl.overdue_status(deadline, today)})"]
     else:
         lines = [f"**{deadline.label}**"]
     lines.append(f"How it's counted: {deadline.counting.rstrip('.')}.")
@@ -281,9 +290,9 @@ def deadline_replies(
         ]
     issued = _iso(certificate)
     items = deadlines_for(kind, start, issued, council_assessing)
-    intro = f"**{DEADLINE_KINDS[kind]}**: counting from {'around ' if approximate else ''}{dl.format_date(start)}."
+    intro = f"**{DEADLINE_KINDS[kind]}**: counting from {'around ' if approximate else ''}{format_date(start)}."
     if issued is not None and issued >= start:
-        intro += f" Mediation certificate issued {dl.format_date(issued)}."
+        intro += f" Mediation certificate issued {format_date(issued)}."
     replies = [Reply(intro)]
     shown: set[int] = set()
     for deadline in items:

@@ -34,6 +34,7 @@ from bot.content.render import LINKS_LINE, link_url, public_title
 from bot.dialogue.answers import DISCLAIMER
 from bot.dialogue.guided_replies import DEADLINE_KINDS, DOWNLOAD_PREFIX, SKIPPED, deadlines_for, known_facts
 from bot.law import deadlines as dl
+from bot.law.calendar import format_date
 from bot.storage.redact import redact
 from bot.understanding.entities import school_type_phrase
 
@@ -428,7 +429,7 @@ def _deadline_part(
     )
     blocks = []
     for deadline in items:
-        when = f": {around}{dl.format_date(deadline.due)}" if deadline.due else ""
+        when = f": {around}{format_date(deadline.due)}" if deadline.due else ""
         lines = [f"{deadline.label}{when} ({dl.overdue_status(deadline, today)})"]
         lines.append(f"How it's counted: {deadline.counting.rstrip('.')}.")
         next_step = dl.next_step_if_overdue(deadline, today)

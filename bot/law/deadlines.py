@@ -30,17 +30,27 @@ This is information, not legal advice.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
+
+from bot.law.calendar import (
+    add_months,
+    add_weeks,
+    days_in_month,
+    end_of_days_beginning_with,
+    end_of_months_beginning_with,
+    first_working_day_after,
+    format_date,
+    shift_month,
+    weekdays_after,
+)
 
 # Who has to act by the date. Lets the bot pick a next step when a date is missed.
 DutyOn = Literal["council", "you", "school", "nhs"]
 # Fact-sheet confidence marks: V1 = checked against the primary text,
 # V2 = checked through a secondary source that quotes or summarises it.
 Confidence = Literal["V1", "V2"]
-PhaseTransferKind = Literal["school", "post16"]
 
 SEND_REGS = "SEND Regulations 2014"
 SEND_REGS_URL = "https://www.legislation.gov.uk/uksi/2014/1530/regulation/{reg}"
@@ -93,105 +103,6 @@ class Deadline:
         return self.condition is None
 
 
-@dataclass(frozen=True)
-class SchoolDayRule:
-    """A rule counted in school days. It stays a count: we never invent a date."""
-
-    key: str
-    label: str
-    school_days: float
-    counting: str
-    citation: str
-    url: str
-    applies: bool
-    exceptions: tuple[str, ...] = ()
-    note: str | None = None
-    confidence: Confidence = "V1"
-
-
-# --------------------------------------------------------------------------------------
-# Counting primitives
-# --------------------------------------------------------------------------------------
-
-
-def _days_in_month(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]
-
-
-def _shift_month(year: int, month: int, months: int) -> tuple[int, int]:
-    index = year * 12 + (month - 1) + months
-    return index // 12, index % 12 + 1
-
-
-def add_weeks(start: date, weeks: int) -> date:
-    """'Within N weeks of X': the day of X is not counted, so X + 7N days."""
-    return start + timedelta(weeks=weeks)
-
-
-def add_months(start: date, months: int) -> date:
-    """Corresponding date N calendar months later (or earlier if N < 0).
-
-    If the target month has no such day, use its last day (Dodds v Walker):
-    31 January + 1 month = 28 (or 29) February.
-    """
-    year, month = _shift_month(start.year, start.month, months)
-    return date(year, month, min(start.day, _days_in_month(year, month)))
-
-
-def end_of_months_beginning_with(start: date, months: int) -> date:
-    """Last day of a period of N months *beginning with* ``start`` (start is day one).
-
-    It ends the day before the corresponding date. If the target month has no
-    corresponding date (e.g. 31 August + 6 months), the period ends on that month's
-    last day, because the next period could only begin on the 1st of the month after.
-    """
-    year, month = _shift_month(start.year, start.month, months)
-    last = _days_in_month(year, month)
-    if start.day > last:
-        return date(year, month, last)
-    return date(year, month, start.day) - timedelta(days=1)
-
-
-def end_of_days_beginning_with(start: date, days: int) -> date:
-    """Last day of 'N days beginning with X': X is day one, so X + (N - 1)."""
-    return start + timedelta(days=days - 1)
-
-
-def weekdays_after(start: date, count: int) -> date:
-    """The ``count``-th Monday-to-Friday day after ``start`` (start not counted).
-
-    Used ONLY for the 'if there were no holidays' illustration of a school-day limit.
-    """
-    current = start
-    counted = 0
-    while counted < count:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            counted += 1
-    return current
-
-
-def _first_working_day_after(day: date) -> date:
-    """The first day after ``day`` that is Monday to Friday and not an England bank holiday.
-
-    Only used for the day after 1 January or 31 August (HESC r.12(3)(a)). The one bank
-    holiday that can fall in those few days is the New Year holiday moved to Monday 2 or
-    3 January when 1 January is a Saturday or Sunday; none falls in early September (the
-    summer bank holiday is the last Monday in August). See gov.uk/bank-holidays.
-    """
-    new_year = date(day.year, 1, 1)
-    moved_new_year = new_year + timedelta(days=7 - new_year.weekday()) if new_year.weekday() >= 5 else None
-    current = day + timedelta(days=1)
-    while current.weekday() >= 5 or current == moved_new_year:
-        current += timedelta(days=1)
-    return current
-
-
-def format_date(value: date) -> str:
-    """UK style with the weekday, e.g. 'Monday 23 November 2026'."""
-    return f"{value:%A} {value.day} {value:%B %Y}"
-
-
 # --------------------------------------------------------------------------------------
 # Notes shared by several deadlines
 # --------------------------------------------------------------------------------------
@@ -208,8 +119,8 @@ def _weekend_note(due: date) -> str | None:
 
 def _month_end_note(start: date, months: int) -> str | None:
     """Flag the one case where counting 'beginning with' is not settled."""
-    year, month = _shift_month(start.year, start.month, months)
-    last = _days_in_month(year, month)
+    year, month = shift_month(start.year, start.month, months)
+    last = days_in_month(year, month)
     if start.day <= last:
         return None
     earlier = date(year, month, last) - timedelta(days=1)
@@ -456,43 +367,6 @@ def amendment_deadlines(amendments_sent: date) -> tuple[Deadline, Deadline]:
     return comments, final
 
 
-def phase_transfer_deadline(transfer_year: int, kind: PhaseTransferKind = "school") -> Deadline:
-    """Reg 18(1): plan reviewed and amended *before* 15 February / 31 March.
-
-    "Before 15 February" means 14 February is the last day that complies.
-    """
-    if kind == "school":
-        fixed = date(transfer_year, 2, 15)
-        para = "reg 18(1)(b)"
-        moves = "early years to school, infant to junior, primary to middle or secondary, or middle to secondary"
-    elif kind == "post16":
-        fixed = date(transfer_year, 3, 31)
-        para = "reg 18(1)(a)"
-        moves = "secondary school to a post-16 institution"
-    else:
-        raise ValueError(f"unknown phase transfer kind: {kind!r}")
-    return Deadline(
-        key=f"phase_transfer_{kind}",
-        label=(
-            "Council reviews the EHC plan and, where needed, amends it to name the "
-            f"next school or college (move from {moves})"
-        ),
-        due=fixed - timedelta(days=1),
-        counting=(
-            f"the regulation says 'before {fixed.day} {fixed:%B}' in the calendar "
-            f"year of the move, so the last day is {fixed.day - 1} {fixed:%B} "
-            f"{transfer_year}"
-        ),
-        citation=f"{SEND_REGS}, {para}",
-        url=SEND_REGS_URL.format(reg=18),
-        note=(
-            f"Many guides say 'by {fixed.day} {fixed:%B}'. The regulation's own word "
-            "is 'before', so we show the day before."
-        ),
-        start=None,
-    )
-
-
 def post16_move_deadline(transfer_date: date) -> Deadline:
     """Reg 18(2): a move between post-16 institutions at another time of year."""
     return Deadline(
@@ -525,7 +399,7 @@ def _hesc_move(ordinary: date) -> tuple[date, str] | None:
         period = "the days from 25 December to 1 January"
     else:
         return None
-    moved = _first_working_day_after(window_end)
+    moved = first_working_day_after(window_end)
     return moved, (
         f"The usual last day, {format_date(ordinary)}, is in {period}, so an appeal about "
         "special educational needs is in time if the Tribunal receives it by the first "
@@ -748,111 +622,6 @@ def irp_request_deadline(notice_given: date) -> Deadline:
         start=notice_given,
         duty_on="you",
         earliest_if_no_holidays=illustration,
-    )
-
-
-def full_time_education_rule(*, permanent: bool) -> SchoolDayRule:
-    """From the 6th consecutive school day of exclusion, full-time education is due."""
-    if permanent:
-        who = "the council"
-        citation = "Education Act 1996, s.19(3A) (inserted by EIA 2006, s.101)"
-        url = EIA_101_URL
-        where = None
-    else:
-        who = "the school's governing board or academy trust"
-        citation = "Education and Inspections Act 2006, s.100"
-        url = EIA_100_URL
-        where = (
-            "It must not be at the excluding school unless under a joint arrangement with another school (s.100(3))."
-        )
-    return SchoolDayRule(
-        key="excluded_full_time_education",
-        label=f"From the 6th school day, {who} must arrange suitable full-time education",
-        school_days=6,
-        counting=(
-            "the 6th consecutive school day of exclusion; back-to-back suspensions "
-            "count together (SI 2007/1870 as amended by SI 2014/3216)"
-        ),
-        citation=citation,
-        url=url,
-        applies=True,
-        exceptions=("A Year 11 pupil who has finished all their public exams (SI 2007/1870, reg 5).",),
-        note=_join("For days 1 to 5 the school should set and mark work.", where),
-    )
-
-
-def governing_board_review_rule(
-    school_days_this_term: float,
-    *,
-    permanent: bool = False,
-    misses_public_exam: bool = False,
-    parent_made_representations: bool = False,
-) -> SchoolDayRule:
-    """When the governing board must consider reinstatement, and how soon it meets."""
-    must_consider = permanent or school_days_this_term > 15 or misses_public_exam
-    if must_consider:
-        return SchoolDayRule(
-            key="governing_board_review",
-            label="The governing board must meet to consider reinstatement",
-            school_days=15,
-            counting=(
-                "within 15 school days of receiving notice of the exclusion (for a "
-                "public exam, reasonable steps to meet before the exam)"
-            ),
-            citation=f"{EXCLUSION_REGS}, reg 24 (academies)",
-            url=EXCLUSION_REG_24_URL,
-            applies=True,
-            note=(
-                "Applies to permanent exclusions, more than 15 school days in a "
-                "term, or a missed public exam. The 15-school-day meeting time comes "
-                "from council and SENDIASS guides."
-            ),
-            confidence="V2",
-        )
-    if school_days_this_term > 5 and parent_made_representations:
-        return SchoolDayRule(
-            key="governing_board_review",
-            label="The governing board must meet to consider reinstatement",
-            school_days=50,
-            counting="within 50 school days of receiving notice of the exclusion",
-            citation=f"{EXCLUSION_REGS}, reg 24 (academies)",
-            url=EXCLUSION_REG_24_URL,
-            applies=True,
-            note=(
-                "Applies when suspensions total more than 5 school days in a term and "
-                "you have made representations. The 50-school-day meeting time "
-                "comes from council and SENDIASS guides."
-            ),
-            confidence="V2",
-        )
-    return SchoolDayRule(
-        key="governing_board_review",
-        label=("The governing board must consider what you send, but cannot order reinstatement"),
-        school_days=school_days_this_term,
-        counting=("5 school days or fewer in the term (or more than 5 without representations from you)"),
-        citation=f"{EXCLUSION_REGS}, reg 24 (academies)",
-        url=EXCLUSION_REG_24_URL,
-        applies=False,
-        note=(
-            "If suspensions this term go over 5 school days, sending written "
-            "representations means the board must meet to consider reinstatement."
-        ),
-        confidence="V2",
-    )
-
-
-def suspension_year_limit(school_days_this_school_year: float) -> SchoolDayRule:
-    """At most 45 school days of suspension in a school year (counts, not dates)."""
-    remaining = max(0.0, 45 - school_days_this_school_year)
-    return SchoolDayRule(
-        key="suspension_45_day_limit",
-        label="A pupil cannot be suspended for more than 45 school days in a school year",
-        school_days=45,
-        counting=("all suspensions in the school year added together; a lunchtime suspension counts as half a day"),
-        citation=f"{EXCLUSION_REGS}, reg 22 (academies)",
-        url=EXCLUSION_REGS_URL,
-        applies=school_days_this_school_year >= 45,
-        note=f"School days of suspension left before the limit: {remaining:g}.",
     )
 
 

@@ -17,7 +17,8 @@ from datetime import date, datetime, timedelta, timezone
 
 from icalendar import Alarm, Calendar, Event
 
-from bot.law.deadlines import Deadline, format_date
+from bot.law.calendar import format_date
+from bot.law.deadlines import Deadline
 
 PRODID = "-//SEND rights assistant//Statutory deadlines//EN"
 UID_DOMAIN = "send-rights-assistant"

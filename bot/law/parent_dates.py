@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 from dateparser.date import DateDataParser
 from dateparser.search import search_dates
 
-from bot.law.deadlines import format_date  # one UK date style across the bot
+from bot.law.calendar import days_in_month, format_date  # one UK date style across the bot
 
 ENGLAND = ZoneInfo("Europe/London")
 
@@ -174,10 +174,6 @@ def _which_q(candidates: tuple[date, ...], intro: str) -> str:
 # --------------------------------------------------------------------------------------
 
 
-def _days_in_month(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]
-
-
 def _safe_date(year: int, month: int, day: int) -> date | None:
     try:
         return date(year, month, day)
@@ -236,13 +232,13 @@ def _impossible_reason(day: int, month: int, year: int | None) -> str | None:
     if day > 31:
         return f"There isn't a day {day} in any month."
     if year is None:
-        limit = 29 if month == 2 else _days_in_month(2001, month)
+        limit = 29 if month == 2 else days_in_month(2001, month)
         if day > limit:
             if month == 2:
                 return "February only has 28 days (29 in a leap year)."
             return f"{name} only has {limit} days."
         return None
-    limit = _days_in_month(year, month)
+    limit = days_in_month(year, month)
     if day > limit:
         if month == 2 and day == 29:
             return f"{year} isn't a leap year, so February {year} only has 28 days."
@@ -254,7 +250,7 @@ def _impossible(raw: str, reason: str, day: int, month: int, year: int | None, t
     suggestions: tuple[date, ...] = ()
     if 1 <= month <= 12 and day > 28:
         use_year = year if year is not None else today.year
-        last = date(use_year, month, _days_in_month(use_year, month))
+        last = date(use_year, month, days_in_month(use_year, month))
         suggestions = (last, last + timedelta(days=1))
     question = f"{reason} Could you check the date?"
     if suggestions:
@@ -578,7 +574,7 @@ def _month_range(
     raw: str, year: int, month: int, part: str | None, assumed: tuple[str, ...], today: date
 ) -> ParsedDate:
     """An approximate date covering a month, or the early/mid/late part of one."""
-    last_day = _days_in_month(year, month)
+    last_day = days_in_month(year, month)
     first, last = _PARTS.get(part or "", (1, last_day))
     earliest = date(year, month, first)
     latest = date(year, month, min(last, last_day))

@@ -25,7 +25,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from bot.law.deadlines import Deadline, ehc_assessment_deadlines, format_date, next_step_if_overdue
+from bot.law.calendar import format_date
+from bot.law.deadlines import Deadline, ehc_assessment_deadlines, next_step_if_overdue
 from bot.law.parent_dates import parse_parent_date
 from bot.understanding import entities
 

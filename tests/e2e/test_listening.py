@@ -30,7 +30,7 @@ import yaml
 from docx import Document
 from playwright.sync_api import Page, expect
 
-from bot.law.deadlines import add_weeks, format_date
+from bot.law.calendar import add_weeks, format_date
 from tests.e2e.conftest import ROOT, SCREENSHOTS
 from tests.e2e.test_widget import (
     assert_no_violations,

@@ -25,7 +25,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from bot.law.deadlines import add_weeks, format_date
+from bot.law.calendar import add_weeks, format_date
 from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.test_listening import (
     assert_warm_opener,
