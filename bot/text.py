@@ -75,3 +75,14 @@ def normalise_text(text: str) -> str:
     # str.split() treats control characters such as \x1c as space; the rest (\x00, \x1b) go.
     words = ("".join(ch for ch in word if unicodedata.category(ch) != "Cc") for word in folded.split())
     return " ".join(word for word in words if word)
+
+
+# Numbers as words, the one table for every reader of typed numbers (school days in the forms, lengths of
+# time in staff conditions, "three weeks ago" in dates).
+NUMBER_WORDS: dict[str, int] = {
+    word: number
+    for number, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+        "sixteen seventeen eighteen nineteen twenty".split()
+    )
+}

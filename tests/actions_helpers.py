@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.content.service import KnowledgeService
 from bot.storage.database import make_engine
 from bot.understanding import facts
-from tests.conftest import FIXTURE_INTENTS
+from tests.knowledge_fixtures import FIXTURE_INTENTS
 
 
 def make_service(knowledge_dir: Path, db_path: Path) -> KnowledgeService:

@@ -14,7 +14,7 @@ from bot.dialogue.answers import DISCLAIMER
 from bot.storage.database import make_engine
 from tests.actions_helpers import make_service, payloads, run_action, texts, tracker
 from tests.actions_helpers import said as nlu_slots
-from tests.conftest import FIXTURE_INTENTS
+from tests.knowledge_fixtures import FIXTURE_INTENTS
 from tests.webchat_helpers import write_partners
 
 

@@ -21,7 +21,7 @@ from bot.content.articles import (
 from bot.content.ladders import NO_LADDER_ARTICLES, Ladder, ladder_claims, load_ladders, render_step
 from bot.dialogue.answers import ADVISER_BUTTON, LADDER_STEP_CHARS, NO_LADDER_TEXT, section_answer
 from bot.understanding.intents import situation_intents
-from tests.conftest import FIXTURE_INTENTS, RELATED_ARTICLE, VALID_ARTICLE, write_knowledge
+from tests.knowledge_fixtures import FIXTURE_INTENTS, RELATED_ARTICLE, VALID_ARTICLE, write_knowledge
 from tests.test_ladders import SECOND_LADDER, VALID_LADDER, line_of, write_ladders
 
 TODAY = dt.date(2026, 12, 4)  # the last legal review (issue 11) is dated 2026-12-04

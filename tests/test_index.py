@@ -9,8 +9,8 @@ import pytest
 from bot.content import index
 from bot.content.articles import load_knowledge
 from bot.storage.database import make_engine
-from tests.conftest import FIXTURE_INTENTS
 from tests.db import drop_postgres, postgres_url
+from tests.knowledge_fixtures import FIXTURE_INTENTS
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

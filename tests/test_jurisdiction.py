@@ -15,7 +15,7 @@ from bot.content.articles import parse_article
 from bot.content.jurisdiction import foreign_nation, foreign_source_problem
 from bot.content.letters import parse_letter
 from bot.content.triage import parse_triage
-from tests.conftest import VALID_ARTICLE
+from tests.knowledge_fixtures import VALID_ARTICLE
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"

@@ -10,7 +10,7 @@ import pytest
 from bot.cli.main import main
 from bot.content.articles import load_knowledge, parse_article
 from bot.understanding.intents import situation_intents
-from tests.conftest import FIXTURE_INTENTS, RELATED_ARTICLE, VALID_ARTICLE, write_knowledge
+from tests.knowledge_fixtures import FIXTURE_INTENTS, RELATED_ARTICLE, VALID_ARTICLE, write_knowledge
 
 TODAY = dt.date(2026, 12, 4)  # the last legal review (issue 11) is dated 2026-12-04
 
@@ -28,6 +28,27 @@ def test_valid_fixture_has_no_problems(knowledge_dir: Path) -> None:
     assert article.sections["law"].startswith("- The final plan")
     assert article.source("regs-13").inline == "SEND Regs reg 13"
     assert article.extra["tailoring"][0]["when"] == {"weeks_over": 20}
+
+
+# What the line a problem names must show: the field or text the edit broke (YAML names the line where
+# it noticed the error, the one after the broken flow list).
+LINE_SHOWS = {
+    "must start with": "id: ehc-delay",
+    "not valid YAML": "summary:",
+    "missing required field 'owner'": "id: ehc-delay",
+    "unknown intent": "intents: [ehc_delays]",
+    "not a valid https": "sources:",
+    "has no citation": "- The final plan is due within 20 weeks of the request .",
+    "does not match any source key": "summary:",
+    "unknown section heading": "## Who helps",
+    "sentence the parent": "## What you can do now",
+    "related article": "related: [no-such-article]",
+    "review_by must be after": "review_by: 2026-10-01",
+    "must be a date written": "review_by: 1 May 2027",
+    "'EHC' is used before": "EHC plan",
+    "unknown condition": "tailoring:",
+    "summary has": "summary:",
+}
 
 
 @pytest.mark.parametrize(
@@ -65,8 +86,13 @@ def test_broken_article_is_reported_with_file_and_line(tmp_path: Path, change, e
     assert matching, f"expected '{expected}' in {found}"
     location = matching[0].split(": ")[0]
     path, line = location.rsplit(":", 1)
-    assert path.endswith(".md") or path.endswith("articles")
-    assert int(line) >= 0
+    assert path.endswith(".md")
+    # The line named is the one to fix (or, for a missing part, a line of the file).
+    shown = broken.split("\n")[int(line) - 1]
+    marker = next((m for key, m in LINE_SHOWS.items() if key in expected), None)
+    assert 1 <= int(line) <= len(broken.split("\n"))
+    if marker is not None:
+        assert marker in shown, f"line {line} is {shown!r}, expected it to show {marker!r}"
 
 
 def test_error_line_points_at_the_field(tmp_path: Path) -> None:

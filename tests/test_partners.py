@@ -22,7 +22,7 @@ from bot.content.partners import (
     privacy_notice,
 )
 from bot.settings import PROJECT_ROOT
-from tests.conftest import RELATED_ARTICLE, VALID_ARTICLE, write_knowledge
+from tests.knowledge_fixtures import RELATED_ARTICLE, VALID_ARTICLE, write_knowledge
 from tests.webchat_helpers import CHARITY_PARTNER_YML, DEFAULT_PARTNER_YML, ManualClock, write_partners
 
 LONDON = ZoneInfo("Europe/London")

@@ -50,7 +50,7 @@ from bot.dialogue.answers import (
 )
 from bot.understanding.intents import situation_intents
 from tests.actions_helpers import make_service, run_action, tracker
-from tests.conftest import VALID_ARTICLE
+from tests.knowledge_fixtures import VALID_ARTICLE
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"

@@ -20,7 +20,7 @@ from bot.content.render import (
     unwrap_markers,
 )
 from bot.content.tailoring import Duration, condition_problems, matches, parse_duration, tailored_lines
-from tests.conftest import FIXTURE_INTENTS
+from tests.knowledge_fixtures import FIXTURE_INTENTS
 
 
 @pytest.fixture

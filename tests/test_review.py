@@ -20,7 +20,7 @@ from bot.cli.main import main
 from bot.content import review
 from bot.content.live import ladder_files, letter_files, triage_files
 from tests.actions_helpers import make_service
-from tests.conftest import FIXTURE_INTENTS, VALID_ARTICLE, write_knowledge
+from tests.knowledge_fixtures import FIXTURE_INTENTS, VALID_ARTICLE, write_knowledge
 from tests.test_article_ladders import DELAY_ARTICLE, REQUEST_ARTICLE
 from tests.test_ladders import SECOND_LADDER, VALID_LADDER, write_ladders
 from tests.test_letters import VALID_LETTER

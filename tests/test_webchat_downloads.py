@@ -13,7 +13,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, Event, SlotSet, UserUttered
 
 from bot.settings import PROJECT_ROOT
-from tests.conftest import VALID_ARTICLE, write_knowledge
+from tests.knowledge_fixtures import VALID_ARTICLE, write_knowledge
 from tests.webchat_helpers import FakeAgent, make_channel, running
 
 REAL_DOMAIN = Domain.load(str(PROJECT_ROOT / "domain.yml"))

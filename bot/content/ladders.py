@@ -686,26 +686,3 @@ def _after(ladder: Ladder, step: Step) -> str:
         return ""
     joined = " and ".join(str(n) for n in numbers)
     return f" (after step{'s' if len(numbers) > 1 else ''} {joined})"
-
-
-def render_ladder_overview(ladder: Ladder, notes: bool = False) -> str:
-    """Every step as a numbered Markdown list, one line a step, for an article's "If that doesn't work" section.
-
-    With `notes`, each step's note (an exception, a warning, an example date) follows on an indented line
-    of the same list item, so the list says everything the ladder does about each step.
-    """
-    lines: list[str] = []
-    for number, step in enumerate(ladder.steps, start=1):
-        after = _after(ladder, step)
-        parts = [
-            f"{number}. **{render_citations(step.title, ladder)}**{after}.",
-            _sentence(f"Who: {render_citations(step.who, ladder)}"),
-            _sentence(f"How: {render_citations(step.how, ladder)}"),
-        ]
-        if step.time_limit:
-            parts.append(_sentence(f"Time limit: {render_citations(step.time_limit, ladder)}"))
-        line = " ".join(parts)
-        if notes and step.note:
-            line += "\n   " + _sentence(render_citations(step.note, ladder))
-        lines.append(line)
-    return "\n".join(lines)

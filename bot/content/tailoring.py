@@ -18,24 +18,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bot.content import conditions
+from bot.text import NUMBER_WORDS
+
 SLOT_CONDITIONS = ("school_type", "need_type", "year_group")
-NUMBER_CONDITIONS = ("days_over", "days_at_least", "weeks_over", "weeks_at_least")
-_WORD_NUMBERS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "fifteen": 15,
-    "twenty": 20,
-}
+# What an article's tailoring rules may test (bot/content/conditions.py): the facts, and a length of time.
+VOCABULARY = conditions.Vocabulary(words=dict.fromkeys(SLOT_CONDITIONS), numbers=("days", "weeks"))
 
 
 @dataclass(frozen=True)
@@ -49,34 +37,21 @@ def parse_duration(text: str | None) -> Duration | None:
     if not text:
         return None
     match = re.search(
-        r"(\d{1,3}|" + "|".join(_WORD_NUMBERS) + r")\s*(school\s+|working\s+)?(days?|weeks?|wks?|months?)",
+        r"(\d{1,3}|" + "|".join(NUMBER_WORDS) + r")\s*(school\s+|working\s+)?(days?|weeks?|wks?|months?)",
         text.lower(),
     )
     if not match:
         return None
     raw = match.group(1)
-    amount = int(raw) if raw.isdigit() else _WORD_NUMBERS[raw]
+    amount = int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
     unit = match.group(3)
     unit = "days" if unit.startswith("day") else "weeks" if unit.startswith("w") else "months"
     return Duration(amount, unit)
 
 
 def condition_problems(when: object) -> list[str]:
-    """What is wrong with a `when` mapping (empty list when it is fine)."""
-    if not isinstance(when, Mapping) or not when:
-        return ["'when' must be a mapping such as {school_type: academy}"]
-    problems = []
-    for key, value in when.items():
-        if key in SLOT_CONDITIONS:
-            if not isinstance(value, str):
-                problems.append(f"'{key}' must be a word such as academy")
-        elif key in NUMBER_CONDITIONS:
-            if not isinstance(value, int) or isinstance(value, bool):
-                problems.append(f"'{key}' must be a whole number")
-        else:
-            allowed = ", ".join(SLOT_CONDITIONS + NUMBER_CONDITIONS)
-            problems.append(f"unknown condition '{key}'; use one of: {allowed}")
-    return problems
+    """What is wrong with a tailoring rule's `when` mapping (empty list when it is fine)."""
+    return conditions.condition_problems(when, VOCABULARY)
 
 
 def _days_and_weeks(duration: Duration | None) -> tuple[int | None, float | None]:
@@ -90,23 +65,8 @@ def _days_and_weeks(duration: Duration | None) -> tuple[int | None, float | None
 def matches(when: Mapping[str, object], facts: Mapping[str, str | None]) -> bool:
     """True when every condition holds for what the conversation knows."""
     days, weeks = _days_and_weeks(parse_duration(facts.get("duration")))
-    for key, expected in when.items():
-        if key in SLOT_CONDITIONS:
-            actual = facts.get(key)
-            if actual is None or str(actual).lower() != str(expected).lower():
-                return False
-        elif (
-            key == "days_over"
-            and not (days is not None and days > expected)
-            or key == "days_at_least"
-            and not (days is not None and days >= expected)
-            or key == "weeks_over"
-            and not (weeks is not None and weeks > expected)
-            or key == "weeks_at_least"
-            and not (weeks is not None and weeks >= expected)
-        ):  # type: ignore[operator]
-            return False
-    return True
+    words = {key: (str(facts[key]) if facts.get(key) is not None else None) for key in SLOT_CONDITIONS}
+    return conditions.holds(when, words, {"days": days, "weeks": weeks})
 
 
 def tailored_lines(rules: object, facts: Mapping[str, str | None]) -> list[str]:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.content import conditions
 from bot.content.articles import (
     CITATION_MARKER,
     SOURCE_KEYS,
@@ -28,6 +29,7 @@ from bot.content.articles import (
     source_entry,
 )
 from bot.content.render import render_citations
+from bot.text import NUMBER_WORDS
 
 TRIAGE_DIRNAME = "triage"
 EXCLUSION_FILE = "exclusion.yml"
@@ -46,8 +48,10 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "support_level": ("ehc_plan", "sen_support", "neither", "unknown"),
     "public_exam": ("yes", "no", "unknown"),
 }
-NUMBER_CONDITIONS = ("days_over", "days_at_most")
-CONDITIONS = (*CHOICES, *NUMBER_CONDITIONS, "days_unknown")
+# One `when:` language with the articles (bot/content/conditions.py); here the facts are the answers.
+VOCABULARY = conditions.Vocabulary(
+    words=CHOICES, numbers=("days",), number_hint="a number of school days, e.g. 5", whole_numbers=False
+)
 
 # The articles that offer the questions, and the route each one starts from.
 TRIAGE_ARTICLES: dict[str, str] = {
@@ -58,7 +62,6 @@ TRIAGE_ARTICLES: dict[str, str] = {
     "permanent-exclusion": "permanent",
 }
 # The questions, in the order the form asks them (domain.yml lists the same slots).
-QUESTIONS = ("exclusion_recorded", "days_missed", "school_type", "support_level", "public_exam")
 
 
 @dataclass(frozen=True)
@@ -111,14 +114,7 @@ class TriageResult:
 # Reading typed answers
 
 
-_NUMBER_WORDS = {
-    word: number
-    for number, word in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-        "sixteen seventeen eighteen nineteen twenty".split()
-    )
-}
-_NUMBER_WORDS.update({"none": 0, "no": 0})
+_NUMBER_WORDS = {**NUMBER_WORDS, "none": 0, "no": 0}
 _NUMBER = re.compile(r"(?<![\d./])(\d{1,3}(?:\.\d+)?)(?![\d/])")
 _HALF = re.compile(r"\band a half\b|½")
 # More school days than a term can have: not a believable answer to "this term".
@@ -165,22 +161,9 @@ def _line_of(lines: list[str], needle: str, default: int = 1) -> int:
 def _check_condition(when: object, where: str, line: int, report: _Reporter) -> dict[str, object]:
     if when is None:
         return {}
-    if not isinstance(when, dict):
-        report.error(line, f"{where}'when' must be a list of conditions such as {{support_level: ehc_plan}}")
-        return {}
-    for key, value in when.items():
-        if key not in CONDITIONS:
-            report.error(line, f"{where}unknown condition '{key}'; the conditions are: {', '.join(CONDITIONS)}")
-        elif key in CHOICES:
-            values = value if isinstance(value, list) else [value]
-            for item in values:
-                if str(item) not in CHOICES[key]:
-                    report.error(line, f"{where}{key} can be {', '.join(CHOICES[key])}, not '{item}'")
-        elif key in NUMBER_CONDITIONS and (isinstance(value, bool) or not isinstance(value, (int, float))):
-            report.error(line, f"{where}{key} needs a number of school days, e.g. {key}: 5")
-        elif key == "days_unknown" and value is not True:
-            report.error(line, f"{where}days_unknown can only be 'true'")
-    return dict(when)
+    for problem in conditions.condition_problems(when, VOCABULARY):
+        report.error(line, f"{where}{problem}")
+    return dict(when) if isinstance(when, dict) else {}
 
 
 def parse_triage(path: Path, today: dt.date | None = None) -> tuple[TriageGuide | None, list[Problem]]:
@@ -358,26 +341,13 @@ def route_for(article_id: str | None, answers: Answers) -> str:
 
 def _matches(when: Mapping[str, object], answers: Answers) -> bool:
     """True when every condition holds for the answers ("unknown" matches a skipped question)."""
-    facts = {
-        "recorded": answers.recorded or "unknown",
-        "school_type": answers.school_type or "unknown",
-        "support_level": answers.support_level or "unknown",
-        "public_exam": answers.public_exam or "unknown",
+    words = {
+        "recorded": answers.recorded,
+        "school_type": answers.school_type,
+        "support_level": answers.support_level,
+        "public_exam": answers.public_exam,
     }
-    days = answers.days
-    for key, wanted in when.items():
-        if key in CHOICES:
-            allowed = [str(w) for w in (wanted if isinstance(wanted, list) else [wanted])]
-            holds = facts[key] in allowed
-        elif key == "days_over":
-            holds = days is not None and days > float(wanted)  # type: ignore[arg-type]
-        elif key == "days_at_most":
-            holds = days is not None and days <= float(wanted)  # type: ignore[arg-type]
-        else:  # days_unknown
-            holds = days is None
-        if not holds:
-            return False
-    return True
+    return conditions.holds(when, words, {"days": answers.days})
 
 
 def recap(answers: Answers) -> str:

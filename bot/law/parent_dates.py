@@ -32,6 +32,7 @@ from dateparser.date import DateDataParser
 from dateparser.search import search_dates
 
 from bot.law.calendar import days_in_month, format_date  # one UK date style across the bot
+from bot.text import NUMBER_WORDS
 
 ENGLAND = ZoneInfo("Europe/London")
 
@@ -103,21 +104,6 @@ _UNSURE_RE = re.compile(
     r"\b(?:don'?t know|do not know|dont know|not sure|no idea|can'?t remember|"
     r"cannot remember|don'?t remember|idk|unsure)\b"
 )
-_NUMBER_WORDS = {
-    "one": "1",
-    "two": "2",
-    "three": "3",
-    "four": "4",
-    "five": "5",
-    "six": "6",
-    "seven": "7",
-    "eight": "8",
-    "nine": "9",
-    "ten": "10",
-    "eleven": "11",
-    "twelve": "12",
-}
-
 _ISO_RE = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
 _NUMERIC_RE = re.compile(r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2,3})(?!\d)")
 _NUMERIC_NO_YEAR_RE = re.compile(r"(?<![\d.])(\d{1,2})[/.](\d{1,2})(?![\d/.])(?!\s*(?:day|week|month|year|hour))")
@@ -753,8 +739,8 @@ def _normalise(text: str) -> str:
     cleaned = re.sub(r"\ba couple of\b|\bcouple of\b", "2", cleaned)
     cleaned = re.sub(r"\ba few\b", "3", cleaned)
     cleaned = re.sub(r"\ba fortnight\b|\bfortnight\b", "2 weeks", cleaned)
-    for word, digits in _NUMBER_WORDS.items():
-        cleaned = re.sub(rf"\b{word}\b", digits, cleaned)
+    for word, number in NUMBER_WORDS.items():
+        cleaned = re.sub(rf"\b{word}\b", str(number), cleaned)
     return re.sub(r"\s+", " ", cleaned)
 
 
