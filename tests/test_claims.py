@@ -17,9 +17,9 @@ import pytest
 import actions.actions as acts
 from bot.cli.main import main
 from bot.content import claims, review
-from bot.content.articles import CITATION_MARKER
 from bot.content.claims import MAX_BUBBLE_CHARS, ClaimGuide, claim_files, parse_claims, plain_form, verdict_text
 from bot.content.render import LINKS_LINE, chunk
+from bot.content.validation import CITATION_MARKER
 from bot.understanding.intents import situation_intents
 from tests.actions_helpers import make_service, run_action, texts, tracker
 

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.content.articles import Problem, Source
 from bot.content.ladders import (
     NO_LADDER_ARTICLES,
     Ladder,
@@ -21,6 +20,7 @@ from bot.content.ladders import (
     render_step,
     sources_links,
 )
+from bot.content.validation import Problem, Source
 
 TODAY = dt.date(2026, 12, 4)  # the last legal review (issue 11) is dated 2026-12-04
 ROOT = Path(__file__).resolve().parent.parent

@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 import actions.actions as acts
-from bot.content.articles import CITATION_MARKER, Article, Source, load_knowledge, parse_article
+from bot.content.articles import Article, load_knowledge, parse_article
 from bot.content.ladders import Ladder, ladder_for_article, load_ladders
 from bot.content.letters import letters_for_article, load_letters
 from bot.content.readability import (
@@ -34,6 +34,7 @@ from bot.content.readability import (
 )
 from bot.content.render import CHUNK_CHARS, LINKS_LINE, MAX_LISTED_SOURCES, public_title, sentences, titled_sources
 from bot.content.triage import TRIAGE_ARTICLES, Answers, load_triage, triage_route
+from bot.content.validation import CITATION_MARKER, Source
 from bot.dialogue import forms, guided_replies
 from bot.dialogue.answers import (
     DISCLAIMER,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.content.articles import Source, load_knowledge
+from bot.content.articles import load_knowledge
 from bot.content.render import (
     CHUNK_CHARS,
     MAX_LISTED_SOURCES,
@@ -20,6 +20,7 @@ from bot.content.render import (
     unwrap_markers,
 )
 from bot.content.tailoring import Duration, condition_problems, matches, parse_duration, tailored_lines
+from bot.content.validation import Source
 from tests.knowledge_fixtures import FIXTURE_INTENTS
 
 

@@ -20,14 +20,7 @@ from pathlib import Path
 
 from bot.cli import conversations
 from bot.content import index, review
-from bot.content.articles import (
-    SECTIONS,
-    Problem,
-    article_ladder_names,
-    article_paths,
-    ladder_cross_check,
-    load_knowledge,
-)
+from bot.content.articles import SECTIONS, article_ladder_names, article_paths, ladder_cross_check, load_knowledge
 from bot.content.claims import CLAIMS_DIRNAME, load_claims
 from bot.content.ladders import LADDERS_DIRNAME, ladder_claims, load_ladders
 from bot.content.letters import load_letters
@@ -36,6 +29,7 @@ from bot.content.partners import load_partners
 from bot.content.render import render_citations, sources_block
 from bot.content.service import KnowledgeService, service_from_settings
 from bot.content.triage import TRIAGE_DIRNAME, load_triage
+from bot.content.validation import Problem
 from bot.dialogue.answers import ladder_text
 from bot.settings import load_settings
 from bot.understanding.intents import situation_intents

@@ -13,13 +13,23 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse
 
 import yaml
 
-from bot.content.jurisdiction import foreign_source_problem
 from bot.content.readability import readability_problems
 from bot.content.tailoring import condition_problems
+from bot.content.validation import (
+    CITATION_MARKER,
+    ID_PATTERN,
+    Problem,
+    Reporter,
+    Source,
+    as_date,
+    check_jargon,
+    key_lines,
+    line_of,
+    source_entry,
+)
 
 # Body sections, in the order they must appear, keyed by the name the actions use.
 SECTIONS: dict[str, str] = {
@@ -39,60 +49,10 @@ REQUIRED_KEYS = (
     "sources",
     "related",
 )
-SOURCE_KEYS = ("key", "title", "citation", "url")
 MAX_SUMMARY_WORDS = 60
 
-# Jargon a parent may not know: the expansion must come before, or in the same sentence as, the first
-# use of the abbreviation anywhere in the article (summary first, then the sections in order).
-GLOSSARY: dict[str, tuple[str, ...]] = {
-    "EHC": ("education, health and care",),
-    "EHCP": ("education, health and care",),
-    "SENCO": ("special educational needs co-ordinator", "special educational needs coordinator"),
-    "LA": ("local authority",),
-    "IRP": ("independent review panel",),
-    "SENDIASS": ("information, advice and support service",),
-    "CAMHS": ("mental health services",),
-    "ICB": ("integrated care board",),
-    "SEN": ("special educational needs",),
-    "SEND": ("special educational needs and disabilities",),
-    "PRU": ("pupil referral unit",),
-    "EOTAS": ("education otherwise than at school",),
-    "OT": ("occupational therap",),
-    "SLT": ("speech and language therap",),
-    "LGSCO": ("local government and social care ombudsman",),
-    "PHSO": ("parliamentary and health service ombudsman",),
-}
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-CITATION_MARKER = re.compile(r"\[@([a-z0-9][a-z0-9-]*)\]")
 HEADING = re.compile(r"^##\s+(.+?)\s*$")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a knowledge file, located for a human to fix."""
-
-    path: str
-    line: int
-    severity: str  # "error" or "warning"
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
-
-
-@dataclass(frozen=True)
-class Source:
-    key: str
-    title: str
-    citation: str
-    url: str
-    short: str = ""
-
-    @property
-    def inline(self) -> str:
-        """How the source is named in running text."""
-        return self.short or self.citation
 
 
 @dataclass(frozen=True)
@@ -141,25 +101,7 @@ class KnowledgeBase:
         return {intent: a for a in self.articles for intent in a.intents}
 
 
-class _Reporter:
-    """Collects problems for one file."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.problems: list[Problem] = []
-
-    def error(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.path, line, "error", message))
-
-    def warning(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.path, line, "warning", message))
-
-    @property
-    def has_errors(self) -> bool:
-        return any(p.severity == "error" for p in self.problems)
-
-
-def _split_front_matter(text: str, report: _Reporter) -> tuple[str, str, int] | None:
+def _split_front_matter(text: str, report: Reporter) -> tuple[str, str, int] | None:
     """Return (front matter, body, line number where the body starts)."""
     lines = text.splitlines()
     if not lines or lines[0].strip() != "---":
@@ -172,41 +114,7 @@ def _split_front_matter(text: str, report: _Reporter) -> tuple[str, str, int] | 
     return None
 
 
-def _key_lines(front: str) -> dict[str, int]:
-    """Line (within the file) of each top-level front matter key, for messages."""
-    lines: dict[str, int] = {}
-    try:
-        node = yaml.compose(front)
-    except yaml.YAMLError:
-        return lines
-    if isinstance(node, yaml.MappingNode):
-        for key_node, _ in node.value:
-            lines[str(key_node.value)] = key_node.start_mark.line + 2  # +1 for '---', +1 one-based
-    return lines
-
-
-def _as_date(value: object) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
-
-
-def _valid_url(url: object) -> bool:
-    if not isinstance(url, str) or any(ch.isspace() for ch in url):
-        return False
-    parsed = urlparse(url)
-    host = parsed.hostname or ""
-    return parsed.scheme == "https" and "." in host and not host.startswith(".")
-
-
-def _split_sections(body: str, body_start: int, report: _Reporter) -> dict[str, str]:
+def _split_sections(body: str, body_start: int, report: Reporter) -> dict[str, str]:
     """Split the body on `## ` headings, checking the four required sections and their order."""
     expected = list(SECTIONS.items())
     found: list[tuple[str, int, list[str]]] = []
@@ -246,11 +154,6 @@ def _split_sections(body: str, body_start: int, report: _Reporter) -> dict[str, 
     return sections
 
 
-def _line_of(text: str, needle: str, start_line: int) -> int:
-    index = text.find(needle)
-    return start_line if index < 0 else start_line + text.count("\n", 0, index)
-
-
 def _blocks(section: str) -> list[str]:
     """Bullets and paragraphs of a section: each should carry its own citation in the law section."""
     blocks: list[str] = []
@@ -269,55 +172,7 @@ def _blocks(section: str) -> list[str]:
     return [b for b in blocks if b]
 
 
-def _check_jargon(text: str, file_text: str, report: _Reporter) -> None:
-    """Each abbreviation in the glossary must be explained at or before its first use."""
-    lowered = text.lower()
-    for abbreviation, expansions in GLOSSARY.items():
-        # "SEND Information, Advice and Support Service" is a proper name, explained by what follows it.
-        match = re.search(rf"(?<![A-Za-z]){abbreviation}(?![A-Za-z])(?! Information, Advice)", text)
-        if not match:
-            continue
-        sentence_end = re.search(r"[.!?\n]", text[match.end() :])
-        limit = match.end() + (sentence_end.start() if sentence_end else len(text))
-        if not any(0 <= lowered.find(exp) < limit for exp in expansions):
-            snippet = text[match.start() : match.start() + 30].split("\n")[0]
-            where = _line_of(file_text, snippet, 1) if snippet in file_text else _line_of(file_text, abbreviation, 1)
-            report.error(
-                where,
-                f"'{abbreviation}' is used before it is explained; write it out first, "
-                f"e.g. '{expansions[0]} ({abbreviation})'",
-            )
-
-
-def source_entry(item: dict, existing: list[Source], report: _Reporter, line: int, where: str) -> Source | None:
-    """Validate one entry of a `sources` list (articles, letters and triage files share the format).
-
-    Returns None when a required field is missing; other problems are reported and the source kept, so
-    one typo doesn't hide the rest of a file's problems.
-    """
-    missing = [k for k in SOURCE_KEYS if not str(item.get(k) or "").strip()]
-    if missing:
-        report.error(line, f"{where} is missing {', '.join(missing)}")
-        return None
-    key = str(item["key"]).strip()
-    if not ID_PATTERN.match(key):
-        report.error(line, f"{where}: key '{key}' must be lowercase words joined by hyphens")
-    if any(s.key == key for s in existing):
-        report.error(line, f"{where}: key '{key}' is used twice")
-    if not _valid_url(item["url"]):
-        report.error(line, f"{where}: url '{item['url']}' is not a valid https address")
-    elif foreign := foreign_source_problem(str(item["url"]), report.path):
-        report.error(line, f"{where}: {foreign}")
-    return Source(
-        key=key,
-        title=" ".join(str(item["title"]).split()),
-        citation=" ".join(str(item["citation"]).split()),
-        url=str(item["url"]).strip(),
-        short=" ".join(str(item.get("short") or "").split()),
-    )
-
-
-def _check_tailoring(rules: object, line: int, report: _Reporter) -> list[str]:
+def _check_tailoring(rules: object, line: int, report: Reporter) -> list[str]:
     """Validate optional `tailoring` rules; returns their texts for the citation checks."""
     if not isinstance(rules, list):
         report.error(line, "tailoring must be a list of {when: ..., say: ...} entries")
@@ -333,7 +188,7 @@ def _check_tailoring(rules: object, line: int, report: _Reporter) -> list[str]:
     return says
 
 
-def read_front_matter(path: Path, report: _Reporter) -> tuple[str, dict, str, str, int] | None:
+def read_front_matter(path: Path, report: Reporter) -> tuple[str, dict, str, str, int] | None:
     """Read a Markdown file with YAML front matter: (text, meta, front, body, body start line).
 
     Shared by articles and letters; every problem is reported with its line, and None means the file
@@ -369,12 +224,12 @@ def read_front_matter(path: Path, report: _Reporter) -> tuple[str, dict, str, st
 
 def parse_article(path: Path, known_intents: Iterable[str] | None = None, today: dt.date | None = None):
     """Parse and validate one file. Returns (article or None, problems)."""
-    report = _Reporter(str(path))
+    report = Reporter(str(path))
     parsed = read_front_matter(path, report)
     if parsed is None:
         return None, report.problems
     text, meta, front, body, body_start = parsed
-    key_line = _key_lines(front)
+    key_line = key_lines(front)
 
     def line(key: str) -> int:
         return key_line.get(key, 2)
@@ -406,7 +261,7 @@ def parse_article(path: Path, known_intents: Iterable[str] | None = None, today:
     dates: dict[str, dt.date | None] = {}
     for key in ("last_reviewed", "review_by"):
         if key in meta:
-            dates[key] = _as_date(meta[key])
+            dates[key] = as_date(meta[key])
             if dates[key] is None:
                 report.error(line(key), f"{key} must be a date written YYYY-MM-DD")
     reviewed, review_by = dates.get("last_reviewed"), dates.get("review_by")
@@ -448,7 +303,7 @@ def parse_article(path: Path, known_intents: Iterable[str] | None = None, today:
     sections = _split_sections(body, body_start, report)
     if isinstance(ladder, str) and re.search(r"^\d+\.\s", sections.get("escalation", ""), re.M):
         report.warning(
-            _line_of(text, "## " + SECTIONS["escalation"], 1),
+            line_of(text, "## " + SECTIONS["escalation"], 1),
             f"this article names the ladder '{ladder}', whose steps are shown after '{SECTIONS['escalation']}'; "
             "keep only a short lead-in here, and put numbered steps in the ladder",
         )
@@ -458,7 +313,7 @@ def parse_article(path: Path, known_intents: Iterable[str] | None = None, today:
     full_text = summary + "\n" + body + "\n" + "\n".join(says)
     for marker in CITATION_MARKER.finditer(full_text):
         if marker.group(1) not in keys:
-            where = line("summary") if marker.start() < len(summary) else _line_of(text, marker.group(0), 1)
+            where = line("summary") if marker.start() < len(summary) else line_of(text, marker.group(0), 1)
             report.error(where, f"citation [@{marker.group(1)}] does not match any source key")
     cited = set(CITATION_MARKER.findall(full_text))
     for source in sources:
@@ -467,18 +322,18 @@ def parse_article(path: Path, known_intents: Iterable[str] | None = None, today:
     for block in _blocks(sections.get("law", "")):
         if not CITATION_MARKER.search(block):
             report.error(
-                _line_of(text, block[:40], 1),
+                line_of(text, block[:40], 1),
                 f"this statement in 'What the law says' has no citation: '{block[:70]}'",
             )
     if "next_steps" in sections and not re.search(r"^\s*>\s*\S", sections["next_steps"], re.M):
         report.error(
-            _line_of(text, "## " + SECTIONS["next_steps"], 1),
+            line_of(text, "## " + SECTIONS["next_steps"], 1),
             "'What you can do now' needs a sentence the parent can use, as a line starting with '> '",
         )
     # Titles are button labels in the parent's own words ("my child's EHCP"), so only the text is checked.
-    _check_jargon(summary + "\n" + body, text, report)
+    check_jargon(summary + "\n" + body, text, report)
     for part, message in readability_problems(summary, sections.get("next_steps", "")):
-        where = line("summary") if part == "summary" else _line_of(text, "## " + SECTIONS["next_steps"], 1)
+        where = line("summary") if part == "summary" else line_of(text, "## " + SECTIONS["next_steps"], 1)
         report.error(where, message)
 
     if report.has_errors:
@@ -596,14 +451,14 @@ def article_ladder_names(knowledge_dir: Path) -> dict[str, LadderName]:
     """
     names: dict[str, LadderName] = {}
     for path in article_paths(knowledge_dir):
-        parsed = read_front_matter(path, _Reporter(str(path)))
+        parsed = read_front_matter(path, Reporter(str(path)))
         if parsed is None:
             continue
         _, meta, front, _, _ = parsed
         value = meta.get("ladder")
         if value is not None and not isinstance(value, str):
             continue
-        names[path.stem] = LadderName(str(path), _key_lines(front).get("ladder", 2), value or None)
+        names[path.stem] = LadderName(str(path), key_lines(front).get("ladder", 2), value or None)
     return names
 
 

@@ -28,10 +28,10 @@ from pathlib import Path
 
 import yaml
 
-from bot.content.articles import CITATION_MARKER, ID_PATTERN, SOURCE_KEYS, Problem, Source, _Reporter, source_entry
 from bot.content.ladders import _check_jargon_group, _check_unknown, _line, _Located, _text
 from bot.content.readability import MIN_READING_EASE, reading_ease
 from bot.content.render import Citations
+from bot.content.validation import CITATION_MARKER, ID_PATTERN, SOURCE_KEYS, Problem, Reporter, Source, source_entry
 
 logger = logging.getLogger(__name__)
 
@@ -163,7 +163,7 @@ def _strings(raw: object, nodes: list[yaml.Node], fallback: int) -> list[tuple[s
     return [(item, _line(nodes[i]) if i < len(nodes) else fallback) for i, item in enumerate(raw)]
 
 
-def _patterns(raw: object, at: _Located, key: str, where: str, report: _Reporter) -> list[re.Pattern[str]]:
+def _patterns(raw: object, at: _Located, key: str, where: str, report: Reporter) -> list[re.Pattern[str]]:
     items = _strings(raw, at.items(key), at.line(key))
     if items is None:
         report.error(at.line(key), f"{where}{key} must be a list of patterns, one a line")
@@ -197,7 +197,7 @@ def _parse_claim(
     known_intents: set[str] | None,
     keys: set[str],
     lines: list[str],
-    report: _Reporter,
+    report: Reporter,
 ) -> Claim | None:
     """Validate one entry of `claims`; None when it can't be served (its problems are reported)."""
     if not isinstance(item, dict):
@@ -282,13 +282,13 @@ def _parse_claim(
     return None if _new_errors(report, before) else claim
 
 
-def _new_errors(report: _Reporter, before: int) -> bool:
+def _new_errors(report: Reporter, before: int) -> bool:
     return any(problem.severity == "error" for problem in report.problems[before:])
 
 
 def parse_claims(path: Path, known_intents: Iterable[str] | None = None) -> tuple[ClaimGuide | None, list[Problem]]:
     """Validate one claims file; the guide is None when there is any error."""
-    report = _Reporter(str(path))
+    report = Reporter(str(path))
     try:
         text = path.read_text(encoding="utf-8")
         data = yaml.safe_load(text)

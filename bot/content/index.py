@@ -15,7 +15,8 @@ from sqlalchemy import Column, Date, DateTime, MetaData, String, Table, Text, de
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, ProgrammingError
 
-from bot.content.articles import SECTIONS, Article, Source
+from bot.content.articles import SECTIONS, Article
+from bot.content.validation import Source
 
 metadata = MetaData()
 

@@ -23,20 +23,20 @@ from pathlib import Path
 
 import yaml
 
-from bot.content.articles import (
+from bot.content.articles import LadderClaims
+from bot.content.jurisdiction import foreign_source_problem
+from bot.content.render import render_citations
+from bot.content.validation import (
     CITATION_MARKER,
     GLOSSARY,
     ID_PATTERN,
     SOURCE_KEYS,
-    LadderClaims,
     Problem,
+    Reporter,
     Source,
-    _as_date,
-    _Reporter,
-    _valid_url,
+    as_date,
+    valid_url,
 )
-from bot.content.jurisdiction import foreign_source_problem
-from bot.content.render import render_citations
 
 LADDERS_DIRNAME = "ladders"
 # These articles deliberately have no ladder: crisis help is immediate, talking to an adviser is itself
@@ -163,7 +163,7 @@ def _text(value: object) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
 
-def _check_unknown(mapping: dict, allowed: Iterable[str], where: str, located: _Located, report: _Reporter) -> None:
+def _check_unknown(mapping: dict, allowed: Iterable[str], where: str, located: _Located, report: Reporter) -> None:
     allowed = tuple(allowed)
     for key in mapping:
         if str(key) not in allowed:
@@ -173,7 +173,7 @@ def _check_unknown(mapping: dict, allowed: Iterable[str], where: str, located: _
             )
 
 
-def _parse_sources(raw: object, root: _Located, report: _Reporter) -> list[tuple[Source, int]]:
+def _parse_sources(raw: object, root: _Located, report: Reporter) -> list[tuple[Source, int]]:
     sources: list[tuple[Source, int]] = []
     if not isinstance(raw, list):
         report.error(root.line("sources"), "sources must be a list of entries with key, title, citation and url")
@@ -198,7 +198,7 @@ def _parse_sources(raw: object, root: _Located, report: _Reporter) -> list[tuple
         if any(s.key == key for s, _ in sources):
             report.error(at.line("key"), f"{where}key '{key}' is used twice")
         url = item["url"]
-        if not _valid_url(url):
+        if not valid_url(url):
             report.error(at.line("url"), f"{where}url '{url}' is not a valid https address")
         elif foreign := foreign_source_problem(str(url), report.path):
             report.error(at.line("url"), f"{where}{foreign}")
@@ -217,7 +217,7 @@ def _parse_sources(raw: object, root: _Located, report: _Reporter) -> list[tuple
     return sources
 
 
-def _parse_steps(raw: object, root: _Located, report: _Reporter) -> tuple[list[Step], list[_Field]]:
+def _parse_steps(raw: object, root: _Located, report: Reporter) -> tuple[list[Step], list[_Field]]:
     """Returns the steps and every text field with its line span (for citation checks)."""
     steps: list[Step] = []
     texts: list[_Field] = []
@@ -314,7 +314,7 @@ def _parse_steps(raw: object, root: _Located, report: _Reporter) -> tuple[list[S
     return steps, texts
 
 
-def _parse_closed_routes(raw: object, root: _Located, report: _Reporter) -> tuple[list[ClosedRoute], list[_Field]]:
+def _parse_closed_routes(raw: object, root: _Located, report: Reporter) -> tuple[list[ClosedRoute], list[_Field]]:
     routes: list[ClosedRoute] = []
     texts: list[_Field] = []
     if raw is None:
@@ -346,7 +346,7 @@ def _parse_closed_routes(raw: object, root: _Located, report: _Reporter) -> tupl
     return routes, texts
 
 
-def _check_jargon_group(fields: list[tuple[str, tuple[int, int]]], lines: list[str], report: _Reporter) -> None:
+def _check_jargon_group(fields: list[tuple[str, tuple[int, int]]], lines: list[str], report: Reporter) -> None:
     """Each abbreviation must be explained at or before its first use within the group (as for articles)."""
     joined = ""
     starts: list[tuple[int, tuple[int, int]]] = []
@@ -390,7 +390,7 @@ def parse_ladder(
 
 
 def _parse(path: Path, known_articles: set[str] | None, today: dt.date) -> _Parsed:
-    report = _Reporter(str(path))
+    report = Reporter(str(path))
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -445,7 +445,7 @@ def _parse(path: Path, known_articles: set[str] | None, today: dt.date) -> _Pars
     dates: dict[str, dt.date | None] = {}
     for key in ("last_reviewed", "review_by"):
         if key in data and data[key] not in (None, ""):
-            dates[key] = _as_date(data[key])
+            dates[key] = as_date(data[key])
             if dates[key] is None:
                 report.error(root.line(key), f"{key} must be a date written YYYY-MM-DD")
     reviewed, review_by = dates.get("last_reviewed"), dates.get("review_by")

@@ -38,15 +38,15 @@ from pathlib import Path
 
 import yaml
 
-from bot.content.articles import (
+from bot.content.articles import read_front_matter
+from bot.content.validation import (
     CITATION_MARKER,
     ID_PATTERN,
     Problem,
+    Reporter,
     Source,
-    _as_date,
-    _check_jargon,
-    _Reporter,
-    read_front_matter,
+    as_date,
+    check_jargon,
     source_entry,
 )
 from bot.understanding import facts as told
@@ -197,7 +197,7 @@ def _front_lines(front: str) -> _Lines:
     return lines
 
 
-def _check_sources(raw_sources: object, lines: _Lines, report: _Reporter) -> list[Source]:
+def _check_sources(raw_sources: object, lines: _Lines, report: Reporter) -> list[Source]:
     if not isinstance(raw_sources, list):
         if raw_sources not in (None, "", []):
             report.error(lines.key("sources"), "sources must be a list of entries with key, title, citation and url")
@@ -215,7 +215,7 @@ def _check_sources(raw_sources: object, lines: _Lines, report: _Reporter) -> lis
     return sources
 
 
-def _check_placeholders(raw: object, lines: _Lines, report: _Reporter) -> list[Placeholder]:
+def _check_placeholders(raw: object, lines: _Lines, report: Reporter) -> list[Placeholder]:
     if raw in (None, ""):
         return []
     if not isinstance(raw, dict):
@@ -295,7 +295,7 @@ def _check_body(
     placeholder_lines: Mapping[str, int],
     source_keys: set[str],
     sources_line: int,
-    report: _Reporter,
+    report: Reporter,
 ) -> None:
     paragraphs = _paragraphs(body, body_start)
     if not paragraphs:
@@ -364,14 +364,14 @@ def _check_body(
     if not cited:
         report.error(body_start, "the letter cites no law: add a [@key] marker after the sentence that relies on it")
     # The parent reads the letter too: abbreviations must be written out first, as in the articles.
-    _check_jargon(ANY_MARKER.sub("", body), file_text, report)
+    check_jargon(ANY_MARKER.sub("", body), file_text, report)
 
 
 def parse_letter(
     path: Path, article_ids: set[str] | None = None, today: dt.date | None = None
 ) -> tuple[LetterTemplate | None, list[Problem]]:
     """Parse and validate one template file. Returns (template or None if it has errors, problems)."""
-    report = _Reporter(str(path))
+    report = Reporter(str(path))
     parsed = read_front_matter(path, report)
     if parsed is None:
         return None, report.problems
@@ -407,7 +407,7 @@ def parse_letter(
     dates: dict[str, dt.date | None] = {}
     for key in ("last_reviewed", "review_by"):
         if key in meta:
-            dates[key] = _as_date(meta[key])
+            dates[key] = as_date(meta[key])
             if dates[key] is None:
                 report.error(lines.key(key), f"{key} must be a date written YYYY-MM-DD")
     reviewed, review_by = dates.get("last_reviewed"), dates.get("review_by")

@@ -17,11 +17,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from bot.content.articles import Problem, _Reporter
 from bot.content.ladders import LADDERS_DIRNAME, Ladder, ladder_paths, parse_ladder
 from bot.content.letters import LetterTemplate, letter_paths, parse_letter
 from bot.content.review import served_path
 from bot.content.triage import TRIAGE_DIRNAME, TriageGuide, parse_triage
+from bot.content.validation import Problem, Reporter
 from bot.content.watch import FileWatch
 
 logger = logging.getLogger(__name__)
@@ -93,7 +93,7 @@ def signed_off(
     """
 
     def parse_served(path: Path) -> tuple[T | None, list[Problem]]:
-        report = _Reporter(str(path))
+        report = Reporter(str(path))
         source = served_path(path, report)
         return (None, report.problems) if source is None else parse(source)
 

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from bot.content.articles import ID_PATTERN, Problem
+from bot.content.validation import ID_PATTERN, Problem, as_date
 from bot.content.watch import FileWatch
 from bot.origins import normalise_origin, origin_problem
 
@@ -412,15 +412,6 @@ def _unknown_keys(data: dict, allowed: tuple[str, ...], where: str, line: Callab
     return messages
 
 
-def _as_date(value: object) -> dt.date | None:
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        return None
-
-
 def parse_partner(path: Path) -> tuple[Partner | None, list[Problem]]:
     """Parse and validate one partner file. Returns (partner or None, problems)."""
     problems: list[Problem] = []
@@ -585,7 +576,7 @@ def _parse_helpline(data: dict, line: Callable[..., int], error: Callable[[int, 
         fail(line("helpline", "closed_dates"), "closed_dates must be a list of dates written YYYY-MM-DD")
         raw_closed = []
     for value in raw_closed:
-        day = _as_date(value)
+        day = as_date(value)
         if day is None:
             fail(line("helpline", "closed_dates"), f"closed date '{value}' must be written YYYY-MM-DD")
         else:

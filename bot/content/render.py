@@ -17,7 +17,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
-from bot.content.articles import CITATION_MARKER, Article, Source
+from bot.content.articles import Article
+from bot.content.validation import CITATION_MARKER, Source
 
 T = TypeVar("T")
 

@@ -31,11 +31,12 @@ from pathlib import Path
 
 import yaml
 
-from bot.content.articles import Problem, _as_date, _Reporter, article_paths, parse_article
+from bot.content.articles import article_paths, parse_article
 from bot.content.claims import CLAIMS_DIRNAME, claim_paths, parse_claims
 from bot.content.ladders import LADDERS_DIRNAME, ladder_paths, parse_ladder
 from bot.content.letters import letter_paths, parse_letter
 from bot.content.triage import TRIAGE_DIRNAME, parse_triage
+from bot.content.validation import Problem, Reporter, as_date
 from bot.settings import allow_unreviewed_knowledge
 from bot.understanding.intents import situation_intents
 
@@ -217,7 +218,7 @@ def _parse_register(path: Path, mtime_ns: int, size: int) -> Mapping[str, tuple[
 def _sign_off_from(path: Path, key: str, record: object) -> SignOff:
     if not isinstance(record, dict) or any(not str(record.get(name) or "").strip() for name in RECORD_FIELDS):
         raise RegisterError(f"each sign-off of '{key}' needs {', '.join(RECORD_FIELDS)}", path)
-    date = _as_date(record["date"])
+    date = as_date(record["date"])
     sha256 = str(record["sha256"]).strip()
     if date is None or not re.fullmatch(r"[0-9a-f]{64}", sha256):
         raise RegisterError(f"a sign-off of '{key}' needs a date written YYYY-MM-DD and a 64-digit sha256", path)
@@ -313,7 +314,7 @@ def drafts() -> Iterator[None]:
         _reading_drafts.reset(token)
 
 
-def served_path(path: Path, report: _Reporter) -> Path | None:
+def served_path(path: Path, report: Reporter) -> Path | None:
     """The file to read for `path` when serving parents: the file itself, or its signed-off copy.
 
     None (with the reason reported) when there is nothing signed off to serve. Files outside the

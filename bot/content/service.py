@@ -14,7 +14,8 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from bot.content import index
-from bot.content.articles import Article, Problem, article_paths, load_knowledge, parse_article
+from bot.content.articles import Article, article_paths, load_knowledge, parse_article
+from bot.content.validation import Problem
 from bot.content.watch import FileWatch
 from bot.storage.database import make_engine
 

@@ -18,17 +18,18 @@ from pathlib import Path
 import yaml
 
 from bot.content import conditions
-from bot.content.articles import (
+from bot.content.render import render_citations
+from bot.content.validation import (
     CITATION_MARKER,
     SOURCE_KEYS,
     Problem,
+    Reporter,
     Source,
-    _as_date,
-    _check_jargon,
-    _Reporter,
+    as_date,
+    check_jargon,
+    line_containing,
     source_entry,
 )
-from bot.content.render import render_citations
 from bot.text import NUMBER_WORDS
 
 TRIAGE_DIRNAME = "triage"
@@ -150,15 +151,7 @@ def read_school_days(text: str | None) -> float | None:
 # Loading and validation
 
 
-def _line_of(lines: list[str], needle: str, default: int = 1) -> int:
-    needle = needle.strip()[:40]
-    for number, line in enumerate(lines, start=1):
-        if needle and needle in line:
-            return number
-    return default
-
-
-def _check_condition(when: object, where: str, line: int, report: _Reporter) -> dict[str, object]:
+def _check_condition(when: object, where: str, line: int, report: Reporter) -> dict[str, object]:
     if when is None:
         return {}
     for problem in conditions.condition_problems(when, VOCABULARY):
@@ -169,7 +162,7 @@ def _check_condition(when: object, where: str, line: int, report: _Reporter) -> 
 def parse_triage(path: Path, today: dt.date | None = None) -> tuple[TriageGuide | None, list[Problem]]:
     """Validate one triage file; the guide is None when there is any error."""
     today = today or dt.date.today()
-    report = _Reporter(str(path))
+    report = Reporter(str(path))
     try:
         text = path.read_text(encoding="utf-8")
         data = yaml.safe_load(text)
@@ -186,7 +179,7 @@ def parse_triage(path: Path, today: dt.date | None = None) -> tuple[TriageGuide 
         return None, report.problems
 
     def line(key: str) -> int:
-        return _line_of(lines, f"{key}:")
+        return line_containing(lines, f"{key}:")
 
     for key in REQUIRED_KEYS:
         if key not in data or data[key] in (None, "", []):
@@ -197,7 +190,7 @@ def parse_triage(path: Path, today: dt.date | None = None) -> tuple[TriageGuide 
     guide_id = str(data.get("id") or "")
     if guide_id and guide_id != path.stem:
         report.error(line("id"), f"id '{guide_id}' must match the file name '{path.stem}'")
-    reviewed, review_by = _as_date(data.get("last_reviewed")), _as_date(data.get("review_by"))
+    reviewed, review_by = as_date(data.get("last_reviewed")), as_date(data.get("review_by"))
     if "last_reviewed" in data and reviewed is None:
         report.error(line("last_reviewed"), "last_reviewed must be a date written YYYY-MM-DD")
     if "review_by" in data and review_by is None:
@@ -217,7 +210,7 @@ def parse_triage(path: Path, today: dt.date | None = None) -> tuple[TriageGuide 
         if not isinstance(item, dict):
             report.error(line("sources"), f"source {number}: needs key, title, citation and url")
             continue
-        where = _line_of(lines, f"key: {str(item.get('key') or '').strip()}", line("sources"))
+        where = line_containing(lines, f"key: {str(item.get('key') or '').strip()}", line("sources"))
         for extra in item:
             if extra not in (*SOURCE_KEYS, *SOURCE_OPTIONAL):
                 report.error(where, f"source {number}: unknown field '{extra}'")
@@ -236,7 +229,7 @@ def parse_triage(path: Path, today: dt.date | None = None) -> tuple[TriageGuide 
         if isinstance(raw_routes, dict) and "routes" in data and route_id not in raw_routes:
             report.error(line("routes"), f"missing route '{route_id}'")
     for route_id, raw in (raw_routes or {}).items():
-        route_line = _line_of(lines, f"{route_id}:", line("routes"))
+        route_line = line_containing(lines, f"{route_id}:", line("routes"))
         if route_id not in ROUTES:
             report.error(route_line, f"unknown route '{route_id}'; the routes are: {', '.join(ROUTES)}")
             continue
@@ -253,7 +246,7 @@ def parse_triage(path: Path, today: dt.date | None = None) -> tuple[TriageGuide 
                 report.error(route_line, f"{where}needs 'say' (the text)")
                 continue
             say = " ".join(str(item["say"]).split())
-            at = _line_of(lines, say[:40], route_line)
+            at = line_containing(lines, say[:40], route_line)
             for extra in item:
                 if extra not in PARAGRAPH_KEYS:
                     report.error(at, f"{where}unknown field '{extra}'; the fields are: say, when")
@@ -267,13 +260,13 @@ def parse_triage(path: Path, today: dt.date | None = None) -> tuple[TriageGuide 
             if re.search(r"\[@(?![a-z0-9][a-z0-9-]*\])", say):
                 report.error(at, f"{where}a citation marker is malformed: write it as [@key]")
             # The parent may see any paragraph without the others, so each explains its own abbreviations.
-            _check_jargon(CITATION_MARKER.sub("", say), text, report)
+            check_jargon(CITATION_MARKER.sub("", say), text, report)
             when = _check_condition(item.get("when"), where, at, report)
             paragraphs.append(Paragraph(say=say, when=when, line=at))
         routes[route_id] = Route(id=route_id, title=" ".join(str(raw["title"]).split()), paragraphs=tuple(paragraphs))
     for source in sources:
         if source.key not in cited:
-            report.error(_line_of(lines, f"key: {source.key}"), f"source '{source.key}' is never cited")
+            report.error(line_containing(lines, f"key: {source.key}"), f"source '{source.key}' is never cited")
 
     if report.has_errors:
         return None, report.problems

@@ -28,9 +28,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.content.articles import SECTIONS, Article, Source
+from bot.content.articles import SECTIONS, Article
 from bot.content.letters import RenderedLetter, format_letter_date, letter_to_docx
 from bot.content.render import LINKS_LINE, link_url, public_title
+from bot.content.validation import Source
 from bot.dialogue.answers import DISCLAIMER
 from bot.dialogue.guided_replies import DEADLINE_KINDS, DOWNLOAD_PREFIX, SKIPPED, deadlines_for, known_facts
 from bot.law import deadlines as dl

@@ -46,8 +46,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import origins
-from bot.content.articles import ID_PATTERN
 from bot.content.partners import DEFAULT_PARTNER, Partner, PartnerBook, public_config
+from bot.content.validation import ID_PATTERN
 from bot.dialogue import answers
 from bot.rasa_ext import speedups
 from bot.rasa_ext.action_endpoint import (

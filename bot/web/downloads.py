@@ -20,10 +20,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.content.articles import ID_PATTERN, Article, parse_article
+from bot.content.articles import Article, parse_article
 from bot.content.letters import RenderedLetter, letter_to_docx, letter_to_txt
 from bot.content.live import letter_files
 from bot.content.partners import Partner, contact_text, national_services_text
+from bot.content.validation import ID_PATTERN
 from bot.dialogue import guided_replies
 from bot.dialogue.summary import build_summary, letters_made, situation_ids, summary_docx, summary_text
 from bot.law.ics import deadlines_to_ics
