@@ -28,10 +28,22 @@ from pathlib import Path
 
 import yaml
 
-from bot.content.ladders import _check_jargon_group, _check_unknown, _line, _Located, _text
 from bot.content.readability import MIN_READING_EASE, reading_ease
 from bot.content.render import Citations
-from bot.content.validation import CITATION_MARKER, ID_PATTERN, SOURCE_KEYS, Problem, Reporter, Source, source_entry
+from bot.content.validation import (
+    CITATION_MARKER,
+    ID_PATTERN,
+    SOURCE_KEYS,
+    LocatedMapping,
+    Problem,
+    Reporter,
+    Source,
+    check_jargon_group,
+    check_unknown_fields,
+    node_line,
+    one_line,
+    source_entry,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -160,10 +172,10 @@ def _strings(raw: object, nodes: list[yaml.Node], fallback: int) -> list[tuple[s
     """A YAML list of texts with the line of each, or None if it isn't one."""
     if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
         return None
-    return [(item, _line(nodes[i]) if i < len(nodes) else fallback) for i, item in enumerate(raw)]
+    return [(item, node_line(nodes[i]) if i < len(nodes) else fallback) for i, item in enumerate(raw)]
 
 
-def _patterns(raw: object, at: _Located, key: str, where: str, report: Reporter) -> list[re.Pattern[str]]:
+def _patterns(raw: object, at: LocatedMapping, key: str, where: str, report: Reporter) -> list[re.Pattern[str]]:
     items = _strings(raw, at.items(key), at.line(key))
     if items is None:
         report.error(at.line(key), f"{where}{key} must be a list of patterns, one a line")
@@ -191,7 +203,7 @@ def _patterns(raw: object, at: _Located, key: str, where: str, report: Reporter)
 
 def _parse_claim(
     item: object,
-    at: _Located,
+    at: LocatedMapping,
     line: int,
     where: str,
     known_intents: set[str] | None,
@@ -206,12 +218,12 @@ def _parse_claim(
     before = len(report.problems)
     for key, dup_line in at.duplicates:
         report.error(dup_line, f"{where}field '{key}' appears twice")
-    _check_unknown(item, CLAIM_REQUIRED + CLAIM_OPTIONAL, where, at, report)
+    check_unknown_fields(item, CLAIM_REQUIRED + CLAIM_OPTIONAL, where, at, report)
     for key in CLAIM_REQUIRED:
         if key not in item or item[key] in (None, "", []):
             report.error(at.line(key) if key in item else line, f"{where}missing required field '{key}'")
 
-    claim_id = _text(item.get("id"))
+    claim_id = one_line(item.get("id"))
     if claim_id and not ID_PATTERN.match(claim_id):
         report.error(at.line("id"), f"{where}id '{claim_id}' must be lowercase words joined by hyphens")
     intents = _strings(item.get("intents") or [], at.items("intents"), at.line("intents"))
@@ -224,11 +236,11 @@ def _parse_claim(
             hint = f"; did you mean '{close[0]}'?" if close else ""
             report.error(intent_line, f"{where}unknown intent '{intent}' (not a situation intent in domain.yml){hint}")
 
-    verdict = _text(item.get("verdict"))
+    verdict = one_line(item.get("verdict"))
     if verdict and verdict not in VERDICTS:
         report.error(at.line("verdict"), f"{where}verdict must be one of: {' / '.join(VERDICTS)}")
-    told = _text(item.get("told")).rstrip(".")
-    why = _text(item.get("why"))
+    told = one_line(item.get("told")).rstrip(".")
+    why = one_line(item.get("why"))
     if CITATION_MARKER.search(told):
         report.error(at.line("told"), f"{where}'told' is what the parent heard: put citations in 'why'")
     if why and not CITATION_MARKER.search(why):
@@ -239,7 +251,7 @@ def _parse_claim(
     if _MALFORMED_MARKER.search(why):
         report.error(at.line("why"), f"{where}a citation marker is malformed: write it as [@key]")
     # The parent sees the bubble on its own, so it explains its own abbreviations.
-    _check_jargon_group([(told, at.span("told")), (why, at.span("why"))], lines, report)
+    check_jargon_group([(told, at.span("told")), (why, at.span("why"))], lines, report)
 
     patterns = _patterns(item.get("patterns"), at, "patterns", where, report)
     context = _patterns(item.get("context"), at, "context", where, report) if "context" in item else []
@@ -277,7 +289,7 @@ def _parse_claim(
             report.error(
                 example_line,
                 f"{where}example {number} is not recognised by the patterns (or asks rather than reports): "
-                f"'{_text(example)[:70]}'",
+                f"'{one_line(example)[:70]}'",
             )
     return None if _new_errors(report, before) else claim
 
@@ -305,14 +317,14 @@ def parse_claims(path: Path, known_intents: Iterable[str] | None = None) -> tupl
         report.error(1, "a claims file must be a list of 'key: value' lines starting with 'id:'")
         return None, report.problems
     lines = text.splitlines()
-    root = _Located(node, 1)
+    root = LocatedMapping(node, 1)
     for key, dup_line in root.duplicates:
         report.error(dup_line, f"field '{key}' appears twice")
-    _check_unknown(data, REQUIRED_KEYS, "", root, report)
+    check_unknown_fields(data, REQUIRED_KEYS, "", root, report)
     for key in REQUIRED_KEYS:
         if key not in data or data[key] in (None, "", []):
             report.error(root.line(key) if key in data else 1, f"missing required field '{key}'")
-    guide_id = _text(data.get("id"))
+    guide_id = one_line(data.get("id"))
     if guide_id and guide_id != path.stem:
         report.error(root.line("id"), f"id '{guide_id}' must match the file name '{path.stem}{path.suffix}'")
 
@@ -324,11 +336,11 @@ def parse_claims(path: Path, known_intents: Iterable[str] | None = None) -> tupl
         raw_sources = []
     source_nodes = root.items("sources")
     for number, item in enumerate(raw_sources, start=1):
-        at = _Located(source_nodes[number - 1] if number <= len(source_nodes) else None, root.line("sources"))
+        at = LocatedMapping(source_nodes[number - 1] if number <= len(source_nodes) else None, root.line("sources"))
         if not isinstance(item, dict):
             report.error(at.fallback, f"source {number} must have key, title, citation and url")
             continue
-        _check_unknown(item, SOURCE_KEYS + SOURCE_OPTIONAL, f"source {number}: ", at, report)
+        check_unknown_fields(item, SOURCE_KEYS + SOURCE_OPTIONAL, f"source {number}: ", at, report)
         source = source_entry(item, sources, report, at.line("key"), f"source {number}")
         if source is not None:
             sources.append(source)
@@ -345,9 +357,9 @@ def parse_claims(path: Path, known_intents: Iterable[str] | None = None) -> tupl
     seen: dict[str, int] = {}
     for index, item in enumerate(raw_claims):
         claim_node = claim_nodes[index] if index < len(claim_nodes) else None
-        line = _line(claim_node) if claim_node is not None else root.line("claims")
-        at = _Located(claim_node, line)
-        claim_id = _text(item.get("id")) if isinstance(item, dict) else ""
+        line = node_line(claim_node) if claim_node is not None else root.line("claims")
+        at = LocatedMapping(claim_node, line)
+        claim_id = one_line(item.get("id")) if isinstance(item, dict) else ""
         where = f"claim {index + 1} ('{claim_id}'): " if claim_id else f"claim {index + 1}: "
         if claim_id in seen:
             report.error(at.line("id"), f"{where}duplicate claim id (also claim {seen[claim_id]})")
@@ -369,7 +381,7 @@ def parse_claims(path: Path, known_intents: Iterable[str] | None = None) -> tupl
         return None, report.problems
     return (
         ClaimGuide(
-            id=guide_id, title=_text(data["title"]), sources=tuple(sources), claims=tuple(claims), path=str(path)
+            id=guide_id, title=one_line(data["title"]), sources=tuple(sources), claims=tuple(claims), path=str(path)
         ),
         report.problems,
     )

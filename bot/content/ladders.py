@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,13 +27,18 @@ from bot.content.jurisdiction import foreign_source_problem
 from bot.content.render import render_citations
 from bot.content.validation import (
     CITATION_MARKER,
-    GLOSSARY,
     ID_PATTERN,
     SOURCE_KEYS,
+    LocatedMapping,
     Problem,
     Reporter,
     Source,
     as_date,
+    check_jargon_group,
+    check_unknown_fields,
+    marker_line,
+    node_line,
+    one_line,
     valid_url,
 )
 
@@ -101,54 +105,6 @@ class Ladder:
 
 
 # --------------------------------------------------------------------------------------------------
-# Line numbers: PyYAML's node tree knows where each key and value starts.
-
-
-def _line(node: yaml.Node) -> int:
-    return node.start_mark.line + 1
-
-
-class _Located:
-    """A YAML mapping node's keys with their lines, and the line span of each value."""
-
-    def __init__(self, node: yaml.Node | None, fallback: int) -> None:
-        self.fallback = fallback
-        self.keys: dict[str, int] = {}
-        self.values: dict[str, yaml.Node] = {}
-        self.duplicates: list[tuple[str, int]] = []
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                key = str(key_node.value)
-                if key in self.keys:
-                    self.duplicates.append((key, _line(key_node)))
-                    continue
-                self.keys[key] = _line(key_node)
-                self.values[key] = value_node
-
-    def line(self, key: str) -> int:
-        return self.keys.get(key, self.fallback)
-
-    def items(self, key: str) -> list[yaml.Node]:
-        node = self.values.get(key)
-        return list(node.value) if isinstance(node, yaml.SequenceNode) else []
-
-    def span(self, key: str) -> tuple[int, int]:
-        node = self.values.get(key)
-        if node is None:
-            return self.line(key), self.line(key)
-        return _line(node), node.end_mark.line + 1
-
-
-def _marker_line(lines: list[str], marker: str, span: tuple[int, int]) -> int:
-    """The line within `span` (inclusive, one-based) that holds `marker`, else the span's first line."""
-    start, end = span
-    for number in range(start, min(end, len(lines)) + 1):
-        if marker in lines[number - 1]:
-            return number
-    return start
-
-
-# --------------------------------------------------------------------------------------------------
 # Parsing and validation of one file.
 
 
@@ -159,21 +115,7 @@ class _Parsed:
     claims: list[tuple[str, int]]  # (article id, line): what the file says it serves, even if invalid
 
 
-def _text(value: object) -> str:
-    return " ".join(str(value).split()) if value is not None else ""
-
-
-def _check_unknown(mapping: dict, allowed: Iterable[str], where: str, located: _Located, report: Reporter) -> None:
-    allowed = tuple(allowed)
-    for key in mapping:
-        if str(key) not in allowed:
-            report.error(
-                located.line(str(key)),
-                f"{where}unknown field '{key}'; the fields are: {', '.join(allowed)}",
-            )
-
-
-def _parse_sources(raw: object, root: _Located, report: Reporter) -> list[tuple[Source, int]]:
+def _parse_sources(raw: object, root: LocatedMapping, report: Reporter) -> list[tuple[Source, int]]:
     sources: list[tuple[Source, int]] = []
     if not isinstance(raw, list):
         report.error(root.line("sources"), "sources must be a list of entries with key, title, citation and url")
@@ -181,18 +123,18 @@ def _parse_sources(raw: object, root: _Located, report: Reporter) -> list[tuple[
     nodes = root.items("sources")
     for number, item in enumerate(raw, start=1):
         node = nodes[number - 1] if number - 1 < len(nodes) else None
-        at = _Located(node, root.line("sources"))
-        line = _line(node) if node is not None else root.line("sources")
+        at = LocatedMapping(node, root.line("sources"))
+        line = node_line(node) if node is not None else root.line("sources")
         where = f"source {number}: "
         if not isinstance(item, dict):
             report.error(line, f"{where}must have key, title, citation and url")
             continue
-        _check_unknown(item, SOURCE_KEYS + SOURCE_OPTIONAL, where, at, report)
-        missing = [k for k in SOURCE_KEYS if not _text(item.get(k))]
+        check_unknown_fields(item, SOURCE_KEYS + SOURCE_OPTIONAL, where, at, report)
+        missing = [k for k in SOURCE_KEYS if not one_line(item.get(k))]
         if missing:
             report.error(line, f"{where}missing {', '.join(missing)}")
             continue
-        key = _text(item["key"])
+        key = one_line(item["key"])
         if not ID_PATTERN.match(key):
             report.error(at.line("key"), f"{where}key '{key}' must be lowercase words joined by hyphens")
         if any(s.key == key for s, _ in sources):
@@ -206,10 +148,10 @@ def _parse_sources(raw: object, root: _Located, report: Reporter) -> list[tuple[
             (
                 Source(
                     key=key,
-                    title=_text(item["title"]),
-                    citation=_text(item["citation"]),
+                    title=one_line(item["title"]),
+                    citation=one_line(item["citation"]),
                     url=str(url).strip(),
-                    short=_text(item.get("short")),
+                    short=one_line(item.get("short")),
                 ),
                 at.line("key"),
             )
@@ -217,7 +159,7 @@ def _parse_sources(raw: object, root: _Located, report: Reporter) -> list[tuple[
     return sources
 
 
-def _parse_steps(raw: object, root: _Located, report: Reporter) -> tuple[list[Step], list[_Field]]:
+def _parse_steps(raw: object, root: LocatedMapping, report: Reporter) -> tuple[list[Step], list[_Field]]:
     """Returns the steps and every text field with its line span (for citation checks)."""
     steps: list[Step] = []
     texts: list[_Field] = []
@@ -225,26 +167,26 @@ def _parse_steps(raw: object, root: _Located, report: Reporter) -> tuple[list[St
         report.error(root.line("steps"), "steps must be a list with at least one step")
         return steps, texts
     nodes = root.items("steps")
-    all_ids = [_text(item.get("id")) if isinstance(item, dict) else "" for item in raw]
+    all_ids = [one_line(item.get("id")) if isinstance(item, dict) else "" for item in raw]
     seen: dict[str, int] = {}
     for index, item in enumerate(raw):
         number = index + 1
         node = nodes[index] if index < len(nodes) else None
-        line = _line(node) if node is not None else root.line("steps")
-        at = _Located(node, line)
+        line = node_line(node) if node is not None else root.line("steps")
+        at = LocatedMapping(node, line)
         if not isinstance(item, dict):
             report.error(line, f"step {number} must have id, title, who, how and time_limit")
             continue
-        step_id = _text(item.get("id"))
+        step_id = one_line(item.get("id"))
         where = f"step {number} ('{step_id}'): " if step_id else f"step {number}: "
         for key, dup_line in at.duplicates:
             report.error(dup_line, f"{where}field '{key}' appears twice")
-        _check_unknown(item, STEP_REQUIRED + STEP_OPTIONAL, where, at, report)
+        check_unknown_fields(item, STEP_REQUIRED + STEP_OPTIONAL, where, at, report)
         for key in STEP_REQUIRED:
             if key not in item:
                 hint = " (write 'time_limit: null' if the law sets none)" if key == "time_limit" else ""
                 report.error(line, f"{where}missing required field '{key}'{hint}")
-            elif key != "time_limit" and not _text(item.get(key)):
+            elif key != "time_limit" and not one_line(item.get(key)):
                 report.error(at.line(key), f"{where}'{key}' is empty")
         if step_id and not ID_PATTERN.match(step_id):
             report.error(at.line("id"), f"{where}id '{step_id}' must be lowercase words joined by hyphens")
@@ -302,19 +244,19 @@ def _parse_steps(raw: object, root: _Located, report: Reporter) -> tuple[list[St
         steps.append(
             Step(
                 id=step_id,
-                title=_text(item.get("title")),
-                who=_text(item.get("who")),
-                how=_text(item.get("how")),
-                time_limit=_text(time_limit) or None,
+                title=one_line(item.get("title")),
+                who=one_line(item.get("who")),
+                how=one_line(item.get("how")),
+                time_limit=one_line(time_limit) or None,
                 requires=tuple(requires),
-                note=_text(note) or None,
+                note=one_line(note) or None,
                 line=line,
             )
         )
     return steps, texts
 
 
-def _parse_closed_routes(raw: object, root: _Located, report: Reporter) -> tuple[list[ClosedRoute], list[_Field]]:
+def _parse_closed_routes(raw: object, root: LocatedMapping, report: Reporter) -> tuple[list[ClosedRoute], list[_Field]]:
     routes: list[ClosedRoute] = []
     texts: list[_Field] = []
     if raw is None:
@@ -326,14 +268,14 @@ def _parse_closed_routes(raw: object, root: _Located, report: Reporter) -> tuple
     for index, item in enumerate(raw):
         number = index + 1
         node = nodes[index] if index < len(nodes) else None
-        line = _line(node) if node is not None else root.line("closed_routes")
-        at = _Located(node, line)
+        line = node_line(node) if node is not None else root.line("closed_routes")
+        at = LocatedMapping(node, line)
         where = f"closed route {number}: "
         if not isinstance(item, dict):
             report.error(line, f"{where}must have 'route' and 'why'")
             continue
-        _check_unknown(item, CLOSED_ROUTE_KEYS, where, at, report)
-        missing = [k for k in CLOSED_ROUTE_KEYS if not _text(item.get(k))]
+        check_unknown_fields(item, CLOSED_ROUTE_KEYS, where, at, report)
+        missing = [k for k in CLOSED_ROUTE_KEYS if not one_line(item.get(k))]
         if missing:
             report.error(line, f"{where}missing {', '.join(missing)}")
             continue
@@ -342,38 +284,8 @@ def _parse_closed_routes(raw: object, root: _Located, report: Reporter) -> tuple
             report.error(at.line("why"), f"{where}saying a route is closed is a legal statement: cite it with [@key]")
         for key in CLOSED_ROUTE_KEYS:
             texts.append((f"route-{number}", f"{where}{key}", str(item[key]), at.span(key)))
-        routes.append(ClosedRoute(route=_text(item["route"]), why=_text(why), line=line))
+        routes.append(ClosedRoute(route=one_line(item["route"]), why=one_line(why), line=line))
     return routes, texts
-
-
-def _check_jargon_group(fields: list[tuple[str, tuple[int, int]]], lines: list[str], report: Reporter) -> None:
-    """Each abbreviation must be explained at or before its first use within the group (as for articles)."""
-    joined = ""
-    starts: list[tuple[int, tuple[int, int]]] = []
-    for value, span in fields:
-        starts.append((len(joined), span))
-        joined += CITATION_MARKER.sub("", value) + "\n"
-    lowered = joined.lower()
-    for abbreviation, expansions in GLOSSARY.items():
-        # "SEND Information, Advice and Support Service" is a proper name, explained by what follows it.
-        pattern = rf"(?<![A-Za-z]){abbreviation}(?![A-Za-z])(?! Information, Advice)"
-        match = re.search(pattern, joined)
-        if not match:
-            continue
-        sentence_end = re.search(r"[.!?\n]", joined[match.end() :])
-        limit = match.end() + (sentence_end.start() if sentence_end else len(joined))
-        if any(0 <= lowered.find(expansion) < limit for expansion in expansions):
-            continue
-        span = next(sp for start, sp in reversed(starts) if start <= match.start())
-        where = next(
-            (n for n in range(span[0], min(span[1], len(lines)) + 1) if re.search(pattern, lines[n - 1])),
-            span[0],
-        )
-        report.error(
-            where,
-            f"'{abbreviation}' is used before it is explained; write it out first, "
-            f"e.g. '{expansions[0]} ({abbreviation})'",
-        )
 
 
 def parse_ladder(
@@ -409,15 +321,15 @@ def _parse(path: Path, known_articles: set[str] | None, today: dt.date) -> _Pars
         report.error(1, "a ladder must be a list of 'key: value' lines starting with 'id:'")
         return _Parsed(None, report.problems, [])
     lines = text.splitlines()
-    root = _Located(node, 1)
+    root = LocatedMapping(node, 1)
     for key, dup_line in root.duplicates:
         report.error(dup_line, f"field '{key}' appears twice")
-    _check_unknown(data, LADDER_REQUIRED + LADDER_OPTIONAL, "", root, report)
+    check_unknown_fields(data, LADDER_REQUIRED + LADDER_OPTIONAL, "", root, report)
     for key in LADDER_REQUIRED:
         if key not in data or data[key] in (None, "", []):
             report.error(root.line(key) if key in data else 1, f"missing required field '{key}'")
 
-    ladder_id = _text(data.get("id"))
+    ladder_id = one_line(data.get("id"))
     if ladder_id and not ID_PATTERN.match(ladder_id):
         report.error(root.line("id"), f"id '{ladder_id}' must be lowercase words joined by hyphens")
     if ladder_id and path.stem != ladder_id:
@@ -431,7 +343,7 @@ def _parse(path: Path, known_articles: set[str] | None, today: dt.date) -> _Pars
         articles = []
     article_nodes = root.items("articles")
     for index, article_id in enumerate(articles):
-        line = _line(article_nodes[index]) if index < len(article_nodes) else root.line("articles")
+        line = node_line(article_nodes[index]) if index < len(article_nodes) else root.line("articles")
         if any(a == article_id for a, _ in claims):
             report.error(line, f"article '{article_id}' is listed twice")
             continue
@@ -457,7 +369,7 @@ def _parse(path: Path, known_articles: set[str] | None, today: dt.date) -> _Pars
         report.warning(
             root.line("review_by"), f"review was due on {review_by.isoformat()}: please re-check this ladder"
         )
-    owner = _text(data.get("owner"))
+    owner = one_line(data.get("owner"))
 
     sources = _parse_sources(data.get("sources") or [], root, report) if "sources" in data else []
     steps, step_texts = _parse_steps(data.get("steps"), root, report) if "steps" in data else ([], [])
@@ -473,7 +385,7 @@ def _parse(path: Path, known_articles: set[str] | None, today: dt.date) -> _Pars
             cited.add(marker.group(1))
             if marker.group(1) not in keys:
                 report.error(
-                    _marker_line(lines, marker.group(0), span),
+                    marker_line(lines, marker.group(0), span),
                     f"{where}: citation [@{marker.group(1)}] does not match any source key",
                 )
     for source, line in sources:
@@ -485,13 +397,13 @@ def _parse(path: Path, known_articles: set[str] | None, today: dt.date) -> _Pars
     for group, _, value, span in all_texts:
         groups.setdefault(group, []).append((value, span))
     for fields in groups.values():
-        _check_jargon_group(fields, lines, report)
+        check_jargon_group(fields, lines, report)
 
     if report.has_errors:
         return _Parsed(None, report.problems, claims)
     ladder = Ladder(
         id=ladder_id,
-        title=_text(title),
+        title=one_line(title),
         articles=tuple(a for a, _ in claims),
         last_reviewed=reviewed,  # type: ignore[arg-type]
         review_by=review_by,  # type: ignore[arg-type]

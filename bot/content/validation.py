@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
@@ -187,3 +188,97 @@ def source_entry(item: dict, existing: list[Source], report: Reporter, line: int
         url=str(item["url"]).strip(),
         short=" ".join(str(item.get("short") or "").split()),
     )
+
+
+# Line numbers in YAML files read as nodes (ladders, claims): PyYAML's node tree knows where each key and
+# value starts.
+
+
+def node_line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+class LocatedMapping:
+    """A YAML mapping node's keys with their lines, and the line span of each value."""
+
+    def __init__(self, node: yaml.Node | None, fallback: int) -> None:
+        self.fallback = fallback
+        self.keys: dict[str, int] = {}
+        self.values: dict[str, yaml.Node] = {}
+        self.duplicates: list[tuple[str, int]] = []
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                key = str(key_node.value)
+                if key in self.keys:
+                    self.duplicates.append((key, node_line(key_node)))
+                    continue
+                self.keys[key] = node_line(key_node)
+                self.values[key] = value_node
+
+    def line(self, key: str) -> int:
+        return self.keys.get(key, self.fallback)
+
+    def items(self, key: str) -> list[yaml.Node]:
+        node = self.values.get(key)
+        return list(node.value) if isinstance(node, yaml.SequenceNode) else []
+
+    def span(self, key: str) -> tuple[int, int]:
+        node = self.values.get(key)
+        if node is None:
+            return self.line(key), self.line(key)
+        return node_line(node), node.end_mark.line + 1
+
+
+def marker_line(lines: list[str], marker: str, span: tuple[int, int]) -> int:
+    """The line within `span` (inclusive, one-based) that holds `marker`, else the span's first line."""
+    start, end = span
+    for number in range(start, min(end, len(lines)) + 1):
+        if marker in lines[number - 1]:
+            return number
+    return start
+
+
+def one_line(value: object) -> str:
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+def check_unknown_fields(
+    mapping: dict, allowed: Iterable[str], where: str, located: LocatedMapping, report: Reporter
+) -> None:
+    allowed = tuple(allowed)
+    for key in mapping:
+        if str(key) not in allowed:
+            report.error(
+                located.line(str(key)),
+                f"{where}unknown field '{key}'; the fields are: {', '.join(allowed)}",
+            )
+
+
+def check_jargon_group(fields: list[tuple[str, tuple[int, int]]], lines: list[str], report: Reporter) -> None:
+    """Each abbreviation must be explained at or before its first use within the group (as for articles)."""
+    joined = ""
+    starts: list[tuple[int, tuple[int, int]]] = []
+    for value, span in fields:
+        starts.append((len(joined), span))
+        joined += CITATION_MARKER.sub("", value) + "\n"
+    lowered = joined.lower()
+    for abbreviation, expansions in GLOSSARY.items():
+        # "SEND Information, Advice and Support Service" is a proper name, explained by what follows it.
+        pattern = rf"(?<![A-Za-z]){abbreviation}(?![A-Za-z])(?! Information, Advice)"
+        match = re.search(pattern, joined)
+        if not match:
+            continue
+        sentence_end = re.search(r"[.!?\n]", joined[match.end() :])
+        limit = match.end() + (sentence_end.start() if sentence_end else len(joined))
+        if any(0 <= lowered.find(expansion) < limit for expansion in expansions):
+            continue
+        span = next(sp for start, sp in reversed(starts) if start <= match.start())
+        where = next(
+            (n for n in range(span[0], min(span[1], len(lines)) + 1) if re.search(pattern, lines[n - 1])),
+            span[0],
+        )
+        report.error(
+            where,
+            f"'{abbreviation}' is used before it is explained; write it out first, "
+            f"e.g. '{expansions[0]} ({abbreviation})'",
+        )
