@@ -11,7 +11,8 @@ import pytest
 
 from bot.cli.main import main
 from bot.content.articles import Article, article_ladder_names, ladder_cross_check, load_knowledge, parse_article
-from bot.content.ladders import NO_LADDER_ARTICLES, Ladder, ladder_claims, load_ladders, render_step
+from bot.content.ladders import NO_LADDER_ARTICLES, Ladder, ladder_claims, load_ladders
+from bot.content.render_ladder import render_step
 from bot.content.validation import Problem
 from bot.dialogue.answers import ADVISER_BUTTON, LADDER_STEP_CHARS, NO_LADDER_TEXT, section_answer
 from bot.understanding.intents import situation_intents

@@ -10,16 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.content.ladders import (
-    NO_LADDER_ARTICLES,
-    Ladder,
-    ladder_for_article,
-    load_ladders,
-    next_step_index,
-    render_closed_routes,
-    render_step,
-    sources_links,
-)
+from bot.content.ladders import NO_LADDER_ARTICLES, Ladder, ladder_for_article, load_ladders
+from bot.content.render_ladder import next_step_index, render_closed_routes, render_step, sources_links
 from bot.content.validation import Problem, Source
 
 TODAY = dt.date(2026, 12, 4)  # the last legal review (issue 11) is dated 2026-12-04

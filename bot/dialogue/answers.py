@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from bot.content.articles import SECTIONS, Article
 from bot.content.index import SearchHit
-from bot.content.ladders import Ladder, render_closed_routes, render_ladder_outline, render_step
+from bot.content.ladders import Ladder
 from bot.content.partners import Partner, contact_text, national_services_text
 from bot.content.render import (
     CHUNK_CHARS,
@@ -23,6 +23,7 @@ from bot.content.render import (
     unwrap,
     unwrap_markers,
 )
+from bot.content.render_ladder import render_closed_routes, render_ladder_outline, render_step
 from bot.content.tailoring import tailored_lines
 
 DISCLAIMER = "This is general information about the law in England, not legal advice."
