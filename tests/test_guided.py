@@ -10,7 +10,7 @@ import pytest
 from bot.content.ladders import load_ladders
 from bot.content.letters import load_letters
 from bot.content.triage import Answers, parse_triage, triage_route
-from bot.dialogue import guided_replies
+from bot.dialogue import forms, guided_replies
 from bot.settings import PROJECT_ROOT
 
 KNOWLEDGE = PROJECT_ROOT / "knowledge"
@@ -107,20 +107,20 @@ def test_known_facts_bring_back_the_last_deadline_answers() -> None:
     ],
 )
 def test_reading_what_happened(text: str, kind: str | None) -> None:
-    assert guided_replies.read_deadline_kind(text) == kind
+    assert forms.read_deadline_kind(text) == kind
 
 
 def test_date_answers_are_never_guessed() -> None:
-    assert guided_replies.check_date_answer("12/01/2026", TODAY) == guided_replies.DateAnswer(value="2026-01-12")
-    impossible = guided_replies.check_date_answer("31/02/2026", TODAY)
+    assert forms.check_date_answer("12/01/2026", TODAY) == forms.DateAnswer(value="2026-01-12")
+    impossible = forms.check_date_answer("31/02/2026", TODAY)
     assert impossible.value is None and "February 2026 only has 28 days" in impossible.message
-    banana = guided_replies.check_date_answer("banana", TODAY)
+    banana = forms.check_date_answer("banana", TODAY)
     assert banana.value is None and "couldn't spot a date" in banana.message
-    future = guided_replies.check_date_answer("12/01/2027", TODAY)
+    future = forms.check_date_answer("12/01/2027", TODAY)
     assert future.value is None and future.candidate == "2026-01-12" and "hasn't happened yet" in future.message
-    no_year = guided_replies.check_date_answer("3rd March", TODAY)
+    no_year = forms.check_date_answer("3rd March", TODAY)
     assert no_year.value is None and no_year.candidate == "2026-03-03" and "Say yes" in no_year.message
-    rough = guided_replies.check_date_answer("about 5 months ago", TODAY)
+    rough = forms.check_date_answer("about 5 months ago", TODAY)
     assert rough.value == "2026-06-23" and rough.approximate and "around" in rough.message
 
 
@@ -298,9 +298,9 @@ def test_the_deadline_calculator_offers_amendments_and_nhs_complaints() -> None:
         "amended_plan_final",
     ]
     assert [d.key for d in guided_replies.deadlines_for("nhs_complaint", sent)] == ["nhs_complaint", "phso_complaint"]
-    assert guided_replies.read_deadline_kind("we got the proposed changes to his plan") == "amendments"
-    assert guided_replies.read_deadline_kind("camhs discharged her without telling us") == "nhs_complaint"
-    assert guided_replies.read_deadline_kind("we asked the nhs for an ehc needs assessment") == "ehc_request"
+    assert forms.read_deadline_kind("we got the proposed changes to his plan") == "amendments"
+    assert forms.read_deadline_kind("camhs discharged her without telling us") == "nhs_complaint"
+    assert forms.read_deadline_kind("we asked the nhs for an ehc needs assessment") == "ehc_request"
     replies = guided_replies.deadline_replies("nhs_complaint", "2026-11-02", False, dt.date(2026, 12, 4), True)
     text = "\n".join(r.text for r in replies)
     assert "Tuesday 2 November 2027" in text and "Health Service Commissioners Act 1993" in text

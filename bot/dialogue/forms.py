@@ -22,11 +22,10 @@ from bot.dialogue.guided_replies import (
     DEADLINE_KINDS,
     SKIPPED,
     YES_BUTTON,
-    check_date_answer,
     previous_question,
-    read_deadline_kind,
 )
 from bot.law.calendar import format_date
+from bot.law.parent_dates import parse_parent_date
 from bot.understanding import facts
 from bot.understanding.entities import read_school_type, read_year_group
 
@@ -175,6 +174,64 @@ def _days_missed(text: str) -> str | Reading | None:
 
 def _support_level(text: str) -> str | None:
     return facts.read_support_level(text, answer=True)
+
+
+# Reading answers to the deadline questions: what happened, and when.
+
+
+# Words a parent may type instead of pressing a button, checked in this order.
+_KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("permanent_exclusion", ("permanent", "expel", "governors")),
+    ("draft_plan", ("draft",)),
+    ("amendments", ("proposed changes", "proposed amendments", "amendment notice", "notice to amend")),
+    ("annual_review", ("annual review", "review meeting")),
+    ("discrimination", ("discriminat",)),
+    ("ombudsman", ("ombudsman",)),
+    ("appealable_decision", ("appeal", "decision", "refus", "turned down")),
+    ("ehc_request", ("asked for", "applied", "request", "assessment")),
+    ("nhs_complaint", ("nhs", "camhs", "hospital", "health visitor")),
+)
+
+
+def read_deadline_kind(text: str | None) -> str | None:
+    """A typed answer to "what happened?", or None."""
+    lowered = (text or "").lower()
+    for kind, words in _KIND_WORDS:
+        if any(word in lowered for word in words):
+            return kind
+    return None
+
+
+@dataclass(frozen=True)
+class DateAnswer:
+    """A checked answer to "what was the date?": an ISO date to keep, or what to ask instead."""
+
+    value: str | None = None
+    approximate: bool = False
+    message: str | None = None  # said when the date is kept with a note, or when asking again
+    candidate: str | None = None  # one date the parent can confirm with "yes"
+
+
+def check_date_answer(text: str | None, today: dt.date) -> DateAnswer:
+    """Keep a clear date; say "around" for a rough one; otherwise ask the parser's question. Never guess."""
+    parsed = parse_parent_date(text or "", today)
+    if parsed.kind == "exact" and parsed.value is not None and parsed.question is None:
+        return DateAnswer(value=parsed.value.isoformat())
+    if parsed.kind == "approximate" and parsed.value is not None:
+        note = (
+            f"I'll count from around {format_date(parsed.value)}. The dates below are approximate: "
+            "check the date on the letter or email if you can."
+        )
+        return DateAnswer(value=parsed.value.isoformat(), approximate=True, message=note)
+    candidate = None
+    if parsed.kind == "exact" and parsed.value is not None:
+        candidate = parsed.value.isoformat()  # a filled-in month or year: confirm it
+    elif parsed.kind == "future" and len(parsed.candidates) == 1:
+        candidate = parsed.candidates[0].isoformat()
+    question = parsed.question or "Sorry, I couldn't read that as a date. What was the date, for example 12/01/2026?"
+    if candidate:
+        question += CONFIRM_DATE_PROMPT
+    return DateAnswer(message=question, candidate=candidate)
 
 
 def _deadline_kind(text: str) -> str | None:

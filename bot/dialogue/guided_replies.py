@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
 from bot.content.ladders import Ladder
 from bot.content.letters import LetterTemplate, RenderedLetter, render_letter
@@ -18,7 +17,6 @@ from bot.content.triage import TRIAGE_ARTICLES, TriageResult
 from bot.dialogue.answers import ADVISER_BUTTON, Reply, cited_replies, step_replies
 from bot.law import deadlines as dl
 from bot.law.calendar import format_date
-from bot.law.parent_dates import parse_parent_date
 
 SKIPPED = "skipped"
 # "What next?" is the same question as "what if that doesn't work?": one intent walks the ladder.
@@ -40,18 +38,6 @@ DEADLINE_KINDS: dict[str, str] = {
     "permanent_exclusion": "The governors upheld a permanent exclusion",
     "nhs_complaint": "Something went wrong with NHS care (for example CAMHS or therapy)",
 }
-# Words a parent may type instead of pressing a button, checked in this order.
-_KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("permanent_exclusion", ("permanent", "expel", "governors")),
-    ("draft_plan", ("draft",)),
-    ("amendments", ("proposed changes", "proposed amendments", "amendment notice", "notice to amend")),
-    ("annual_review", ("annual review", "review meeting")),
-    ("discrimination", ("discriminat",)),
-    ("ombudsman", ("ombudsman",)),
-    ("appealable_decision", ("appeal", "decision", "refus", "turned down")),
-    ("ehc_request", ("asked for", "applied", "request", "assessment")),
-    ("nhs_complaint", ("nhs", "camhs", "hospital", "health visitor")),
-)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -155,50 +141,9 @@ def render_chosen_letter(
 # The deadline form
 
 
-def read_deadline_kind(text: str | None) -> str | None:
-    """A typed answer to "what happened?", or None."""
-    lowered = (text or "").lower()
-    for kind, words in _KIND_WORDS:
-        if any(word in lowered for word in words):
-            return kind
-    return None
-
-
-@dataclass(frozen=True)
-class DateAnswer:
-    """A checked answer to "what was the date?": an ISO date to keep, or what to ask instead."""
-
-    value: str | None = None
-    approximate: bool = False
-    message: str | None = None  # said when the date is kept with a note, or when asking again
-    candidate: str | None = None  # one date the parent can confirm with "yes"
-
-
 # A date offered back for confirmation ends with this; the question then carries a "Yes" button.
 CONFIRM_DATE_PROMPT = " Say yes, or type the full date."
 YES_BUTTON = {"title": "Yes, that's right", "payload": "yes"}
-
-
-def check_date_answer(text: str | None, today: dt.date) -> DateAnswer:
-    """Keep a clear date; say "around" for a rough one; otherwise ask the parser's question. Never guess."""
-    parsed = parse_parent_date(text or "", today)
-    if parsed.kind == "exact" and parsed.value is not None and parsed.question is None:
-        return DateAnswer(value=parsed.value.isoformat())
-    if parsed.kind == "approximate" and parsed.value is not None:
-        note = (
-            f"I'll count from around {format_date(parsed.value)}. The dates below are approximate: "
-            "check the date on the letter or email if you can."
-        )
-        return DateAnswer(value=parsed.value.isoformat(), approximate=True, message=note)
-    candidate = None
-    if parsed.kind == "exact" and parsed.value is not None:
-        candidate = parsed.value.isoformat()  # a filled-in month or year: confirm it
-    elif parsed.kind == "future" and len(parsed.candidates) == 1:
-        candidate = parsed.candidates[0].isoformat()
-    question = parsed.question or "Sorry, I couldn't read that as a date. What was the date, for example 12/01/2026?"
-    if candidate:
-        question += CONFIRM_DATE_PROMPT
-    return DateAnswer(message=question, candidate=candidate)
 
 
 def deadlines_for(
