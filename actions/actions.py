@@ -128,6 +128,8 @@ class SafeAction(Action, ABC):
     Abstract, so the action server (which registers every subclass of Action it finds) skips it.
     """
 
+    needs_knowledge = True  # False: `act` gets None, so the action works while the knowledge index doesn't
+
     @abstractmethod
     def name(self) -> str:  # pragma: no cover - each subclass names itself
         raise NotImplementedError
@@ -136,7 +138,7 @@ class SafeAction(Action, ABC):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         try:
-            return self.act(dispatcher, tracker, knowledge_service())
+            return self.act(dispatcher, tracker, knowledge_service() if self.needs_knowledge else None)
         except Exception:
             logger.exception("action %s failed", self.name())
             dispatcher.utter_message(text=SORRY, buttons=[answers.ADVISER_BUTTON])

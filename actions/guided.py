@@ -130,18 +130,19 @@ class ValidateLetterQuestionForm(ValidateGuidedForm):
         return "validate_letter_question_form"
 
 
-class AskQuestion(Action, ABC):
-    """`action_ask_<slot>`: the question (or the re-ask notice instead) with Skip, Go back and Stop."""
+class AskQuestion(SafeAction):
+    """`action_ask_<slot>`: the question (or the re-ask notice instead) with Skip, Go back and Stop.
+
+    A `SafeAction`, so a failure says sorry kindly (with the adviser button) like every other action."""
 
     slot = ""
+    needs_knowledge = False  # a question needs only the form's state
 
     @abstractmethod
     def name(self) -> str:  # pragma: no cover
         raise NotImplementedError
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, service: Any) -> list[dict[str, Any]]:
         form = (tracker.active_loop or {}).get("name") or forms.TRIAGE_FORM
         values = tracker.current_slot_values()
         order = forms.question_order(form, tracker.get_slot("article_id"), values)

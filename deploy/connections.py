@@ -4,7 +4,7 @@
     python deploy/connections.py --rasa 2 --actions 2 --database-url "$DATABASE_URL"   # asks the server
 
 Every engine in every process has its own pool of up to DB_POOL_SIZE + DB_MAX_OVERFLOW connections
-(bot/content/index.py make_engine). A Rasa worker has two engines, the conversation store (bot/rasa_ext/tracker_store.py)
+(bot/storage/database.py make_engine). A Rasa worker has two engines, the conversation store (bot/rasa_ext/tracker_store.py)
 and the feedback table (bot/web/feedback.py); an action server has one, the knowledge index
 (bot/content/service.py). Pools open connections lazily, so these are upper bounds: the numbers to plan with.
 Exit 1 when they don't fit.
