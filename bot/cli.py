@@ -21,6 +21,7 @@ from pathlib import Path
 from bot import conversations, index, review
 from bot.answers import ladder_text
 from bot.claims import CLAIMS_DIRNAME, load_claims
+from bot.documents.rules import DOCUMENTS_DIRNAME, load_rules
 from bot.intents import situation_intents
 from bot.knowledge import SECTIONS, Problem, article_ladder_names, article_paths, ladder_cross_check, load_knowledge
 from bot.ladders import LADDERS_DIRNAME, ladder_claims, load_ladders
@@ -52,8 +53,8 @@ def _report(kind: str, folder: Path, count: int, problems: list[Problem]) -> tup
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Validate everything staff edit: articles, escalation ladders, letters, triage, claims and partner
-    files, and that each file's legal text is signed off."""
+    """Validate everything staff edit: articles, escalation ladders, letters, triage, claims, the document
+    checker's rules and partner files, and that each file's legal text is signed off."""
     knowledge_dir = _knowledge_dir(args)
     # The working files as staff left them, not the signed-off copies the assistant may be serving.
     with review.drafts():
@@ -63,6 +64,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         letters, letter_problems = load_letters(knowledge_dir / "letters", article_ids)
         triage, triage_problems = load_triage(knowledge_dir / TRIAGE_DIRNAME)
         told, told_problems = load_claims(knowledge_dir / CLAIMS_DIRNAME, situation_intents())
+        checker_rules, checker_problems = load_rules(knowledge_dir / DOCUMENTS_DIRNAME)
         # Each article's `ladder:` and each ladder's `articles` list must name each other.
         names = article_ladder_names(knowledge_dir)
     partners, partner_problems = load_partners(knowledge_dir / "partners")
@@ -81,6 +83,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         _report("letter(s)", knowledge_dir / "letters", len(letters), letter_problems),
         _report("triage guide(s)", knowledge_dir / TRIAGE_DIRNAME, len(triage), triage_problems),
         _report("claims file(s)", knowledge_dir / CLAIMS_DIRNAME, len(told), told_problems),
+        _report("document checker file(s)", knowledge_dir / DOCUMENTS_DIRNAME, len(checker_rules), checker_problems),
         _report("partner(s)", knowledge_dir / "partners", len(partners), partner_problems),
         _report("sign-off(s)", review.register_path(knowledge_dir), signed, sign_off_problems),
     ]

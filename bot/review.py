@@ -32,6 +32,7 @@ from pathlib import Path
 import yaml
 
 from bot.claims import CLAIMS_DIRNAME, claim_paths, parse_claims
+from bot.documents.rules import DOCUMENTS_DIRNAME, parse_rules, rule_paths
 from bot.intents import situation_intents
 from bot.knowledge import Problem, _as_date, _Reporter, article_paths, parse_article
 from bot.ladders import LADDERS_DIRNAME, ladder_paths, parse_ladder
@@ -53,6 +54,7 @@ VALIDATORS: dict[str, Callable[[Path], list[Problem]]] = {
     "letters": lambda path: parse_letter(path)[1],
     TRIAGE_DIRNAME: lambda path: parse_triage(path)[1],
     CLAIMS_DIRNAME: lambda path: parse_claims(path, situation_intents())[1],
+    DOCUMENTS_DIRNAME: lambda path: parse_rules(path)[1],
 }
 
 SIGNED_OFF = "signed off"
@@ -148,6 +150,7 @@ def content_paths(knowledge_dir: Path) -> list[Path]:
         *letter_paths(knowledge_dir / "letters"),
         *sorted((knowledge_dir / TRIAGE_DIRNAME).glob("*.yml")),
         *claim_paths(knowledge_dir / CLAIMS_DIRNAME),
+        *rule_paths(knowledge_dir / DOCUMENTS_DIRNAME),
     ]
 
 

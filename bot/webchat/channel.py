@@ -11,6 +11,7 @@ Rasa mounts it at /webhooks/webchat/. The widget (widget/) talks to these routes
     GET  /summary[?format=docx]   a summary of the conversation to keep (plain text, or Word)
     GET  /download/letter/<id>.docx|.txt   a letter filled from this conversation (Word or plain text)
     GET  /download/deadlines.ics  the deadlines worked out in this conversation, as a calendar file
+    GET  /documents/kinds, POST /documents/check   the plan and letter checker (bot/documents/web.py)
 
 The server chooses every conversation id (inside a signed token), so a browser can neither pick nor
 guess someone else's conversation. Requests are checked in this order: the website (origin), the rate
@@ -46,6 +47,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import answers, guided, rasa_speedups
+from bot.documents import web as documents_web
 from bot.ics import deadlines_to_ics
 from bot.knowledge import ID_PATTERN
 from bot.letters import letter_to_docx, letter_to_txt
@@ -634,5 +636,19 @@ class WebChatInput(InputChannel):
                 raise Refused(404, "no_deadlines", NO_DEADLINES)
             content = deadlines_to_ics(deadlines, "SEND deadlines", today)
             return download(content, "send-deadlines.ics", "text/calendar; charset=utf-8")
+
+        # The checker reads its document itself (bot/documents/web.py), after these checks; nothing of it
+        # reaches the conversation.
+        @chat.route("/documents/<action>", methods=["GET", "POST", "OPTIONS"], stream=True)
+        @refusals
+        async def check_document(request: Request, action: str) -> HTTPResponse:
+            if request.method == "OPTIONS":
+                return self.preflight(request)
+            await self.caller(request)
+            settings = self.settings
+            today = self.now().date()
+            return await documents_web.respond(
+                request, action, settings.knowledge_dir, settings.knowledge_refresh_seconds, today
+            )
 
         return chat
