@@ -194,7 +194,8 @@ def split_pieces(section: str, lines: list[str]) -> list[Piece]:
             current = [stripped[bullet.end() :]]
             bulleted = True
             continue
-        if current and current[-1].endswith(":"):
+        # A line after a finished sentence starts a new piece; any other line continues a wrapped one.
+        if current and (current[-1].endswith(":") or (current[-1].endswith((".", "!", "?")) and stripped[0].isupper())):
             close()
         current.append(stripped)
     close()
