@@ -20,6 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import facts as conversation
 from bot import answers, claims, clarify, emergency, guided, index
 from bot.dates import england_today
+from bot.documents.chat import document_button
 from bot.forms import ARTICLE_DEADLINE_KIND
 from bot.intents import SECTION_INTENTS
 from bot.knowledge import Article
@@ -108,11 +109,14 @@ def live_tools(service: KnowledgeService, article_id: str):
     return ladder_for_article(ladders, article_id), letters_for_article(letters, article_id)
 
 
-def tool_reply(service: KnowledgeService, article_id: str) -> list[answers.Reply]:
-    """The guided tools under a first answer: the questions, the deadline calculator, a letter."""
+def tool_reply(service: KnowledgeService, article_id: str, web_chat: bool = False) -> list[answers.Reply]:
+    """The guided tools under a first answer: the questions, the deadline calculator, a letter, and in the
+    web chat the document checker (bot/documents/chat.py)."""
     ladder, letters = live_tools(service, article_id)
     has_deadlines = article_id in ARTICLE_DEADLINE_KIND
     buttons = guided.tool_buttons(article_id, None, bool(letters), ladder is not None, has_deadlines)
+    checker = document_button(article_id) if web_chat else None
+    buttons += [checker] if checker else []
     return [answers.Reply("Or I can help with your case:", buttons)] if buttons else []
 
 
@@ -171,7 +175,7 @@ class ActionAnswerSituation(SafeAction):
         if intent == ADVISER_INTENT:
             replies = answers.before_buttons(replies, partner_help(tracker, with_services=True))
         try:
-            replies += tool_reply(service, article.id)
+            replies += tool_reply(service, article.id, tracker.get_latest_input_channel() == WEBCHAT_CHANNEL)
         except Exception:  # the answer itself matters more than the tool buttons
             logger.exception("guided tools could not be offered")
         confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)

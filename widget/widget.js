@@ -1141,6 +1141,7 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
           class: "reply",
           text: button.title,
           onclick: (event) => {
+            if (opensChecker(button.payload)) return; // "Check my plan": opens the panel, nothing is sent
             if (state.busy || message.used !== null) return;
             message.used = index;
             syncReplies(message);
@@ -1451,7 +1452,7 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
   // sent again for a checklist download, because the server keeps nothing (bot/documents/web.py).
 
   const CHECKER_MAX_BYTES = 5 * 1024 * 1024;
-  const checker = { kinds: null, file: null };
+  const checker = { kinds: null, file: null, wantedLetter: "" };
 
   function buildChecker() {
     const choice = (value, label) =>
@@ -1519,9 +1520,13 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
     return ui.checker;
   }
 
-  function showCheckKind(value) {
+  async function showCheckKind(value) {
     ui.letterRow.hidden = value !== "letter";
-    if (value === "letter") loadLetterKinds();
+    if (value !== "letter") return;
+    await loadLetterKinds();
+    if (checker.wantedLetter && checker.kinds && checker.kinds.some((k) => k.id === checker.wantedLetter)) {
+      ui.letterKind.value = checker.wantedLetter;
+    }
   }
 
   async function loadLetterKinds() {
@@ -1539,13 +1544,29 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
     ui.letterKind.replaceChildren(...checker.kinds.map((k) => h("option", { value: String(k.id), text: String(k.title) })));
   }
 
-  function openChecker(kind) {
+  // The "Check my plan" / "Check my letter" buttons under an answer (bot/documents/chat.py).
+  const CHECK_PAYLOAD = "/check_document";
+
+  function opensChecker(payload) {
+    if (typeof payload !== "string" || !payload.startsWith(CHECK_PAYLOAD)) return false;
+    let wanted = {};
+    try {
+      wanted = JSON.parse(payload.slice(CHECK_PAYLOAD.length) || "{}") || {};
+    } catch {
+      wanted = {};
+    }
+    openChecker(wanted.check === "letter" ? "letter" : "plan", typeof wanted.letter === "string" ? wanted.letter : "");
+    return true;
+  }
+
+  function openChecker(kind, letter) {
     if (!state.open) openPanel(false);
     if (!state.accepted) return; // the privacy notice comes first
     ui.chat.hidden = true;
     ui.checker.hidden = false;
     const radio = (kind === "letter" ? ui.checkLetter : ui.checkPlan).querySelector("input");
     radio.checked = true;
+    checker.wantedLetter = letter || "";
     showCheckKind(kind === "letter" ? "letter" : "plan");
     ui.checker.querySelector("h2").setAttribute("tabindex", "-1");
     ui.checker.querySelector("h2").focus();

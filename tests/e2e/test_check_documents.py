@@ -78,3 +78,18 @@ def test_a_scanned_pdf_gets_a_clear_message(phone, tmp_path: Path) -> None:
     page.get_by_label("Or choose a Word or PDF file (up to 5 MB)").set_input_files(str(scan))
     page.get_by_role("button", name="Check it").click()
     expect(page.get_by_text("This PDF has no text the checker can read", exact=False)).to_be_visible()
+
+
+def test_check_my_letter_under_a_suspension_answer_opens_the_checker(phone) -> None:
+    from tests.e2e.test_widget import send
+
+    page = phone
+    send(page, "my son has been suspended from school for 3 days and I don't agree with it")
+    requests_before = len(page.recorder.requests)
+    page.get_by_role("button", name="Check my letter").last.click()
+    expect(page.get_by_role("heading", name="Check a plan or letter")).to_be_focused()
+    expect(page.get_by_label("A letter from the council or the school")).to_be_checked()
+    expect(page.get_by_label("Which letter is it?")).to_have_value("suspension")
+    # Opening the panel sent no chat message (only, at most, the list of letter kinds was fetched).
+    later = page.recorder.requests[requests_before:]
+    assert not [url for url in later if url.endswith("/message")]
