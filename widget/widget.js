@@ -1582,7 +1582,11 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
     const letter = ui.checkLetter.querySelector("input").checked;
     const params = new URLSearchParams({ check: letter ? "letter" : "plan", format });
     if (letter) params.set("letter", ui.letterKind.value || "");
-    if (checker.file && !ui.paste.value.trim()) params.set("filename", checker.file.name);
+    // Only the file's type goes in the address (addresses can be logged): a name could say whose plan it is.
+    if (checker.file && !ui.paste.value.trim()) {
+      const extension = /\.([A-Za-z0-9]{1,5})$/.exec(checker.file.name);
+      params.set("filename", `upload.${extension ? extension[1].toLowerCase() : "bin"}`);
+    }
     return `/documents/check?${params.toString()}`;
   }
 

@@ -73,11 +73,14 @@ def test_a_scanned_pdf_gets_a_clear_message(phone, tmp_path: Path) -> None:
 
     page = phone
     page.get_by_role("button", name="Check a plan or letter").click()
-    scan = tmp_path / "scan.pdf"
+    scan = tmp_path / "scan-of-sams-plan.pdf"
     scan.write_bytes(scanned_pdf())
     page.get_by_label("Or choose a Word or PDF file (up to 5 MB)").set_input_files(str(scan))
     page.get_by_role("button", name="Check it").click()
     expect(page.get_by_text("This PDF has no text the checker can read", exact=False)).to_be_visible()
+    # The address carries the file's type, never its name (which could name the child).
+    sent = [url for url in page.recorder.requests if "/documents/check" in url]
+    assert sent and all("filename=upload.pdf" in url and "sams-plan" not in url for url in sent)
 
 
 def test_check_my_letter_under_a_suspension_answer_opens_the_checker(phone) -> None:
