@@ -220,3 +220,64 @@ def test_letter_checklist_lists_what_is_missing_first() -> None:
     assert data["groups"][0]["heading"] == "We couldn't find"
     assert data["groups"][0]["points"][0]["title"].startswith("What education there will be from the sixth day")
     assert data["groups"][0]["points"][0]["sources"]
+
+
+def test_the_rules_folder_needs_both_files(tmp_path) -> None:
+    import shutil
+
+    from bot.documents.rules import load_rules
+    from tests.documents_helpers import RULES_DIR
+
+    assert load_rules(tmp_path / "documents") == ([], [])  # no folder: no checker, nothing to report
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    shutil.copy(RULES_DIR / "plan-wording.yml", folder)
+    rules, problems = load_rules(folder)
+    assert len(rules) == 1
+    assert [p.message for p in problems] == ["letter-contents.yml is missing: the checker needs it"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('patterns: ["up to"]', 'patterns: ["up to("]', "is not a valid pattern"),
+        ('patterns: ["up to"]', 'patterns: ["upto"]', "is not found by the patterns"),
+        (
+            "out vague terms like it [@tribunal-practice]",
+            "out vague terms like it [@tribunal]",
+            "does not match any source key",
+        ),
+        (
+            "A wish or a recommendation is not provision. The plan must specify what will be provided\n"
+            "      [@cfa-s37] [@cop-969].",
+            "A wish or a recommendation is not provision.",
+            "is a legal statement: cite it",
+        ),
+        ("ask: Will this definitely happen?", "ask: Will the SENCO do it?", "'SENCO' is used before it is explained"),
+        ("  - id: up-to\n", "  - id: Up To\n", "id must be lowercase words"),
+    ],
+)
+def test_staff_mistakes_in_the_plan_rules_are_reported_with_their_line(tmp_path, old, new, message) -> None:
+    from bot.documents.rules import parse_plan_rules
+    from tests.documents_helpers import RULES_DIR
+
+    text = (RULES_DIR / "plan-wording.yml").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "plan-wording.yml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    rules, problems = parse_plan_rules(path)
+    assert rules is None
+    assert any(message in p.message and p.line > 1 for p in problems), problems
+
+
+def test_a_letter_item_without_examples_is_reported(tmp_path) -> None:
+    from bot.documents.rules import parse_letter_rules
+    from tests.documents_helpers import RULES_DIR
+
+    text = (RULES_DIR / "letter-contents.yml").read_text(encoding="utf-8")
+    old = '        examples: ["Mediation is free."]\n'
+    assert old in text
+    path = tmp_path / "letter-contents.yml"
+    path.write_text(text.replace(old, ""), encoding="utf-8")
+    rules, problems = parse_letter_rules(path)
+    assert rules is None and any("add at least one example" in p.message for p in problems)

@@ -454,12 +454,13 @@ def parse_rules(path: Path) -> tuple[PlanRules | LetterRules | None, list[Proble
 
 
 def load_rules(folder: Path) -> tuple[list[PlanRules | LetterRules], list[Problem]]:
-    """Every rules file in `folder` (normally knowledge/documents), validated; both files must exist."""
+    """Every rules file in `folder` (normally knowledge/documents), validated. Once the folder exists, both
+    files must be in it; an installation without the folder simply has no checker."""
     rules: list[PlanRules | LetterRules] = []
     problems: list[Problem] = []
     names = {path.stem for path in rule_paths(folder)}
     for name in PARSERS:
-        if name not in names:
+        if folder.is_dir() and name not in names:
             problems.append(Problem(str(folder), 0, "error", f"{name}.yml is missing: the checker needs it"))
     for path in rule_paths(folder):
         parsed, found_problems = parse_rules(path)
