@@ -90,3 +90,11 @@ def test_empty_emoji_and_invisible_text_is_too_short(text: str) -> None:
 def test_invisible_characters_and_odd_spaces_are_cleaned() -> None:
     text = clean_text("Acc\u200bess\u00a0to  speech\u2003therapy\r\nweekly\ufeff")
     assert text == "Access to speech therapy\nweekly"
+
+
+def test_each_problem_raised_is_a_fresh_copy() -> None:
+    # A shared exception would keep the traceback of its last raise, and the document in its frames.
+    with pytest.raises(DocumentProblem) as caught:
+        read_upload(b"%PDF-1.4 broken", "plan.pdf")
+    assert caught.value is not reading.BROKEN and caught.value.kind == "broken"
+    assert reading.BROKEN.__traceback__ is None

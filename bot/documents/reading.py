@@ -39,6 +39,11 @@ class DocumentProblem(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def again(self) -> DocumentProblem:
+        """A fresh copy to raise: a raised exception keeps its traceback, and with it the frames that held
+        the document, so the shared constants below are never raised themselves."""
+        return DocumentProblem(self.kind, self.message)
+
 
 TOO_LARGE = DocumentProblem(
     "too_large",
@@ -85,9 +90,9 @@ def clean_text(text: str) -> str:
     lines = [_SPACES.sub(" ", line).strip(" ") for line in text.split("\n")]
     cleaned = "\n".join(lines).strip()
     if len(cleaned) > MAX_TEXT_CHARS:
-        raise TOO_LONG
+        raise TOO_LONG.again()
     if sum(c.isalpha() for c in cleaned) < MIN_TEXT_CHARS:
-        raise TOO_SHORT
+        raise TOO_SHORT.again()
     return cleaned
 
 
@@ -116,15 +121,15 @@ _EXTENSIONS = {"pdf": "pdf", "docx": "docx", "txt": "text", "text": "text"}
 def read_upload(data: bytes, filename: str = "") -> str:
     """The text of an uploaded file, cleaned. Raises DocumentProblem with a message for the parent."""
     if len(data) > MAX_UPLOAD_BYTES:
-        raise TOO_LARGE
+        raise TOO_LARGE.again()
     kind = kind_of(data)
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if extension and extension not in _EXTENSIONS:
-        raise UNSUPPORTED
+        raise UNSUPPORTED.again()
     if kind == "other":
-        raise UNSUPPORTED
+        raise UNSUPPORTED.again()
     if extension and _EXTENSIONS[extension] != kind:
-        raise MISMATCH
+        raise MISMATCH.again()
     if kind == "pdf":
         return clean_text(_pdf_text(data))
     if kind == "docx":
@@ -139,24 +144,24 @@ def _pdf_text(data: bytes) -> str:
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
-            raise BROKEN
+            raise BROKEN.again()
         if len(reader.pages) > MAX_PDF_PAGES:
-            raise TOO_LONG
+            raise TOO_LONG.again()
         pages: list[str] = []
         size = 0
         for page in reader.pages:
             text = page.extract_text() or ""
             size += len(text)
             if size > MAX_TEXT_CHARS * 2:
-                raise TOO_LONG
+                raise TOO_LONG.again()
             pages.append(text)
     except DocumentProblem:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, RecursionError):
-        raise BROKEN from None
+        raise BROKEN.again() from None
     text = "\n\n".join(pages)
     if sum(c.isalpha() for c in text) < MIN_TEXT_CHARS:
-        raise NO_TEXT
+        raise NO_TEXT.again()
     return text
 
 
@@ -169,7 +174,7 @@ def _docx_text(data: bytes) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if archive.getinfo("word/document.xml").file_size > MAX_DOCX_XML_BYTES:
-                raise TOO_LONG
+                raise TOO_LONG.again()
         document = Document(io.BytesIO(data))
         lines: list[str] = []
         for block in document.iter_inner_content():
@@ -185,7 +190,7 @@ def _docx_text(data: bytes) -> str:
     except DocumentProblem:
         raise
     except Exception:  # python-docx raises many kinds on a damaged file; none may reach the parent
-        raise BROKEN from None
+        raise BROKEN.again() from None
     return "\n".join(lines)
 
 

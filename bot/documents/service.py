@@ -66,14 +66,14 @@ def run_check(rules: Rules, check: str, text: str, letter_kind: str = "") -> Che
     """The checklist for `text` (already read and cleaned). Raises DocumentProblem."""
     if check == "plan":
         if rules.plan is None:
-            raise NOT_READY
+            raise NOT_READY.again()
         report = check_plan(text, rules.plan)
         return plan_checklist(report, rules.plan.intro, rules.plan.sources)
     if check == "letter":
         if rules.letters is None:
-            raise NOT_READY
+            raise NOT_READY.again()
         kind = rules.letters.kind(letter_kind)
         if kind is None:
-            raise UNKNOWN_LETTER
+            raise UNKNOWN_LETTER.again()
         return letter_checklist(check_letter(text, kind), rules.letters.sources)
-    raise UNKNOWN_CHECK
+    raise UNKNOWN_CHECK.again()

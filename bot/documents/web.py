@@ -55,15 +55,15 @@ async def read_body(request: Request) -> bytes:
     """The document, read now and never more than MAX_UPLOAD_BYTES (the route streams)."""
     declared = request.headers.get("content-length", "")
     if not declared.isdigit():
-        raise BAD_REQUEST
+        raise BAD_REQUEST.again()
     if int(declared) > MAX_UPLOAD_BYTES:
-        raise TOO_LARGE
+        raise TOO_LARGE.again()
     if request.stream is not None:
         request.stream.request_max_size = MAX_UPLOAD_BYTES
     try:
         await request.receive_body()
     except PayloadTooLarge:
-        raise TOO_LARGE from None
+        raise TOO_LARGE.again() from None
     return bytes(request.body or b"")
 
 
@@ -77,14 +77,14 @@ async def respond(request: Request, action: str, knowledge_dir: Path, refresh_se
     check = request.args.get("check", "")
     try:
         if output not in FORMATS:
-            raise BAD_REQUEST
+            raise BAD_REQUEST.again()
         body = await read_body(request)
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type == "text/plain":
             try:
                 pasted = body.decode("utf-8")
             except UnicodeDecodeError:
-                raise BAD_REQUEST from None
+                raise BAD_REQUEST.again() from None
             text = document_text(pasted, None)
         else:
             text = await asyncio.to_thread(document_text, None, body, request.args.get("filename", ""))
