@@ -31,14 +31,15 @@ from pathlib import Path
 
 import yaml
 
-from bot.claims import CLAIMS_DIRNAME, claim_paths, parse_claims
+from bot.content.claims import CLAIMS_DIRNAME, claim_paths, parse_claims
 from bot.documents.rules import DOCUMENTS_DIRNAME, parse_rules, rule_paths
-from bot.intents import situation_intents
-from bot.knowledge import Problem, _as_date, _Reporter, article_paths, parse_article
-from bot.ladders import LADDERS_DIRNAME, ladder_paths, parse_ladder
-from bot.letters import letter_paths, parse_letter
+from bot.understanding.intents import situation_intents
+from bot.content.validation import Problem, as_date as _as_date, Reporter as _Reporter
+from bot.content.articles import article_paths, parse_article
+from bot.content.ladders import LADDERS_DIRNAME, ladder_paths, parse_ladder
+from bot.content.letters import letter_paths, parse_letter
 from bot.settings import allow_unreviewed_knowledge
-from bot.triage import TRIAGE_DIRNAME, parse_triage
+from bot.content.triage import TRIAGE_DIRNAME, parse_triage
 
 logger = logging.getLogger(__name__)
 

@@ -11,15 +11,7 @@ from bot.documents.checklist import as_json, checklist_docx, checklist_text, let
 from bot.documents.letter import check_letter
 from bot.documents.plan import check_plan, heading_section, split_pieces, split_sections
 from bot.documents.reading import clean_text
-from tests.documents_helpers import (
-    GOOD_PROVISION,
-    PLAN,
-    REFUSAL_TO_ASSESS_BARE,
-    REFUSAL_TO_ASSESS_FULL,
-    SUSPENSION_LETTER,
-    letter_rules,
-    plan_rules,
-)
+from tests.documents_helpers import GOOD_PROVISION, PLAN, REFUSAL_TO_ASSESS_BARE, REFUSAL_TO_ASSESS_FULL, SUSPENSION_LETTER, letter_rules, plan_rules
 
 
 def flags_by_text(report) -> dict[str, list[str]]:

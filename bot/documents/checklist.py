@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from bot.documents.letter import LetterReport
 from bot.documents.plan import PlanReport
-from bot.knowledge import CITATION_MARKER, Source
+from bot.content.validation import CITATION_MARKER, Source
 
 MAX_QUOTE_CHARS = 300
 NOT_ADVICE = "This is information about the law in England, not legal advice."

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.knowledge import CITATION_MARKER, ID_PATTERN, SOURCE_KEYS, Problem, Source, _Reporter, source_entry
-from bot.ladders import _check_jargon_group, _check_unknown, _line, _Located, _text
+from bot.content.validation import CITATION_MARKER, ID_PATTERN, SOURCE_KEYS, Problem, Source, Reporter as _Reporter, source_entry
+from bot.content.validation import check_jargon_group as _check_jargon_group, check_unknown_fields as _check_unknown, node_line as _line, LocatedMapping as _Located, one_line as _text
 
 DOCUMENTS_DIRNAME = "documents"
 PLAN_RULES = "plan-wording"

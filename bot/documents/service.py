@@ -2,7 +2,7 @@
 
 `run_check` is what the web route calls; it takes the text or the uploaded bytes and gives back the
 checklist, or a `DocumentProblem` whose message is for the parent. The rules are read through
-`bot.live.LiveFiles`, so an edit goes live once signed off, and a file with mistakes keeps its last
+`bot.content.live.LiveFiles`, so an edit goes live once signed off, and a file with mistakes keeps its last
 valid version, as for ladders.
 """
 
@@ -28,8 +28,8 @@ UNKNOWN_CHECK = DocumentProblem("unknown_check", "Please choose whether to check
 
 @lru_cache(maxsize=8)
 def rule_files(knowledge_dir: Path, refresh_seconds: float = 1.0):
-    """The rules files as signed off, re-read when they change (imported here: bot.live reads sign-offs)."""
-    from bot.live import LiveFiles, signed_off
+    """The rules files as signed off, re-read when they change (imported here: bot.content.live reads sign-offs)."""
+    from bot.content.live import LiveFiles, signed_off
 
     folder = knowledge_dir / DOCUMENTS_DIRNAME
     return LiveFiles(lambda: rule_paths(folder), signed_off(parse_rules), refresh_seconds)
