@@ -27,6 +27,7 @@ from bot.content.partners import PartnerBook
 from bot.content.service import KnowledgeService, service_from_settings
 from bot.dialogue import answers, clarify, emergency, guided_replies
 from bot.dialogue.forms import ARTICLE_DEADLINE_KIND
+from bot.documents.chat import document_button
 from bot.law.parent_dates import england_today
 from bot.settings import load_settings
 from bot.understanding.intents import SECTION_INTENTS
@@ -109,11 +110,14 @@ def live_tools(service: KnowledgeService, article_id: str):
     return ladder_for_article(ladders, article_id), letters_for_article(letters, article_id)
 
 
-def tool_reply(service: KnowledgeService, article_id: str) -> list[answers.Reply]:
-    """The guided tools under a first answer: the questions, the deadline calculator, a letter."""
+def tool_reply(service: KnowledgeService, article_id: str, web_chat: bool = False) -> list[answers.Reply]:
+    """The guided tools under a first answer: the questions, the deadline calculator, a letter, and in the
+    web chat the document checker (bot/documents/chat.py)."""
     ladder, letters = live_tools(service, article_id)
     has_deadlines = article_id in ARTICLE_DEADLINE_KIND
     buttons = guided_replies.tool_buttons(article_id, None, bool(letters), ladder is not None, has_deadlines)
+    checker = document_button(article_id) if web_chat else None
+    buttons += [checker] if checker else []
     return [answers.Reply("Or I can help with your case:", buttons)] if buttons else []
 
 
@@ -174,7 +178,7 @@ class ActionAnswerSituation(SafeAction):
         if intent == ADVISER_INTENT:
             replies = answers.before_buttons(replies, partner_help(tracker, with_services=True))
         try:
-            replies += tool_reply(service, article.id)
+            replies += tool_reply(service, article.id, tracker.get_latest_input_channel() == WEBCHAT_CHANNEL)
         except Exception:  # the answer itself matters more than the tool buttons
             logger.exception("guided tools could not be offered")
         confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)

@@ -668,6 +668,29 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
 .link-button:hover { text-decoration-thickness: 3px; }
 .status { flex-basis: 100%; margin: 0; color: var(--sa-muted); }
 
+.checker { flex: 1; min-height: 0; overflow-y: auto; padding: 14px 16px 18px; }
+.checker h2 { margin: 0 0 0.4em; font-size: 1.15em; line-height: 1.3; }
+.checker h3 { margin: 1em 0 0.3em; font-size: 1em; line-height: 1.3; }
+.checker p { margin: 0 0 0.6em; }
+.checker fieldset { margin: 0 0 0.8em; padding: 0; border: 0; }
+.checker legend, .checker .field-label { display: block; margin-bottom: 4px; font-weight: 700; }
+.checker .choice { display: flex; align-items: center; gap: 8px; min-height: 40px; }
+.checker .choice input { width: 22px; height: 22px; margin: 0; }
+.checker select, .checker .paste {
+  display: block; box-sizing: border-box; width: 100%; margin-bottom: 0.8em; padding: 10px 11px;
+  border: 2px solid #5a6069; border-radius: 10px; background: #ffffff; color: var(--sa-text); font: inherit;
+}
+.checker .paste { min-height: 9em; resize: vertical; line-height: 1.4; }
+.checker input[type="file"] { display: block; max-width: 100%; margin-bottom: 0.9em; min-height: 40px; }
+.checker .actions { display: flex; flex-wrap: wrap; gap: 8px; margin: 0.4em 0 0.8em; }
+.checker .result { border-top: 1px solid var(--sa-border); margin-top: 0.6em; padding-top: 0.4em; }
+.checker blockquote {
+  margin: 0.3em 0 0.5em; padding: 0.4em 0.7em; background: #f4f5f7; border-left: 4px solid var(--sa-link);
+}
+.checker ul { margin: 0 0 0.6em; padding-left: 1.2em; }
+.checker li { margin-bottom: 0.6em; }
+.checker a { color: var(--sa-link); text-decoration: underline; text-underline-offset: 2px; }
+.checker .error { padding: 8px 10px; border: 2px solid #c9362a; border-radius: 8px; background: #fdf2f1; color: #3d0c08; }
 @media (max-width: 480px) {
   .panel {
     inset: 0; width: 100%; max-width: none; height: 100%; height: 100dvh; max-height: none;
@@ -847,6 +870,7 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
       h("button", { type: "button", class: "link-button", text: "Download my summary", onclick: () => downloadSummary("txt") }),
       h("button", { type: "button", class: "link-button", text: "Summary as Word", onclick: () => downloadSummary("docx") }),
       h("button", { type: "button", class: "link-button", text: "Clear conversation", onclick: showConfirm }),
+      h("button", { type: "button", class: "link-button", text: "Check a plan or letter", onclick: () => openChecker("plan") }),
       ui.status,
     );
     ui.chat = h("div", { class: "body" }, ui.log, ui.typingStatus, ui.confirm, ui.composer, ui.footer);
@@ -865,6 +889,7 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
       toolbar,
       ui.notice,
       ui.chat,
+      buildChecker(),
     );
     ui.panel.addEventListener("keydown", onPanelKey);
     ui.launcher.addEventListener("keydown", (event) => {
@@ -1116,6 +1141,7 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
           class: "reply",
           text: button.title,
           onclick: (event) => {
+            if (opensChecker(button.payload)) return; // "Check my plan": opens the panel, nothing is sent
             if (state.busy || message.used !== null) return;
             message.used = index;
             syncReplies(message);
@@ -1419,6 +1445,281 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
     ui.log.replaceChildren();
     ui.panel.hidden = true;
     window.location.replace(EXIT_URL);
+  }
+
+  // ---------------------------------------------------------------- check a plan or letter
+  // The document stays in this page's memory only (never sessionStorage): it is sent to the checker, and
+  // sent again for a checklist download, because the server keeps nothing (bot/documents/web.py).
+
+  const CHECKER_MAX_BYTES = 5 * 1024 * 1024;
+  const checker = { kinds: null, file: null, wantedLetter: "" };
+
+  function buildChecker() {
+    const choice = (value, label) =>
+      h(
+        "label",
+        { class: "choice" },
+        h("input", { type: "radio", name: "sa-check", value, onchange: () => showCheckKind(value) }),
+        h("span", { text: label }),
+      );
+    ui.checkPlan = choice("plan", "An education, health and care (EHC) plan, draft or final");
+    ui.checkLetter = choice("letter", "A letter from the council or the school");
+    ui.letterKind = h("select", { id: "sa-letter-kind" });
+    ui.letterRow = h(
+      "div",
+      { hidden: true },
+      h("label", { class: "field-label", for: "sa-letter-kind", text: "Which letter is it?" }),
+      ui.letterKind,
+    );
+    ui.paste = h("textarea", {
+      id: "sa-paste",
+      class: "paste",
+      maxlength: "150000",
+      autocomplete: "off",
+      "aria-describedby": "sa-paste-hint",
+    });
+    ui.file = h("input", {
+      id: "sa-file",
+      type: "file",
+      accept: ".docx,.pdf,.txt,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+      onchange: () => {
+        checker.file = ui.file.files && ui.file.files[0] ? ui.file.files[0] : null;
+      },
+    });
+    ui.checkResult = h("div", { class: "result", role: "region", "aria-label": "What the checker found", tabindex: "-1", hidden: true });
+    ui.checkStatus = h("p", { class: "status", role: "status" });
+    ui.checker = h(
+      "section",
+      { class: "checker", "aria-labelledby": "sa-checker-title", hidden: true },
+      h("h2", { id: "sa-checker-title", text: "Check a plan or letter" }),
+      h("p", {
+        text:
+          "The checker looks for vague wording and for what the law says must be there. " +
+          "Your document is checked and then forgotten: nothing is saved.",
+      }),
+      h("fieldset", {}, h("legend", { text: "What do you want to check?" }), ui.checkPlan, ui.checkLetter),
+      ui.letterRow,
+      h("label", { class: "field-label", for: "sa-paste", text: "Paste the text here" }),
+      h("p", {
+        id: "sa-paste-hint",
+        class: "hint",
+        text: "For a plan, paste sections B and F (and G and H if there are any), with their headings.",
+      }),
+      ui.paste,
+      h("label", { class: "field-label", for: "sa-file", text: "Or choose a Word or PDF file (up to 5 MB)" }),
+      ui.file,
+      h(
+        "div",
+        { class: "actions" },
+        h("button", { type: "button", class: "primary-button", text: "Check it", onclick: runCheck }),
+        h("button", { type: "button", class: "secondary", text: "Back to the chat", onclick: closeChecker }),
+      ),
+      ui.checkStatus,
+      ui.checkResult,
+    );
+    return ui.checker;
+  }
+
+  async function showCheckKind(value) {
+    ui.letterRow.hidden = value !== "letter";
+    if (value !== "letter") return;
+    await loadLetterKinds();
+    if (checker.wantedLetter && checker.kinds && checker.kinds.some((k) => k.id === checker.wantedLetter)) {
+      ui.letterKind.value = checker.wantedLetter;
+    }
+  }
+
+  async function loadLetterKinds() {
+    if (checker.kinds) return;
+    try {
+      await ensureToken();
+      const response = await request("GET", `/documents/kinds?token=${encodeURIComponent(state.token)}`);
+      const data = await response.json();
+      checker.kinds = Array.isArray(data.letters) ? data.letters : [];
+    } catch {
+      checker.kinds = null;
+      ui.checkStatus.textContent = TEXT.network;
+      return;
+    }
+    ui.letterKind.replaceChildren(...checker.kinds.map((k) => h("option", { value: String(k.id), text: String(k.title) })));
+  }
+
+  // The "Check my plan" / "Check my letter" buttons under an answer (bot/documents/chat.py).
+  const CHECK_PAYLOAD = "/check_document";
+
+  function opensChecker(payload) {
+    if (typeof payload !== "string" || !payload.startsWith(CHECK_PAYLOAD)) return false;
+    let wanted = {};
+    try {
+      wanted = JSON.parse(payload.slice(CHECK_PAYLOAD.length) || "{}") || {};
+    } catch {
+      wanted = {};
+    }
+    openChecker(wanted.check === "letter" ? "letter" : "plan", typeof wanted.letter === "string" ? wanted.letter : "");
+    return true;
+  }
+
+  function openChecker(kind, letter) {
+    if (!state.open) openPanel(false);
+    if (!state.accepted) return; // the privacy notice comes first
+    ui.chat.hidden = true;
+    ui.checker.hidden = false;
+    const radio = (kind === "letter" ? ui.checkLetter : ui.checkPlan).querySelector("input");
+    radio.checked = true;
+    checker.wantedLetter = letter || "";
+    showCheckKind(kind === "letter" ? "letter" : "plan");
+    ui.checker.querySelector("h2").setAttribute("tabindex", "-1");
+    ui.checker.querySelector("h2").focus();
+  }
+
+  function closeChecker() {
+    ui.checker.hidden = true;
+    ui.chat.hidden = false;
+    ui.input.focus();
+  }
+
+  function checkQuery(format) {
+    const letter = ui.checkLetter.querySelector("input").checked;
+    const params = new URLSearchParams({ check: letter ? "letter" : "plan", format });
+    if (letter) params.set("letter", ui.letterKind.value || "");
+    // Only the file's type goes in the address (addresses can be logged): a name could say whose plan it is.
+    if (checker.file && !ui.paste.value.trim()) {
+      const extension = /\.([A-Za-z0-9]{1,5})$/.exec(checker.file.name);
+      params.set("filename", `upload.${extension ? extension[1].toLowerCase() : "bin"}`);
+    }
+    return `/documents/check?${params.toString()}`;
+  }
+
+  /** The document as the server wants it: pasted text wins over a chosen file. */
+  function checkBody() {
+    const pasted = ui.paste.value.trim();
+    if (pasted) return { body: pasted, type: "text/plain; charset=utf-8" };
+    if (checker.file) return { body: checker.file, type: "application/octet-stream" };
+    return null;
+  }
+
+  async function postDocument(format) {
+    const document_ = checkBody();
+    if (!document_) throw new ApiError(400, "Please paste some text or choose a file first.");
+    if (document_.body instanceof Blob && document_.body.size > CHECKER_MAX_BYTES) {
+      throw new ApiError(413, "That file is too big for the checker (the limit is 5 MB). Try pasting the part you want checked.");
+    }
+    await ensureToken();
+    let response;
+    try {
+      response = await fetch(API + checkQuery(format), {
+        method: "POST",
+        headers: { "Content-Type": document_.type, "X-Conversation-Token": state.token },
+        body: document_.body,
+        credentials: "omit",
+        cache: "no-store",
+      });
+    } catch {
+      throw new ApiError(0, TEXT.network);
+    }
+    if (!response.ok) {
+      let data = null;
+      try {
+        data = await response.json();
+      } catch {
+        data = null;
+      }
+      throw new ApiError(response.status, kindText(data) || (response.status >= 500 ? TEXT.server : TEXT.generic));
+    }
+    return response;
+  }
+
+  async function runCheck() {
+    ui.checkStatus.textContent = "Checking…";
+    ui.checkResult.hidden = true;
+    try {
+      const response = await postDocument("json");
+      renderCheck(await response.json());
+      ui.checkStatus.textContent = "Done. The results are below.";
+      ui.checkResult.focus();
+    } catch (error) {
+      ui.checkStatus.textContent = "";
+      ui.checkResult.replaceChildren(h("p", { class: "error", text: error instanceof ApiError ? error.message : TEXT.generic }));
+      ui.checkResult.hidden = false;
+    }
+  }
+
+  function sourceLinks(numbers, sources) {
+    const links = numbers
+      .map((n) => sources.find((s) => s.number === n))
+      .filter((s) => s && safeUrl(s.url))
+      .map((s) => h("a", { href: safeUrl(s.url), target: "_blank", rel: "noopener noreferrer", text: String(s.number), title: String(s.title) }));
+    if (!links.length) return null;
+    const line = h("span", { class: "cites" }, "Sources: ");
+    links.forEach((a, i) => line.append(...(i ? [" ", a] : [a])));
+    return line;
+  }
+
+  function renderCheck(data) {
+    const sources = Array.isArray(data.sources) ? data.sources : [];
+    const parts = [h("h3", { text: String(data.title || "") }), h("p", { text: String(data.summary || "") })];
+    if (data.intro) {
+      const intro = h("p", { text: `${data.intro} ` });
+      const cites = sourceLinks(data.intro_sources || [], sources);
+      if (cites) intro.append(cites);
+      parts.push(intro);
+    }
+    for (const note of data.notes || []) parts.push(h("p", { text: String(note) }));
+    for (const group of data.groups || []) {
+      parts.push(h("h3", { text: String(group.heading || "") }));
+      if (group.quote) parts.push(h("blockquote", { text: String(group.quote) }));
+      const list = h("ul");
+      for (const point of group.points || []) {
+        const item = h("li", {}, h("strong", { text: String(point.title || "") }));
+        if (point.why) {
+          const why = h("p", { text: `${point.why} ` });
+          const cites = sourceLinks(point.sources || [], sources);
+          if (cites) why.append(cites);
+          item.append(why);
+        }
+        if (point.ask) item.append(h("p", { text: String(point.ask).startsWith("We found") ? point.ask : `Ask: ${point.ask}` }));
+        list.append(item);
+      }
+      parts.push(list);
+    }
+    if (sources.length) {
+      parts.push(h("h3", { text: "Sources" }));
+      const list = h("ol");
+      for (const s of sources) {
+        const url = safeUrl(s.url);
+        list.append(h("li", {}, url ? h("a", { href: url, target: "_blank", rel: "noopener noreferrer", text: String(s.title) }) : String(s.title)));
+      }
+      parts.push(list);
+    }
+    parts.push(h("p", { text: String(data.not_advice || "") }));
+    parts.push(
+      h(
+        "div",
+        { class: "actions" },
+        h("button", { type: "button", class: "secondary", text: "Checklist as Word", onclick: () => downloadChecklist("docx") }),
+        h("button", { type: "button", class: "secondary", text: "Checklist as text", onclick: () => downloadChecklist("txt") }),
+      ),
+    );
+    ui.checkResult.replaceChildren(...parts);
+    ui.checkResult.hidden = false;
+  }
+
+  async function downloadChecklist(format) {
+    try {
+      const response = await postDocument(format);
+      const file = await response.blob();
+      const disposition = response.headers.get("Content-Disposition") || "";
+      const named = /filename="?([A-Za-z0-9._-]+\.(?:txt|docx))"?/i.exec(disposition);
+      const url = URL.createObjectURL(file);
+      const anchor = h("a", { href: url, download: named ? named[1] : `checklist.${format}`, hidden: true });
+      ui.root.append(anchor);
+      anchor.click();
+      anchor.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 30000);
+      ui.checkStatus.textContent = "Your checklist has been downloaded.";
+    } catch (error) {
+      ui.checkStatus.textContent = error instanceof ApiError ? error.message : TEXT.generic;
+    }
   }
 
   // ---------------------------------------------------------------- start

@@ -31,6 +31,7 @@ from bot.content.service import KnowledgeService, service_from_settings
 from bot.content.triage import TRIAGE_DIRNAME, load_triage
 from bot.content.validation import Problem
 from bot.dialogue.answers import ladder_text
+from bot.documents.rules import DOCUMENTS_DIRNAME, load_rules
 from bot.settings import load_settings
 from bot.understanding.intents import situation_intents
 
@@ -54,8 +55,8 @@ def _report(kind: str, folder: Path, count: int, problems: list[Problem]) -> tup
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Validate everything staff edit: articles, escalation ladders, letters, triage, claims and partner
-    files, and that each file's legal text is signed off."""
+    """Validate everything staff edit: articles, escalation ladders, letters, triage, claims, the document
+    checker's rules and partner files, and that each file's legal text is signed off."""
     knowledge_dir = _knowledge_dir(args)
     # The working files as staff left them, not the signed-off copies the assistant may be serving.
     with review.drafts():
@@ -65,6 +66,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         letters, letter_problems = load_letters(knowledge_dir / "letters", article_ids)
         triage, triage_problems = load_triage(knowledge_dir / TRIAGE_DIRNAME)
         told, told_problems = load_claims(knowledge_dir / CLAIMS_DIRNAME, situation_intents())
+        checker_rules, checker_problems = load_rules(knowledge_dir / DOCUMENTS_DIRNAME)
         # Each article's `ladder:` and each ladder's `articles` list must name each other.
         names = article_ladder_names(knowledge_dir)
     partners, partner_problems = load_partners(knowledge_dir / "partners")
@@ -83,6 +85,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         _report("letter(s)", knowledge_dir / "letters", len(letters), letter_problems),
         _report("triage guide(s)", knowledge_dir / TRIAGE_DIRNAME, len(triage), triage_problems),
         _report("claims file(s)", knowledge_dir / CLAIMS_DIRNAME, len(told), told_problems),
+        _report("document checker file(s)", knowledge_dir / DOCUMENTS_DIRNAME, len(checker_rules), checker_problems),
         _report("partner(s)", knowledge_dir / "partners", len(partners), partner_problems),
         _report("sign-off(s)", review.register_path(knowledge_dir), signed, sign_off_problems),
     ]

@@ -37,6 +37,7 @@ from bot.content.ladders import LADDERS_DIRNAME, ladder_paths, parse_ladder
 from bot.content.letters import letter_paths, parse_letter
 from bot.content.triage import TRIAGE_DIRNAME, parse_triage
 from bot.content.validation import Problem, Reporter, as_date
+from bot.documents.rules import DOCUMENTS_DIRNAME, parse_rules, rule_paths
 from bot.settings import allow_unreviewed_knowledge
 from bot.understanding.intents import situation_intents
 
@@ -54,6 +55,7 @@ VALIDATORS: dict[str, Callable[[Path], list[Problem]]] = {
     "letters": lambda path: parse_letter(path)[1],
     TRIAGE_DIRNAME: lambda path: parse_triage(path)[1],
     CLAIMS_DIRNAME: lambda path: parse_claims(path, situation_intents())[1],
+    DOCUMENTS_DIRNAME: lambda path: parse_rules(path)[1],
 }
 
 SIGNED_OFF = "signed off"
@@ -149,6 +151,7 @@ def content_paths(knowledge_dir: Path) -> list[Path]:
         *letter_paths(knowledge_dir / "letters"),
         *sorted((knowledge_dir / TRIAGE_DIRNAME).glob("*.yml")),
         *claim_paths(knowledge_dir / CLAIMS_DIRNAME),
+        *rule_paths(knowledge_dir / DOCUMENTS_DIRNAME),
     ]
 
 

@@ -11,6 +11,7 @@ Rasa mounts it at /webhooks/webchat/. The widget (widget/) talks to these routes
     GET  /summary[?format=docx]   a summary of the conversation to keep (plain text, or Word)
     GET  /download/letter/<id>.docx|.txt   a letter filled from this conversation (Word or plain text)
     GET  /download/deadlines.ics  the deadlines worked out in this conversation, as a calendar file
+    GET  /documents/kinds, POST /documents/check   the plan and letter checker (bot/documents/web.py)
 
 The server chooses every conversation id (inside a signed token), so a browser can neither pick nor
 guess someone else's conversation. Requests are checked in this order: the website (origin), the rate
@@ -49,6 +50,7 @@ from bot import origins
 from bot.content.partners import DEFAULT_PARTNER, Partner, PartnerBook, public_config
 from bot.content.validation import ID_PATTERN
 from bot.dialogue import answers
+from bot.documents import web as documents_web
 from bot.rasa_ext import speedups
 from bot.rasa_ext.action_endpoint import (
     CRISIS_RESPONSE,
@@ -599,5 +601,16 @@ class WebChatInput(InputChannel):
             if file is None:
                 raise Refused(404, "no_deadlines", NO_DEADLINES)
             return download(file)
+
+        # The checker reads its document itself (bot/documents/web.py), after these checks; nothing of it
+        # reaches the conversation.
+        @self.route(chat, "/documents/<action>", "GET", "POST", stream=True)
+        async def check_document(request: Request, action: str) -> HTTPResponse:
+            await self.caller(request)
+            settings = self.settings
+            today = self.now().date()
+            return await documents_web.respond(
+                request, action, settings.knowledge_dir, settings.knowledge_refresh_seconds, today
+            )
 
         return chat
