@@ -487,7 +487,7 @@ def _turns() -> Iterator[tuple[str, list[Reply]]]:
         for first in (True, False):
             text, buttons = forms.ask(slot, None, first)
             yield f"question {slot}", [Reply(text, buttons)]
-    date = guided_replies.check_date_answer("3 March", TODAY)
+    date = forms.check_date_answer("3 March", TODAY)
     assert date.candidate, "a date without a year is offered for confirmation"
     yield "date to confirm", [Reply(*forms.ask("deadline_date", date.message, False))]
 
