@@ -3,7 +3,8 @@
 Sign-off (bot/review.py): `python -m bot knowledge review ID --role ROLE --reason TEXT [--yes]`,
 `review --all ...`, `review --pending` and `changelog [--since DATE]`.
 
-Also `python -m bot conversations purge [--days N] | delete ID` for retention (bot/conversations.py).
+Also `python -m bot conversations purge [--days N] | delete ID` for retention (bot/conversations.py), and
+`python -m bot staff add-user | purge | serve` for the staff console (bot/console/cli.py).
 
 Exit codes: 0 all good, 1 problems found (or nothing found), 2 wrong usage.
 """
@@ -21,6 +22,7 @@ from pathlib import Path
 from bot import conversations, index, review
 from bot.answers import ladder_text
 from bot.claims import CLAIMS_DIRNAME, load_claims
+from bot.console import cli as staff
 from bot.intents import situation_intents
 from bot.knowledge import SECTIONS, Problem, article_ladder_names, article_paths, ladder_cross_check, load_knowledge
 from bot.ladders import LADDERS_DIRNAME, ladder_claims, load_ladders
@@ -264,6 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     history.set_defaults(func=cmd_changelog)
 
     conversations.add_commands(groups)
+    staff.add_commands(groups)
     return parser
 
 
