@@ -168,8 +168,7 @@ async def home(request: web.Request) -> web.StreamResponse:
     raise web.HTTPSeeOther(_landing(request["session"]))
 
 
-def _build(name: str, request: web.Request) -> pages.Built | None:
-    ctx, session, query = request.app[CTX], request["session"], request.rel_url.query
+def _build(name: str, ctx: pages.Context, session: Session, query) -> pages.Built | None:
     if name == "partners":
         return pages.build_partners(ctx, query, session.user)
     if not session.user.is_editor:
@@ -193,7 +192,7 @@ TITLES = {
 
 def page_handler(name: str) -> Handler:
     async def show(request: web.Request) -> web.StreamResponse:
-        built = await asyncio.to_thread(_build, name, request)
+        built = await asyncio.to_thread(_build, name, request.app[CTX], request["session"], request.rel_url.query)
         if built is None:
             return _refused(request, 403, "This page is for editors. Your account shows your partner's figures.")
         return _page(TITLES[name], built.body, request, current=f"/{name}")
@@ -216,9 +215,7 @@ async def decide(request: web.Request) -> web.StreamResponse:
         if form.get("decision") == "existing situation":
             detail += f", intent {form.get('intent')}"
         await asyncio.to_thread(accounts.record, ctx.engine, session.user.username, "decided", detail)
-    request = request.clone(rel_url=request.rel_url.with_query({"days": form.get("days", "7")}))
-    request["session"] = session
-    built = await asyncio.to_thread(_build, "unanswered", request)
+    built = await asyncio.to_thread(_build, "unanswered", ctx, session, {"days": form.get("days", "7")})
     body = f'<p class="notice" role="status">{esc(notice)}</p>' + (built.body if built else "")
     return _page(TITLES["unanswered"], body, request, current="/unanswered")
 
@@ -239,7 +236,7 @@ async def export(request: web.Request) -> web.StreamResponse:
     name, table_id = request.match_info["page"], request.match_info["table"]
     if name not in TITLES:
         return _refused(request, 404, "No such page.")
-    built = await asyncio.to_thread(_build, name, request)
+    built = await asyncio.to_thread(_build, name, request.app[CTX], request["session"], request.rel_url.query)
     if built is None:
         return _refused(request, 403, "This table is for editors.")
     found = built.tables.get(table_id)
