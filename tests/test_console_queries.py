@@ -197,3 +197,13 @@ def test_partner_figures_are_counts_per_partner(ctx) -> None:
     assert found["example-charity"].conversations == 1 and found["example-charity"].to_helpline == 1
     assert found["default"].conversations == 6 and found["default"].to_helpline == 0
     assert found["default"].situations["ehc_delay"] == 1
+
+
+def test_rasa_does_not_read_the_review_file_as_training_data(tmp_path) -> None:
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    path = tmp_path / "data" / "nlu" / "review" / "from-console.yml"
+    assert decisions.append_examples("reduced_timetable", ["they only let him in for mornings"], path) == 1
+    assert not RasaYAMLReader.is_yaml_nlu_file(path)
+    assert load_data(str(path.parent)).training_examples == []

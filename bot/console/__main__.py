@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from aiohttp import web
 
@@ -34,7 +36,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     feedback_engine(settings.database_url, settings.db_pool_size, settings.db_max_overflow).dispose()
     engine = console_engine(settings.database_url, settings.db_pool_size, settings.db_max_overflow)
     conversations = make_engine(settings.conversation_store_url, settings.db_pool_size, settings.db_max_overflow)
-    ctx = Context(engine, conversations, settings.knowledge_dir, REVIEW_FILE)
+    # CONSOLE_REVIEW_FILE: where "existing situation" writes examples (tests point it elsewhere).
+    review_file = Path(os.environ.get("CONSOLE_REVIEW_FILE") or REVIEW_FILE)
+    ctx = Context(engine, conversations, settings.knowledge_dir, review_file)
     app = create_app(ctx, config, settings.retention_days)
     print(f"Staff console on http://{config.host}:{config.port}/ (Ctrl+C stops it)", flush=True)
     web.run_app(app, host=config.host, port=config.port, print=None, access_log=None)
