@@ -200,10 +200,12 @@ def test_partner_figures_are_counts_per_partner(ctx) -> None:
 
 
 def test_rasa_does_not_read_the_review_file_as_training_data(tmp_path) -> None:
+    from rasa.shared.importers.rasa import RasaFileImporter
     from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
-    from rasa.shared.nlu.training_data.loading import load_data
 
     path = tmp_path / "data" / "nlu" / "review" / "from-console.yml"
     assert decisions.append_examples("reduced_timetable", ["they only let him in for mornings"], path) == 1
     assert not RasaYAMLReader.is_yaml_nlu_file(path)
-    assert load_data(str(path.parent)).training_examples == []
+    # How `rasa train` and `rasa data validate` gather files from --data: this one is passed over.
+    importer = RasaFileImporter(training_data_paths=[str(tmp_path / "data")])
+    assert importer.get_nlu_data().training_examples == []
