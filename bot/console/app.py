@@ -12,6 +12,7 @@ import csv
 import hmac
 import io
 import logging
+import re
 import secrets
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -41,6 +42,7 @@ SIGN_IN_FAILED = (
     f"{accounts.MAX_FAILURES} failed tries in a row (for {accounts.LOCK_MINUTES} minutes)."
 )
 PURGE_EVERY_SECONDS = 3600
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
 CTX = web.AppKey("ctx", pages.Context)
 CONFIG = web.AppKey("config", ConsoleConfig)
 RETENTION = web.AppKey("retention_days", int)
@@ -75,7 +77,7 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
         response = exc
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Referrer-Policy"] = "same-origin"  # "no-referrer" makes Chrome send `Origin: null`
     response.headers["X-Frame-Options"] = "DENY"
     if not request.path.startswith("/static/"):
         response.headers["Cache-Control"] = "no-store"
@@ -86,7 +88,7 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
 
 @web.middleware
 async def require_session(request: web.Request, handler: Handler) -> web.StreamResponse:
-    if request.path == "/sign-in" or request.path.startswith("/static/"):
+    if request.path in ("/sign-in", "/favicon.ico") or request.path.startswith("/static/"):
         return await handler(request)
     engine = request.app[CTX].engine
     session = await asyncio.to_thread(accounts.find_session, engine, request.cookies.get(SESSION_COOKIE))
@@ -131,7 +133,10 @@ async def sign_in_page(request: web.Request) -> web.StreamResponse:
     )
     if session is not None:
         raise web.HTTPSeeOther(_landing(session))
-    return _sign_in_form(request, secrets.token_urlsafe(32))
+    # The token already given to this browser, if any: a second tab, or a redirect to this page from a
+    # request the browser makes by itself, must not spoil the form already open.
+    given = request.cookies.get(SIGNIN_COOKIE) or ""
+    return _sign_in_form(request, given if TOKEN.match(given) else secrets.token_urlsafe(32))
 
 
 async def sign_in(request: web.Request) -> web.StreamResponse:
@@ -286,6 +291,7 @@ def create_app(ctx: pages.Context, config: ConsoleConfig, retention_days: int = 
     app.router.add_post("/sign-in", sign_in)
     app.router.add_post("/sign-out", sign_out)
     app.router.add_get("/", home)
+    app.router.add_get("/favicon.ico", lambda request: web.Response(status=204))
     for name in TITLES:
         app.router.add_get(f"/{name}", page_handler(name))
     app.router.add_post("/unanswered/decide", decide)
