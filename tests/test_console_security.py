@@ -229,6 +229,9 @@ async def test_a_partner_viewer_sees_only_their_partner(client) -> None:
     assert "default" not in weeks
     # Counts only: not even their own parents' words.
     assert "transport" not in html
+    # Nor can they decide about messages, even with their own valid CSRF token.
+    response = await client.post("/unanswered/decide", data={"csrf_token": csrf_in(html), "decision": "dismissed"})
+    assert response.status == 403
 
 
 async def test_no_unredacted_personal_data_anywhere_in_the_console(client) -> None:
@@ -261,3 +264,26 @@ def test_retention_deletes_old_console_records_and_expired_sessions(ctx) -> None
     assert counts["audit record(s)"] == 1 and counts["expired session(s)"] == 1
     with ctx.engine.connect() as conn:
         assert conn.execute(select(sessions)).first() is None
+
+
+def test_accounts_lock_out_and_sessions_on_postgresql() -> None:
+    from bot.console.tables import console_engine
+    from tests.db import drop_postgres, postgres_url
+
+    url = postgres_url()
+    engine = console_engine(url)
+    try:
+        accounts.add_user(engine, "editor1", PASSWORD, EDITOR)
+        with pytest.raises(accounts.AccountError):
+            accounts.add_user(engine, "editor1", PASSWORD, EDITOR)
+        for _ in range(accounts.MAX_FAILURES):
+            accounts.sign_in(engine, "editor1", "wrong password!!")
+        assert accounts.sign_in(engine, "editor1", PASSWORD).locked
+        later = accounts.utc_now() + dt.timedelta(minutes=accounts.LOCK_MINUTES + 1)
+        user = accounts.sign_in(engine, "editor1", PASSWORD, now=later).user
+        token, csrf = accounts.start_session(engine, user, now=later)
+        assert accounts.find_session(engine, token, now=later).csrf_token == csrf
+        assert accounts.find_session(engine, token, now=later + dt.timedelta(hours=2)) is None
+    finally:
+        engine.dispose()
+        drop_postgres(url)
