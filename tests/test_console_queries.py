@@ -209,3 +209,15 @@ def test_rasa_does_not_read_the_review_file_as_training_data(tmp_path) -> None:
     # How `rasa train` and `rasa data validate` gather files from --data: this one is passed over.
     importer = RasaFileImporter(training_data_paths=[str(tmp_path / "data")])
     assert importer.get_nlu_data().training_examples == []
+
+
+def test_the_console_reads_conversations_through_its_own_engine_when_they_share_a_database(tmp_path) -> None:
+    from bot.console.tables import console_engine, conversations_engine
+
+    url = f"sqlite:///{tmp_path / 'send.db'}"
+    engine = console_engine(url)
+    assert conversations_engine(engine, url, 5, 5) is engine
+    other = conversations_engine(engine, f"sqlite:///{tmp_path / 'tracker.db'}", 5, 5)
+    assert other is not engine and other.url.database.endswith("tracker.db")
+    engine.dispose()
+    other.dispose()

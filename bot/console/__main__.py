@@ -17,8 +17,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot.console.config import load_config
     from bot.console.decisions import REVIEW_FILE
     from bot.console.pages import Context
-    from bot.console.tables import console_engine
-    from bot.index import make_engine
+    from bot.console.tables import console_engine, conversations_engine
     from bot.settings import load_settings
     from bot.webchat.feedback import feedback_engine
 
@@ -35,7 +34,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = load_settings()
     feedback_engine(settings.database_url, settings.db_pool_size, settings.db_max_overflow).dispose()
     engine = console_engine(settings.database_url, settings.db_pool_size, settings.db_max_overflow)
-    conversations = make_engine(settings.conversation_store_url, settings.db_pool_size, settings.db_max_overflow)
+    conversations = conversations_engine(
+        engine, settings.conversation_store_url, settings.db_pool_size, settings.db_max_overflow
+    )
     # CONSOLE_REVIEW_FILE: where "existing situation" writes examples (tests point it elsewhere).
     review_file = Path(os.environ.get("CONSOLE_REVIEW_FILE") or REVIEW_FILE)
     ctx = Context(engine, conversations, settings.knowledge_dir, review_file)

@@ -65,6 +65,14 @@ decisions = Table(
 )
 
 
+def conversations_engine(console: Engine, conversation_store_url: str, pool_size: int, max_overflow: int) -> Engine:
+    """Where the console reads conversations: the console's own engine when they share a database (always,
+    with DATABASE_URL set), so the console is one pool; var/tracker.db otherwise (SQLite: no pool)."""
+    if conversation_store_url == console.url.render_as_string(hide_password=False):
+        return console
+    return make_engine(conversation_store_url, pool_size, max_overflow)
+
+
 def console_engine(database_url: str, pool_size: int = 5, max_overflow: int = 5) -> Engine:
     """The engine for DATABASE_URL with the console's tables created (a SQLite file owner-only)."""
     private_sqlite_file(database_url)
