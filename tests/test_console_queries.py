@@ -185,8 +185,11 @@ def test_article_figures_count_answers_sections_and_reasons(ctx) -> None:
     assert (found["ehc-delay"].helpful, found["ehc-delay"].not_helpful) == (1, 1)
     assert dict(found["ehc-delay"].reasons) == {"out of date": 1}
     assert found["camhs-waiting"].helpful == 1
-    weeks = figures.feedback_by_week(rows)
-    assert weeks == [(dt.date(2026, 11, 23), 1, 0), (dt.date(2026, 11, 30), 1, 1)]
+    weeks = figures.weekly_answers(turns, rows)
+    # Week of 23 November: c7 (Tuesday 24th) and c5's adviser answer (Sunday 29th); then c3 and c4.
+    assert weeks == [(dt.date(2026, 11, 23), 2, 1, 0), (dt.date(2026, 11, 30), 2, 1, 1)]
+    one = figures.weekly_answers([t for t in turns if t.article == "ehc-delay"], [])
+    assert one == [(dt.date(2026, 11, 30), 1, 0, 0)]  # the section opened is not another answer
 
 
 def test_partner_figures_are_counts_per_partner(ctx) -> None:

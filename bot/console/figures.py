@@ -65,12 +65,15 @@ def article_figures(turns: Iterable[Turn], feedback: Iterable[Mapping]) -> list[
     return sorted(figures.values(), key=lambda f: (-f.given, f.article))
 
 
-def feedback_by_week(feedback: Iterable[Mapping]) -> list[tuple[dt.date, int, int]]:
-    """(week, helpful, not helpful), oldest week first."""
-    weeks: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])
+def weekly_answers(turns: Iterable[Turn], feedback: Iterable[Mapping]) -> list[tuple[dt.date, int, int, int]]:
+    """(week, answers given, helpful, not helpful), oldest week first."""
+    weeks: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for turn in turns:
+        if turn.article and not (turn.intent or "").startswith(SECTION_PREFIX):
+            weeks[week_of(turn.at)][0] += 1
     for row in feedback:
-        weeks[week_of(row["created_at"])][0 if row["helpful"] else 1] += 1
-    return [(week, helpful, unhelpful) for week, (helpful, unhelpful) in sorted(weeks.items())]
+        weeks[week_of(row["created_at"])][1 if row["helpful"] else 2] += 1
+    return [(week, *counts) for week, counts in sorted(weeks.items())]  # type: ignore[misc]
 
 
 def reasons_count(feedback: Iterable[Mapping]) -> list[tuple[str, int]]:

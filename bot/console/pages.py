@@ -51,13 +51,23 @@ def period(query: Mapping[str, str], default: int = 7) -> int:
     return days if days in PERIODS else default
 
 
-def _period_picker(path: str, days: int) -> str:
+def _period_picker(path: str, days: int, extra: str = "") -> str:
     options = "".join(
         f'<option value="{d}"{" selected" if d == days else ""}>the last {d} days</option>' for d in PERIODS
     )
     return (
         f'<form method="get" action="{path}" class="period"><label for="days">Show</label> '
-        f'<select id="days" name="days">{options}</select> <button type="submit">Show</button></form>'
+        f'<select id="days" name="days">{options}</select> {extra}<button type="submit">Show</button></form>'
+    )
+
+
+def _article_picker(articles: list[str], chosen: str | None) -> str:
+    options = "".join(
+        f'<option value="{esc(a)}"{" selected" if a == chosen else ""}>{esc(a)}</option>' for a in articles
+    )
+    return (
+        '<label for="article">Article</label> <select id="article" name="article">'
+        f'<option value="">every article</option>{options}</select> '
     )
 
 
@@ -210,7 +220,15 @@ def build_answers(ctx: Context, query: Mapping[str, str]) -> Built:
     days = period(query, 30)
     since = ctx.now() - days * DAY
     rows_feedback = _feedback_rows(ctx, since)
-    per_article = figures.article_figures(load_turns(ctx.conversations, since), rows_feedback)
+    turns = load_turns(ctx.conversations, since)
+    per_article = figures.article_figures(turns, rows_feedback)
+    # One article's figures over time, or every article's together.
+    known = sorted(f.article for f in per_article)
+    chosen = query.get("article") if query.get("article") in known else None
+    if chosen:
+        turns = [t for t in turns if t.article == chosen]
+        rows_feedback = [r for r in rows_feedback if r["article_id"] == chosen]
+    about = chosen or "every article"
     sections = ("law", "next_steps", "escalation", "who_can_help")
     articles = DataTable(
         "articles",
@@ -235,19 +253,19 @@ def build_answers(ctx: Context, query: Mapping[str, str]) -> Built:
             for f in per_article
         ],
     )
-    weekly = figures.feedback_by_week(rows_feedback)
+    weekly = figures.weekly_answers(turns, rows_feedback)
     weeks = DataTable(
         "feedback-weeks",
-        "Feedback per week (weeks start on Monday)",
-        ["Week", "Helpful", "Not helpful"],
-        [[w.isoformat(), h, n] for w, h, n in weekly],
+        f"Answers and feedback per week, {about} (weeks start on Monday)",
+        ["Week", "Answers given", "Helpful", "Not helpful"],
+        [[w.isoformat(), g, h, n] for w, g, h, n in weekly],
     )
     reasons = figures.reasons_count(rows_feedback)
-    reason_table = DataTable("reasons", "Why parents said “not helpful”", ["Reason", "Times"], reasons)
+    reason_table = DataTable("reasons", f"Why parents said “not helpful”, {about}", ["Reason", "Times"], reasons)
     comments = [r for r in rows_feedback if not r["helpful"] and r.get("reason")]
     comment_table = DataTable(
         "comments",
-        "Comments with “not helpful” (personal details removed)",
+        f"Comments with “not helpful”, {about} (personal details removed)",
         ["When", "Article", "Reason", "Comment"],
         [
             [
@@ -259,24 +277,28 @@ def build_answers(ctx: Context, query: Mapping[str, str]) -> Built:
             for r in reversed(comments)
         ],
     )
-    q = {"days": str(days)}
+    q = {"days": str(days), **({"article": chosen} if chosen else {})}
     body = "".join(
         [
-            _period_picker("/answers", days),
-            "<h2>Feedback over time</h2>",
+            _period_picker("/answers", days, _article_picker(known, chosen)),
+            "<h2>Answers and feedback over time</h2>",
             chart(
                 "feedback-weeks",
                 "bar",
-                "Helpful and not helpful ratings per week",
-                [w.isoformat() for w, _, _ in weekly],
-                [("Helpful", [h for _, h, _ in weekly]), ("Not helpful", [n for _, _, n in weekly])],
+                f"Answers given, helpful and not helpful ratings per week, {about}",
+                [w.isoformat() for w, *_ in weekly],
+                [
+                    ("Answers given", [g for _, g, _, _ in weekly]),
+                    ("Helpful", [h for _, _, h, _ in weekly]),
+                    ("Not helpful", [n for _, _, _, n in weekly]),
+                ],
             ),
             table("answers", weeks, q),
             "<h2>Why answers did not help</h2>",
             chart(
                 "reasons",
                 "bar",
-                "Reasons parents picked for “not helpful”",
+                f"Reasons parents picked for “not helpful”, {about}",
                 [r for r, _ in reasons],
                 [("Times picked", [n for _, n in reasons])],
             ),

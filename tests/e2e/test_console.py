@@ -208,6 +208,14 @@ def test_charts_are_drawn_from_our_own_server_with_a_table_for_each(page, consol
     expect(page.locator("#table-reasons")).to_contain_text("hard to understand")
     assert f"{console['url']}/static/chart.umd.min.js" in page.requests
     expect(page.locator("#table-comments")).to_contain_text("ring [removed]")
+    # One article over time: the charts and tables follow the choice.
+    page.get_by_label("Article", exact=True).select_option("ehc-delay")
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("#table-feedback-weeks caption")).to_contain_text("ehc-delay")
+    expect(page.locator("#table-reasons tbody tr")).to_have_count(1)
+    expect(page.locator("#table-reasons")).to_contain_text("out of date")
+    expect(page.locator("#chart-feedback-weeks")).to_have_attribute("data-drawn", "true")
+    assert_accessible(page, "one article's answers")
     page.goto("/partners")
     expect(page.locator("#chart-weeks")).to_have_attribute("data-drawn", "true")
     expect(page.locator("#table-weeks caption")).to_have_text("Conversations per week (weeks start on Monday)")
