@@ -52,3 +52,18 @@ def test_add_user_refuses_a_short_password_or_a_viewer_without_partner(database_
 def test_purge_reports_what_it_deleted(database_url, monkeypatch, capsys) -> None:
     assert main(["staff", "purge"]) == 0
     assert "deleted 0 audit record(s)" in capsys.readouterr().out
+
+
+def test_remove_user_ends_the_account_and_its_sessions(database_url, monkeypatch, capsys) -> None:
+    assert (
+        run(["staff", "add-user", "sam", "--role", "editor", "--password-stdin"], "a long enough password", monkeypatch)
+        == 0
+    )
+    engine = console_engine(database_url)
+    user = accounts.sign_in(engine, "sam", "a long enough password").user
+    token, _ = accounts.start_session(engine, user)
+    assert main(["staff", "remove-user", "Sam"]) == 0
+    assert accounts.find_session(engine, token) is None
+    assert accounts.sign_in(engine, "sam", "a long enough password").user is None
+    assert main(["staff", "remove-user", "sam"]) == 1
+    engine.dispose()

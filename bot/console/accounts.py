@@ -115,6 +115,19 @@ def add_user(engine: Engine, username: str, password: str, role: str, partner: s
     return StaffUser(id=user_id, username=username, role=role, partner=partner)
 
 
+def remove_user(engine: Engine, username: str) -> bool:
+    """Delete an account and end its sessions at once; False if there was no such account."""
+    username = username.strip().lower()
+    with engine.begin() as conn:
+        row = conn.execute(select(users.c.id).where(users.c.username == username)).first()
+        if row is None:
+            return False
+        conn.execute(delete(sessions).where(sessions.c.user_id == row.id))
+        conn.execute(delete(users).where(users.c.id == row.id))
+    record(engine, username, "account removed")
+    return True
+
+
 def _verify(password_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(password_hash, password)

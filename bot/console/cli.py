@@ -1,5 +1,5 @@
 """`python -m bot staff add-user NAME --role editor|partner_viewer [--partner ID] [--password-stdin]`,
-`python -m bot staff purge` (the console's retention) and `python -m bot staff serve` (the console).
+`python -m bot staff remove-user NAME`, `python -m bot staff purge` (the console's retention) and `python -m bot staff serve` (the console).
 
 The password is asked for twice at the terminal (never an argument: it would stay in the shell's
 history); `--password-stdin` reads one line instead, for scripts. Exit codes: 0 done, 1 refused.
@@ -44,6 +44,23 @@ def cmd_add_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_remove_user(args: argparse.Namespace) -> int:
+    from bot.console.accounts import remove_user
+    from bot.console.tables import console_engine
+    from bot.settings import load_settings
+
+    engine = console_engine(load_settings().database_url)
+    try:
+        removed = remove_user(engine, args.username)
+    finally:
+        engine.dispose()
+    if not removed:
+        print(f"no account called '{args.username}': nothing removed", file=sys.stderr)
+        return 1
+    print(f"removed account '{args.username.strip().lower()}' and ended its sessions")
+    return 0
+
+
 def cmd_purge(args: argparse.Namespace) -> int:
     from bot.console.retention import purge_console
     from bot.console.tables import console_engine
@@ -77,6 +94,9 @@ def add_commands(groups: Any) -> None:
     add.add_argument("--partner", help="the partner id a partner viewer may see")
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     add.set_defaults(func=cmd_add_user)
+    remove = commands.add_parser("remove-user", help="delete a console account and end its sessions")
+    remove.add_argument("username")
+    remove.set_defaults(func=cmd_remove_user)
     purge = commands.add_parser("purge", help="delete console records past RETENTION_DAYS and expired sessions")
     purge.set_defaults(func=cmd_purge)
     serve = commands.add_parser("serve", help="start the staff console (same as python -m bot.console)")
