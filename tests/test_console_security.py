@@ -18,12 +18,13 @@ from bot.console.tables import EDITOR, PARTNER_VIEWER, audit, sessions
 from tests.console_helpers import DAY, NOW, make_context, rate, store_conversation, turn
 
 PASSWORD = "correct horse battery staple"
-PAGES = ["/unanswered", "/answers", "/health", "/partners"]
+PAGES = ["/unanswered", "/answers", "/health", "/partners", "/audit"]
 EXPORTS = [
     "/export/unanswered/groups.csv",
     "/export/answers/articles.csv",
     "/export/answers/comments.csv",
     "/export/health/files.csv",
+    "/export/audit/log.csv",
     "/export/partners/summary.csv",
 ]
 
@@ -120,6 +121,8 @@ async def test_sign_in_shows_the_pages_and_sign_out_ends_the_session(client, ctx
     with ctx.engine.connect() as conn:
         actions = [row.action for row in conn.execute(select(audit).order_by(audit.c.id))]
     assert actions[-2:] == ["exported", "signed out"] and "signed in" in actions
+    log = await (await client.get("/export/audit/log.csv", allow_redirects=False)).text()
+    assert "Please sign in" in log  # signed out: refused
 
 
 async def test_session_cookie_is_httponly_samesite_strict_and_secure_when_configured(ctx) -> None:
@@ -216,9 +219,9 @@ def test_accounts_need_a_good_name_password_and_role(ctx) -> None:
 async def test_a_partner_viewer_sees_only_their_partner(client) -> None:
     response = await sign_in(client, "charity1")
     assert response.headers["Location"] == "/partners"
-    for path in ["/unanswered", "/answers", "/health"]:
+    for path in ["/unanswered", "/answers", "/health", "/audit"]:
         assert (await client.get(path)).status == 403, path
-    for path in EXPORTS[:4]:
+    for path in EXPORTS[:5]:
         assert (await client.get(path)).status == 403, path
     html = await (await client.get("/partners")).text()
     assert "example-charity" in html and "<td>default</td>" not in html

@@ -184,6 +184,8 @@ def _build(name: str, ctx: pages.Context, session: Session, query) -> pages.Buil
         return pages.build_answers(ctx, query)
     if name == "health":
         return pages.build_health(ctx, query)
+    if name == "audit":
+        return pages.build_audit(ctx, query)
     return None
 
 
@@ -192,6 +194,7 @@ TITLES = {
     "answers": "Answers",
     "health": "Knowledge health",
     "partners": "Partners",
+    "audit": "Audit log",
 }
 
 

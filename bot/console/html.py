@@ -19,6 +19,7 @@ PAGES = (  # path, name, who sees it
     ("/answers", "Answers", "editor"),
     ("/health", "Knowledge health", "editor"),
     ("/partners", "Partners", "anyone"),
+    ("/audit", "Audit log", "editor"),
 )
 
 

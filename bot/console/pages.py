@@ -17,6 +17,7 @@ from bot.console import figures, health, unanswered
 from bot.console.accounts import StaffUser
 from bot.console.events import load_turns
 from bot.console.html import DataTable, chart, csrf_field, esc, table
+from bot.console.tables import audit
 from bot.intents import situation_intents
 from bot.webchat.feedback import feedback_table
 
@@ -351,6 +352,27 @@ def build_health(ctx: Context, query: Mapping[str, str]) -> Built:
         + (details or "<p>Every file's legal text is as signed off.</p>")
     )
     return Built(body, {"files": files, "problems": problems})
+
+
+# --- Audit log ----------------------------------------------------------------------------------
+
+AUDIT_SHOWN = 500
+
+
+def build_audit(ctx: Context, query: Mapping[str, str]) -> Built:
+    with ctx.engine.connect() as conn:
+        rows = conn.execute(select(audit).order_by(audit.c.id.desc()).limit(AUDIT_SHOWN)).all()
+    log = DataTable(
+        "log",
+        f"Sign-ins and actions, newest first (at most {AUDIT_SHOWN})",
+        ["When (UTC)", "Account", "What", "Detail"],
+        [[r.at.strftime("%Y-%m-%d %H:%M:%S"), r.username, r.action, r.detail or ""] for r in rows],
+    )
+    return Built(
+        "<p>Kept for the retention period, then deleted. Never holds a password, a session or a parent's "
+        "message.</p>" + table("audit", log),
+        {"log": log},
+    )
 
 
 # --- Partners ------------------------------------------------------------------------------------

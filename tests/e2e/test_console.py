@@ -32,6 +32,7 @@ PAGES = {
     "/answers": "Answers",
     "/health": "Knowledge health",
     "/partners": "Partners",
+    "/audit": "Audit log",
 }
 
 
