@@ -290,3 +290,16 @@ def test_accounts_lock_out_and_sessions_on_postgresql() -> None:
     finally:
         engine.dispose()
         drop_postgres(url)
+
+
+async def test_a_database_failure_gets_a_kind_page_without_details(client, ctx, monkeypatch) -> None:
+    await sign_in(client)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret connection detail")
+
+    monkeypatch.setattr("bot.console.pages.load_turns", broken)
+    response = await client.get("/unanswered")
+    text = await response.text()
+    assert response.status == 500 and "Something went wrong" in text and "secret" not in text
+    assert response.headers["Cache-Control"] == "no-store"

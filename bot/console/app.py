@@ -75,6 +75,14 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
         response = await handler(request)
     except web.HTTPException as exc:
         response = exc
+    except Exception:  # e.g. the database is down: say so kindly, log the details, show no trace
+        logger.exception("console: %s %s failed", request.method, request.path)
+        response = _page(
+            "Something went wrong",
+            "<p>The console could not load this just now (the log says why). Please try again in a minute.</p>",
+            request,
+            500,
+        )
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"  # "no-referrer" makes Chrome send `Origin: null`
