@@ -224,3 +224,16 @@ def test_the_console_reads_conversations_through_its_own_engine_when_they_share_
     assert other is not engine and other.url.database.endswith("tracker.db")
     engine.dispose()
     other.dispose()
+
+
+def test_editors_see_every_partner_file_even_without_conversations(tmp_path) -> None:
+    from bot.console.accounts import StaffUser
+
+    ctx = make_context(f"sqlite:///{tmp_path / 'empty.db'}", tmp_path)
+    editor = StaffUser(1, "editor1", "editor", None)
+    built = pages.build_partners(ctx, {}, editor)
+    assert [row[0] for row in built.tables["summary"].rows] == ["default", "example-charity"]
+    assert all(row[1] == 0 for row in built.tables["summary"].rows)
+    viewer = StaffUser(2, "charity1", "partner_viewer", "example-charity")
+    assert [row[0] for row in pages.build_partners(ctx, {}, viewer).tables["summary"].rows] == ["example-charity"]
+    ctx.engine.dispose()

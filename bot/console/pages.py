@@ -19,6 +19,7 @@ from bot.console.events import load_turns
 from bot.console.html import DataTable, chart, csrf_field, esc, table
 from bot.console.tables import audit
 from bot.intents import situation_intents
+from bot.partners import partner_paths
 from bot.webchat.feedback import feedback_table
 
 DAY = 86_400
@@ -387,6 +388,9 @@ def build_partners(ctx: Context, query: Mapping[str, str], user: StaffUser) -> B
     found = figures.partner_figures(turns, situation_intents())
     if not user.is_editor:
         found = {user.partner: found.get(user.partner) or figures.PartnerFigures(str(user.partner))}
+    else:  # every partner file, also those with no conversations in the period
+        for path in partner_paths(ctx.knowledge_dir / "partners"):
+            found.setdefault(path.stem, figures.PartnerFigures(path.stem))
     summary = DataTable(
         "summary",
         f"Partners in the last {days} days",
