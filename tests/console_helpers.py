@@ -11,8 +11,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.console.pages import Context
 from bot.console.tables import console_engine
 from bot.settings import Settings
-from bot.tracker_store import RedactingSQLTrackerStore
-from bot.webchat.feedback import feedback_engine, store_feedback
+from bot.rasa_ext.tracker_store import RedactingSQLTrackerStore
+from bot.web.feedback import feedback_engine, store_feedback
 
 NOW = dt.datetime(2026, 12, 4, 12, 0, tzinfo=dt.timezone.utc).timestamp()
 DAY = 86_400

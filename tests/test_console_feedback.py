@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, inspect, text
 
-from bot.webchat.channel import answer_time
-from bot.webchat.feedback import all_feedback, feedback_engine, store_feedback
+from bot.web.channel import answer_time
+from bot.web.feedback import all_feedback, feedback_engine, store_feedback
 
 
 def test_an_existing_feedback_table_gets_the_new_columns(tmp_path: Path) -> None:

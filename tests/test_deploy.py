@@ -257,7 +257,7 @@ def test_rasa_serves_the_web_chat_only_never_the_http_api() -> None:
         assert not any("--enable-api" in line for line in starts), script
     # The web chat channel is the only one in credentials.yml.
     channels = yaml.safe_load((ROOT / "credentials.yml").read_text(encoding="utf-8"))
-    assert list(channels) == ["bot.webchat.channel.WebChatInput"]
+    assert list(channels) == ["bot.web.channel.WebChatInput"]
 
 
 def test_telemetry_is_off_in_the_image_and_in_every_main_container() -> None:
@@ -331,11 +331,11 @@ from pathlib import Path
 from bot.settings import PROJECT_ROOT, load_settings
 
 assert PROJECT_ROOT == Path.cwd(), f"imported {PROJECT_ROOT}, not the image copy"
-from bot import index
-from bot.entities import extract_facts
-from bot.partners import PartnerBook
-from bot.service import service_from_settings
-from bot.webchat import channel  # noqa: F401  (the Rasa server's channel imports)
+from bot.content import index
+from bot.understanding.entities import extract_facts
+from bot.content.partners import PartnerBook
+from bot.content.service import service_from_settings
+from bot.web import channel  # noqa: F401  (the Rasa server's channel imports
 import actions.actions  # noqa: F401  (the action server's actions import)
 
 service = service_from_settings()
@@ -501,7 +501,7 @@ def test_secrets_come_from_one_secret_whose_template_holds_no_real_values() -> N
     assert keys == {"DATABASE_URL", "REDIS_URL", "WEBCHAT_SECRET"}
     for value in template["stringData"].values():
         assert "REPLACE_ME" in value
-    # Too short to be accepted (bot/webchat/tokens.py wants 32 characters), so a copy left unedited
+    # Too short to be accepted (bot/web/tokens.py wants 32 characters), so a copy left unedited
     # stops the assistant at start-up instead of signing tokens with a published value.
     assert len(template["stringData"]["WEBCHAT_SECRET"]) < 32
     used = set()
@@ -562,7 +562,7 @@ def test_the_connection_arithmetic_knows_every_engine() -> None:
         if re.search(r"(?<!def )\bmake_engine\(", path.read_text(encoding="utf-8"))
     }
     # The staff console (bot/console/tables.py) is one engine in one process, counted as a job (docs/configuration.md).
-    counted = {"bot/tracker_store.py", "bot/webchat/feedback.py", "bot/service.py", "bot/console/tables.py"}
+    counted = {"bot/rasa_ext/tracker_store.py", "bot/web/feedback.py", "bot/content/service.py", "bot/console/tables.py"}
     assert callers == counted, "a new database engine: update deploy/connections.py and docs/deploy.md"
 
 

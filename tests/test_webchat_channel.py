@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import inspect
 
 from bot.webchat import guard
-from bot.webchat.channel import BAD_REQUEST, MAX_BODY_BYTES, WebChatInput
-from bot.webchat.feedback import all_feedback, feedback_engine
-from bot.webchat.limits import WAIT_MESSAGE
-from bot.webchat.tokens import SqlRevocations, TokenSigner
+from bot.web.channel import BAD_REQUEST, MAX_BODY_BYTES, WebChatInput
+from bot.web.feedback import all_feedback, feedback_engine
+from bot.web.limits import WAIT_MESSAGE
+from bot.web.tokens import SqlRevocations, TokenSigner
 from tests.db import drop_postgres, postgres_url
 from tests.webchat_helpers import OTHER_SITE, SECRET, SITE, FakeAgent, ManualClock, Reply, make_channel, running
 
@@ -461,7 +461,7 @@ def test_the_real_channel_is_registered_and_rest_is_not() -> None:
     from bot.settings import PROJECT_ROOT
 
     credentials = yaml.safe_load((PROJECT_ROOT / "credentials.yml").read_text(encoding="utf-8"))
-    assert list(credentials) == ["bot.webchat.channel.WebChatInput"]
+    assert list(credentials) == ["bot.web.channel.WebChatInput"]
     shell = yaml.safe_load((PROJECT_ROOT / "credentials-shell.yml").read_text(encoding="utf-8"))
     assert list(shell) == ["rest"]
 

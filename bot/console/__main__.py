@@ -19,7 +19,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot.console.pages import Context
     from bot.console.tables import console_engine, conversations_engine
     from bot.settings import load_settings
-    from bot.webchat.feedback import feedback_engine
+    from bot.web.feedback import feedback_engine
 
     parser = argparse.ArgumentParser(prog="python -m bot.console", description=__doc__)
     parser.add_argument("--host", help="address to listen on (default CONSOLE_HOST or 127.0.0.1)")

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from bot.console.tables import EDITOR, PARTNER_VIEWER, ROLES, audit, sessions, users
-from bot.knowledge import ID_PATTERN
+from bot.content.validation import ID_PATTERN
 
 # Five wrong passwords in a row lock the account for fifteen minutes, counted in the database so a
 # restart or a second console process doesn't reset the count.

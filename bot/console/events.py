@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, inspect, select
 from sqlalchemy.engine import Engine
 
-from bot.answers import marked_article
-from bot.partners import DEFAULT_PARTNER
+from bot.dialogue.answers import marked_article
+from bot.content.partners import DEFAULT_PARTNER
 
 _metadata = MetaData()
 # The columns of Rasa's SQLTrackerStore table that the console reads (rasa/core/tracker_store.py).
@@ -39,7 +39,7 @@ class Turn:
     partner: str
     actions: list[str] = field(default_factory=list)
     article: str | None = None
-    # When the answer mark was stored: how an unhelpful rating finds its question (bot/webchat/feedback.py).
+    # When the answer mark was stored: how an unhelpful rating finds its question (bot/web/feedback.py).
     answered_at: float | None = None
 
     @property

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import yaml
 
-from bot import review
-from bot.knowledge import Problem
-from bot.partners import parse_partner, partner_paths
+from bot.content import review
+from bot.content.validation import Problem
+from bot.content.partners import parse_partner, partner_paths
 
 DUE_SOON_DAYS = 30
 OVERDUE = "overdue"

@@ -18,9 +18,9 @@ from bot.console.accounts import StaffUser
 from bot.console.events import load_turns
 from bot.console.html import DataTable, chart, csrf_field, esc, table
 from bot.console.tables import audit
-from bot.intents import situation_intents
-from bot.partners import partner_paths
-from bot.webchat.feedback import feedback_table
+from bot.understanding.intents import situation_intents
+from bot.content.partners import partner_paths
+from bot.web.feedback import feedback_table
 
 DAY = 86_400
 PERIODS = (7, 30, 90)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, UniqueConstraint
 from sqlalchemy.engine import Engine
 
-from bot.index import make_engine
-from bot.tracker_store import private_sqlite_file
+from bot.storage.database import make_engine
+from bot.storage.database import private_sqlite_file
 
 EDITOR = "editor"
 PARTNER_VIEWER = "partner_viewer"

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
-from bot.clarify import CONFIDENT_AT
+from bot.dialogue.clarify import CONFIDENT_AT
 from bot.console.events import Turn
-from bot.redact import redact
+from bot.storage.redact import redact
 
 NOT_SURE = "not sure"
 MIDDLE_BAND = "middle band"

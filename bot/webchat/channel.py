@@ -1,4 +1,4 @@
-"""The web chat channel: `bot.webchat.channel.WebChatInput`, registered in credentials.yml.
+"""The web chat channel: `bot.web.channel.WebChatInput`, registered in credentials.yml.
 
 Rasa mounts it at /webhooks/webchat/. The widget (widget/) talks to these routes:
 
@@ -45,31 +45,29 @@ from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import answers, guided, rasa_speedups
-from bot.ics import deadlines_to_ics
-from bot.knowledge import ID_PATTERN
-from bot.letters import letter_to_docx, letter_to_txt
-from bot.live import letter_files
-from bot.lock_store import LocksUnavailable
-from bot.partners import DEFAULT_PARTNER, Partner, PartnerBook, public_config
-from bot.redact import names_in
-from bot.safety import shows_immediate_risk
-from bot.settings import PROJECT_ROOT, Settings, load_settings
-from bot.storage import UnsupportedTrackerStore, delete_conversation, purge_inactive
-from bot.tracker_store import noting_store_problems
-from bot.webchat import CHANNEL_NAME, feedback, guard, hardening, origins, summary
-from bot.webchat.limits import WAIT_MESSAGE, Limiter, make_limiter, parse_rate
-from bot.webchat.resilience import (
-    CRISIS_RESPONSE,
-    TurnOutput,
-    action_timeout_seconds,
-    apology,
-    guard_action_endpoint,
-    noting_action_failures,
-)
-from bot.webchat.tokens import Conversation, SqlRevocations, TokenSigner, load_secret
+from bot.dialogue import answers, guided_replies as guided
 
-# Work Rasa repeats on every turn, done once (bot/rasa_speedups.py).
+from bot.rasa_ext import speedups as rasa_speedups
+from bot.law.ics import deadlines_to_ics
+from bot.content.validation import ID_PATTERN
+from bot.content.letters import letter_to_docx, letter_to_txt
+from bot.content.live import letter_files
+from bot.rasa_ext.lock_store import LocksUnavailable
+from bot.content.partners import DEFAULT_PARTNER, Partner, PartnerBook, public_config
+from bot.storage.redact import names_in
+from bot.understanding.safety import shows_immediate_risk
+from bot.settings import PROJECT_ROOT, Settings, load_settings
+from bot.storage.retention import UnsupportedTrackerStore, delete_conversation, purge_inactive
+from bot.rasa_ext.tracker_store import noting_store_problems
+from bot.webchat import CHANNEL_NAME, feedback, guard, hardening
+from bot import origins
+from bot.web import downloads as summary
+from bot.web.limits import WAIT_MESSAGE, Limiter, make_limiter, parse_rate
+from bot.rasa_ext.action_endpoint import CRISIS_RESPONSE, TurnOutput, action_timeout_seconds, guard_action_endpoint, noting_action_failures
+from bot.web.resilience import apology
+from bot.web.tokens import Conversation, SqlRevocations, TokenSigner, load_secret
+
+# Work Rasa repeats on every turn, done once (bot/rasa_ext/speedups.py).
 rasa_speedups.install()
 
 logger = logging.getLogger(__name__)
@@ -212,7 +210,7 @@ def article_ids_given(events: list[dict[str, Any]]) -> set[str]:
 
 def answer_time(events: list[dict[str, Any]], article_id: str) -> float | None:
     """When the latest answer from this article was sent (its answer mark): the staff console finds the
-    parent's question with it, while the conversation is kept (bot/webchat/feedback.py)."""
+    parent's question with it, while the conversation is kept (bot/web/feedback.py)."""
     marks = [
         e.get("timestamp")
         for e in events
@@ -487,7 +485,7 @@ class WebChatInput(InputChannel):
             guard_action_endpoint(agent, self.action_timeout)
             collector = TurnOutput()
             # Failures of the action server or the conversation store during this turn are noted, so the
-            # parent can be told, and emergency help is not held up (bot/webchat/resilience.py).
+            # parent can be told, and emergency help is not held up (bot/web/resilience.py).
             with noting_store_problems() as store_problems, noting_action_failures(collector) as failed_actions:
                 raw = body["payload"] if body.get("payload") is not None else body.get("text")
                 offered: set[str] = set()

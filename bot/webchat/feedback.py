@@ -5,34 +5,21 @@ A row says which article, helpful or not, the reason picked from REASON_CODES an
 chat. `answered_at` is the time the rated answer was stored in the conversation: the staff console finds
 the question with it while the conversation is kept, and nothing once it is deleted or purged. Personal
 data in the comment (e-mail addresses, phone numbers, postcodes, NHS numbers, birth dates, names: see
-bot/redact.py) is replaced with "[removed]" before it is stored.
+bot/storage/redact.py) is replaced with "[removed]" before it is stored.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import (
-    Boolean,
-    Column,
-    DateTime,
-    Float,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    insert,
-    inspect,
-    select,
-)
+from sqlalchemy import Boolean, Column, DateTime, Float, Integer, MetaData, String, Table, Text, insert, inspect, select
 from sqlalchemy import text as sql
 from sqlalchemy.engine import Engine
 
-from bot import redact as personal_data
-from bot.index import make_engine
+from bot.storage import redact as personal_data
+from bot.storage.database import make_engine
 from bot.settings import DEFAULT_MAX_OVERFLOW, DEFAULT_POOL_SIZE
-from bot.tracker_store import private_sqlite_file
+from bot.storage.database import private_sqlite_file
 
 MAX_REASON_CHARS = 500
 REMOVED = "[removed]"
