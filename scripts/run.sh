@@ -37,9 +37,19 @@ if [ "$MODE" = "shell" ]; then
   exit
 fi
 
+# The staff console (bot/console): its own process, on loopback. Plain http on loopback only, so its
+# cookies may go without the Secure flag here (docs/staff-console.md).
+CONSOLE_PORT="$(setting CONSOLE_PORT 5056)"
+[ -f node_modules/chart.js/dist/chart.umd.min.js ] || npm ci --no-audit --no-fund --silent \
+  || say "npm ci failed: the staff console shows its tables without charts"
+CONSOLE_HOST=127.0.0.1 CONSOLE_PORT="$CONSOLE_PORT" CONSOLE_SECURE_COOKIES=0 "$PY" -m bot.console >var/log/console.log 2>&1 &
+CONSOLE_PID=$!
+trap 'kill $ACTIONS_PID $CONSOLE_PID 2>/dev/null || true' EXIT INT TERM
+
 # The web chat channel only (credentials.yml), on loopback, and never Rasa's HTTP API (no --enable-api).
 say "Starting the assistant on 127.0.0.1:$RASA_PORT (it takes a few seconds to load; Ctrl+C stops it)"
 echo "    Open http://127.0.0.1:$RASA_PORT/webhooks/webchat/demo to talk to the assistant"
+echo "    Staff console: http://127.0.0.1:$CONSOLE_PORT/ (an account first: $PY -m bot staff add-user NAME --role editor)"
 echo "    Conversations (personal data redacted) are kept in $STORE"
 "$RASA" run --model "$MODEL" --endpoints "$ENDPOINTS" --credentials credentials.yml \
   -i 127.0.0.1 -p "$RASA_PORT"

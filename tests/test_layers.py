@@ -18,7 +18,7 @@ LAYERS = [
     {"bot.content", "bot.documents"},  # the document checker reads its staff rules like any content
     {"bot.dialogue"},
     {"bot.rasa_ext"},
-    {"bot.web", "bot.cli"},
+    {"bot.web", "bot.cli", "bot.console"},
 ]
 
 

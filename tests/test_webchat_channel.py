@@ -272,7 +272,14 @@ async def _rate_an_answer(tmp_path: Path, database_url: str) -> None:
         assert reply["article_id"] == "ehc-delay"
         reason = "Not clear. Email jo@example.com or call 07700 900123."
         status, headers, body = await server.post(
-            "/feedback", {"token": token, "article_id": "ehc-delay", "helpful": False, "reason": reason}
+            "/feedback",
+            {
+                "token": token,
+                "article_id": "ehc-delay",
+                "helpful": False,
+                "reason": reason,
+                "reason_code": "hard_to_understand",
+            },
         )
         assert status == 200 and body == {"ok": True}
         status, _, _ = await server.post("/feedback", {"token": token, "article_id": "ehc-delay", "helpful": True})
@@ -283,6 +290,8 @@ async def _rate_an_answer(tmp_path: Path, database_url: str) -> None:
             {"token": token, "article_id": "../../etc", "helpful": True},
             {"token": token, "article_id": "ehc-delay", "helpful": True, "reason": "x" * 501},
             {"token": "forged", "article_id": "ehc-delay", "helpful": True},
+            {"token": token, "article_id": "ehc-delay", "helpful": False, "reason_code": "rubbish"},
+            {"token": token, "article_id": "ehc-delay", "helpful": True, "reason_code": "other"},
         ]
         for body in refused:
             status, _, reply = await server.post("/feedback", body)
@@ -293,6 +302,9 @@ async def _rate_an_answer(tmp_path: Path, database_url: str) -> None:
         ("ehc-delay", False, "Not clear. Email [removed] or call [removed].", "default"),
         ("ehc-delay", True, None, "default"),
     ]
+    assert [r["reason_code"] for r in rows] == ["hard_to_understand", None]
+    # The time of the rated answer, so the staff console can find the question while it is kept.
+    assert isinstance(rows[0]["answered_at"], float) and rows[1]["answered_at"] is None
     assert {c["name"] for c in inspect(engine).get_columns("feedback")} == {
         "id",
         "article_id",
@@ -300,6 +312,8 @@ async def _rate_an_answer(tmp_path: Path, database_url: str) -> None:
         "reason",
         "partner",
         "created_at",
+        "reason_code",
+        "answered_at",
     }
     conversation_id = channel.signer.verify(token).id
     stored = json.dumps([{k: str(v) for k, v in r.items()} for r in rows])

@@ -605,6 +605,9 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
   background: #ffffff; color: var(--sa-text); resize: vertical;
 }
 .fb-form .hint { color: var(--sa-muted); }
+.fb-reasons { margin: 0; padding: 4px 8px 6px; border: 1px solid #c5cbd3; border-radius: 6px; color: var(--sa-text); }
+.fb-reasons legend { font-weight: 600; padding: 0 4px; }
+.fb-form .fb-choice { display: flex; align-items: center; gap: 6px; min-height: 32px; font-weight: 400; }
 .fb-send {
   align-self: flex-start; min-height: 36px; padding: 4px 14px; border: 0; border-radius: 6px;
   background: var(--sa-primary); color: var(--sa-on-primary); font-weight: 700;
@@ -1166,6 +1169,15 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
     });
   }
 
+  // The codes bot/web/feedback.py accepts as `reason_code`, in the parent's words.
+  const FEEDBACK_REASONS = [
+    ["wrong_topic", "It was about the wrong thing"],
+    ["hard_to_understand", "It was hard to understand"],
+    ["did_not_answer", "It didn't answer my question"],
+    ["out_of_date", "It looks out of date"],
+    ["other", "Something else"],
+  ];
+
   function renderFeedback(message) {
     const box = h("div", { class: "feedback", role: "group", "aria-label": "Feedback on this answer" });
     if (message.feedback === "sent") {
@@ -1186,12 +1198,13 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
       box.replaceChildren(thanks);
       if (hadFocus) thanks.focus();
     };
-    const post = async (helpful, reason) => {
+    const post = async (helpful, reason, reasonCode) => {
       error.hidden = true;
       try {
         await ensureToken();
         const body = { token: state.token, article_id: message.articleId, helpful };
         if (reason) body.reason = reason;
+        if (reasonCode) body.reason_code = reasonCode;
         await requestJson("POST", "/feedback", body);
         thank();
       } catch (err) {
@@ -1211,24 +1224,40 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
       yes.setAttribute("aria-pressed", "false");
       if (!form) {
         const id = `sa-reason-${message.id}`;
+        // One reason, picked from a short list (the staff console counts them), then an optional comment.
+        const choices = FEEDBACK_REASONS.map(([code, label]) =>
+          h(
+            "label",
+            { class: "fb-choice" },
+            h("input", { type: "radio", name: `${id}-code`, value: code }),
+            ` ${label}`,
+          ),
+        );
+        const reasons = h("fieldset", { class: "fb-reasons" }, h("legend", { text: "What was the main problem?" }), choices);
         const reason = h("textarea", { id, rows: "2", maxlength: "500", "aria-describedby": `${id}-hint` });
+        const send = () => {
+          const picked = reasons.querySelector("input:checked");
+          if (!picked) {
+            error.textContent = "Please choose the main problem first.";
+            error.hidden = false;
+            reasons.querySelector("input").focus();
+            return;
+          }
+          post(false, reason.value.trim().slice(0, 500), picked.value);
+        };
         form = h(
           "div",
           { class: "fb-form" },
-          h("label", { for: id, text: "What was wrong or missing? (optional)" }),
+          reasons,
+          h("label", { for: id, text: "Anything else you want to tell us? (optional)" }),
           h("span", { id: `${id}-hint`, class: "hint", text: "Please don't include any names." }),
           reason,
-          h("button", {
-            type: "button",
-            class: "fb-send",
-            text: "Send feedback",
-            onclick: () => post(false, reason.value.trim().slice(0, 500)),
-          }),
+          h("button", { type: "button", class: "fb-send", text: "Send feedback", onclick: send }),
         );
         box.insertBefore(form, error);
       }
       form.hidden = false;
-      form.querySelector("textarea").focus();
+      form.querySelector("input").focus();
     });
     box.append(question, yes, no, error);
     return box;

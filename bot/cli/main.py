@@ -3,7 +3,8 @@
 Sign-off (bot/content/review.py): `python -m bot knowledge review ID --role ROLE --reason TEXT [--yes]`,
 `review --all ...`, `review --pending` and `changelog [--since DATE]`.
 
-Also `python -m bot conversations purge [--days N] | delete ID` for retention (bot/cli/conversations.py).
+Also `python -m bot conversations purge [--days N] | delete ID` for retention (bot/cli/conversations.py), and
+`python -m bot staff add-user | purge | serve` for the staff console (bot/console/cli.py).
 
 Exit codes: 0 all good, 1 problems found (or nothing found), 2 wrong usage.
 """
@@ -19,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.cli import conversations
+from bot.console import cli as staff
 from bot.content import index, review
 from bot.content.articles import SECTIONS, article_ladder_names, article_paths, ladder_cross_check, load_knowledge
 from bot.content.claims import CLAIMS_DIRNAME, load_claims
@@ -269,6 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
     history.set_defaults(func=cmd_changelog)
 
     conversations.add_commands(groups)
+    staff.add_commands(groups)
     return parser
 
 

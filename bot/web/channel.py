@@ -208,6 +208,17 @@ def article_ids_given(events: list[dict[str, Any]]) -> set[str]:
     }
 
 
+def answer_time(events: list[dict[str, Any]], article_id: str) -> float | None:
+    """When the latest answer from this article was sent (its answer mark): the staff console finds the
+    parent's question with it, while the conversation is kept (bot/web/feedback.py)."""
+    marks = [
+        e.get("timestamp")
+        for e in events
+        if e.get("event") == "bot" and answers.marked_article((e.get("data") or {}).get("custom")) == article_id
+    ]
+    return marks[-1] if marks else None
+
+
 class WebChatInput(InputChannel):
     """Rasa input channel for the embeddable web chat widget."""
 
@@ -546,16 +557,28 @@ class WebChatInput(InputChannel):
                 raise Refused(400, "bad_request", BAD_REQUEST)
             if reason is not None and not isinstance(reason, str):
                 raise Refused(400, "bad_request", BAD_REQUEST)
+            # The one reason picked for "not helpful" (optional, so older widgets keep working).
+            reason_code = body.get("reason_code")
+            if reason_code is not None and (helpful or reason_code not in feedback.REASON_CODES):
+                raise Refused(400, "bad_request", BAD_REQUEST)
             reason = guard.clean(reason) if reason else None
             if reason and len(reason) > feedback.MAX_REASON_CHARS:
                 raise Refused(400, "too_long", FEEDBACK_TOO_LONG)
             agent = self.agent(request)
             tracker = await agent.tracker_store.retrieve_full_tracker(conversation.id)
-            if article_id not in article_ids_given(tracker_events(tracker)):
+            events = tracker_events(tracker)
+            if article_id not in article_ids_given(events):
                 raise Refused(400, "unknown_article", FEEDBACK_NOT_HERE)
             try:
                 await asyncio.to_thread(
-                    feedback.store_feedback, self.feedback_engine(), article_id, helpful, reason, partner.id
+                    feedback.store_feedback,
+                    self.feedback_engine(),
+                    article_id,
+                    helpful,
+                    reason,
+                    partner.id,
+                    reason_code=reason_code,
+                    answered_at=None if helpful else answer_time(events, article_id),
                 )
             except Exception:
                 logger.exception("webchat: feedback could not be stored")

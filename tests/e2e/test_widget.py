@@ -226,13 +226,18 @@ def test_feedback_helpful_and_not_helpful(open_page):
     not_helpful = page.get_by_role("button", name="Not helpful", exact=True)
     not_helpful.click()
     expect(not_helpful).to_have_attribute("aria-pressed", "true")
-    reason = page.get_by_label("What was wrong or missing? (optional)")
-    expect(reason).to_be_focused()
+    expect(page.get_by_role("radio", name="It was about the wrong thing")).to_be_focused()
+    reason = page.get_by_label("Anything else you want to tell us? (optional)")
     reason.fill("I wanted to know what to write to the council")
+    # One reason must be picked: without it nothing is sent.
+    page.get_by_role("button", name="Send feedback").click()
+    expect(page.get_by_text("Please choose the main problem first.")).to_be_visible()
+    page.get_by_role("radio", name="It didn't answer my question").check()
     with page.expect_response(lambda r: r.url.endswith("/webhooks/webchat/feedback")) as response:
         page.get_by_role("button", name="Send feedback").click()
     body = response.value.request.post_data_json
     assert body["helpful"] is False
+    assert body["reason_code"] == "did_not_answer"
     assert body["reason"] == "I wanted to know what to write to the council"
     assert body["article_id"]
     assert response.value.ok
