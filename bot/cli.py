@@ -21,6 +21,7 @@ from pathlib import Path
 from bot import conversations, index, review
 from bot.answers import ladder_text
 from bot.claims import CLAIMS_DIRNAME, load_claims
+from bot.directory import DIRECTORY_DIRNAME, load_directory
 from bot.intents import situation_intents
 from bot.knowledge import SECTIONS, Problem, article_ladder_names, article_paths, ladder_cross_check, load_knowledge
 from bot.ladders import LADDERS_DIRNAME, ladder_claims, load_ladders
@@ -66,6 +67,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         # Each article's `ladder:` and each ladder's `articles` list must name each other.
         names = article_ladder_names(knowledge_dir)
     partners, partner_problems = load_partners(knowledge_dir / "partners")
+    directory = load_directory(knowledge_dir)
     signed, sign_off_problems = review.review_problems(knowledge_dir, load_settings().knowledge_allow_unreviewed)
     claims = ladder_claims(knowledge_dir / LADDERS_DIRNAME)
     link_problems = ladder_cross_check(names, claims)
@@ -82,6 +84,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         _report("triage guide(s)", knowledge_dir / TRIAGE_DIRNAME, len(triage), triage_problems),
         _report("claims file(s)", knowledge_dir / CLAIMS_DIRNAME, len(told), told_problems),
         _report("partner(s)", knowledge_dir / "partners", len(partners), partner_problems),
+        _report(
+            f"council(s) ({len(directory.checked_councils)} with checked contacts) and "
+            f"{len(directory.services)} national service(s)",
+            knowledge_dir / DIRECTORY_DIRNAME,
+            len(directory.councils),
+            directory.problems,
+        ),
         _report("sign-off(s)", review.register_path(knowledge_dir), signed, sign_off_problems),
     ]
     errors = sum(e for e, _ in totals)

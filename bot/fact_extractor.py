@@ -25,6 +25,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot import facts
 from bot.dates import england_today  # relative dates ("last week") are read against today in England
+from bot.directory.entities import area_entities
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
@@ -45,6 +46,6 @@ class FactEntityExtractor(GraphComponent, EntityExtractorMixin):
             text = message.get(TEXT) or ""
             if not text or text.startswith("/"):  # a button's payload carries its own entities
                 continue
-            found = self.add_extractor_name(facts.message_entities(text, today))
+            found = self.add_extractor_name([*facts.message_entities(text, today), *area_entities(text)])
             message.set(ENTITIES, [*message.get(ENTITIES, []), *found], add_to_output=True)
         return messages

@@ -119,6 +119,8 @@ class Block:
     kind: str
     text: str
     url: str | None = None
+    # One-tap links in the text (words, tel: or mailto: address): clickable in the Word file.
+    taps: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -285,6 +287,11 @@ def _absolute(url: str) -> bool:
     return url.startswith(("https://", "http://"))
 
 
+def _one_tap(url: str) -> bool:
+    """A phone number or e-mail link (bot/directory): kept in the summary as its words, clickable in Word."""
+    return url.startswith(("tel:", "mailto:"))
+
+
 def _plain(markdown: str) -> str:
     """One line of the chat's Markdown as plain words: bold removed, a link as its words and its address."""
     text = LINK.sub(
@@ -326,7 +333,7 @@ def _markdown_blocks(markdown: str, cite: Callable[[str], int]) -> list[Block]:
         heading = HEADING.match(stripped)
         in_sources = heading.group(1).strip() == "Sources" if heading else in_sources
         links = LINK.findall(stripped)
-        if in_sources or not stripped or any(not _absolute(url) for _, url in links):
+        if in_sources or not stripped or any(not (_absolute(url) or _one_tap(url)) for _, url in links):
             continue
         if LINKS_LINE.match(stripped):
             numbers = list(dict.fromkeys(cite(url) for _, url in links))
@@ -339,8 +346,9 @@ def _markdown_blocks(markdown: str, cite: Callable[[str], int]) -> list[Block]:
         elif ITEM.match(stripped):
             kind, stripped = "item", ITEM.sub("", stripped)
         text = _plain(stripped)
+        taps = tuple((_unescape(words), url) for words, url in links if _one_tap(url))
         if text:
-            blocks.append(Block(kind, text))
+            blocks.append(Block(kind, text, taps=taps))
     return blocks
 
 
@@ -589,7 +597,7 @@ def summary_text(summary: Summary) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _add_link(paragraph: Any, url: str) -> None:
+def _add_link(paragraph: Any, url: str, words: str | None = None) -> None:
     """A web address that opens when clicked: python-docx has no call for it, so it is written as XML."""
     from docx.opc.constants import RELATIONSHIP_TYPE
     from docx.oxml import OxmlElement
@@ -602,10 +610,25 @@ def _add_link(paragraph: Any, url: str) -> None:
         setting = OxmlElement(tag)
         setting.set(qn("w:val"), value)
         properties.append(setting)
-    text.text = url
+    text.text = words or url
     run.extend([properties, text])
     link.append(run)
     paragraph._p.append(link)
+
+
+def _add_with_taps(paragraph: Any, block: Block) -> None:
+    """A paragraph whose phone numbers and e-mail addresses open the phone or the mail app."""
+    rest = block.text
+    for words, url in block.taps:
+        before, found, after = rest.partition(words)
+        if not found:
+            continue
+        if before:
+            paragraph.add_run(before)
+        _add_link(paragraph, url, words)
+        rest = after
+    if rest:
+        paragraph.add_run(rest)
 
 
 def summary_docx(summary: Summary) -> bytes:
@@ -624,6 +647,9 @@ def summary_docx(summary: Summary) -> bytes:
         "quote": "Quote",
     }
     for block in laid:
+        if block.taps:
+            _add_with_taps(document.add_paragraph("", styles.get(block.kind)), block)
+            continue
         paragraph = document.add_paragraph(block.text, styles.get(block.kind))
         if block.kind == "link" and block.url:
             paragraph.add_run().add_break()

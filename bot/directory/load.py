@@ -27,7 +27,20 @@ TOPICS = ("general", "exclusions", "appeals", "health", "crisis")
 CONTACT_KINDS = ("sendiass", "local_offer", "send_team", "parent_carer_forum", "health")
 CONTACT_KEYS = ("name", "phone", "email", "website", "url", "hours", "source", "checked", "note")
 COUNCIL_KEYS = ("id", "name", "area", "also", "places", "checked", *CONTACT_KINDS)
-SERVICE_KEYS = ("id", "name", "what", "nations", "topics", "phone", "email", "website", "hours", "source", "checked", "note")
+SERVICE_KEYS = (
+    "id",
+    "name",
+    "what",
+    "nations",
+    "topics",
+    "phone",
+    "email",
+    "website",
+    "hours",
+    "source",
+    "checked",
+    "note",
+)
 # What a contact is called when its block has no `name`.
 DEFAULT_NAMES = {"local_offer": "Local offer (the council's SEND information website)"}
 # UK numbers as parents dial them: 11 digits from 0 (spaces allowed), or a short national number such as
@@ -200,20 +213,32 @@ def _review_dates(data: dict, line: _Lines, path: Path, today: dt.date, problems
         if value is None:
             problems.append(Problem(str(path), line(key), "error", f"{key} must be a date written YYYY-MM-DD"))
     if not _text(data.get("owner")):
-        problems.append(Problem(str(path), line("owner"), "error", "owner must name the role responsible (not a person)"))
+        problems.append(
+            Problem(str(path), line("owner"), "error", "owner must name the role responsible (not a person)")
+        )
     if reviewed and due:
         if due <= reviewed:
             problems.append(Problem(str(path), line("review_by"), "error", "review_by must be after last_reviewed"))
         elif (due - reviewed).days > MAX_REVIEW_DAYS:
             problems.append(
-                Problem(str(path), line("review_by"), "error", f"review_by must be within {MAX_REVIEW_DAYS} days of "
-                        "last_reviewed: phone numbers and addresses change")
+                Problem(
+                    str(path),
+                    line("review_by"),
+                    "error",
+                    f"review_by must be within {MAX_REVIEW_DAYS} days of "
+                    "last_reviewed: phone numbers and addresses change",
+                )
             )
         if reviewed > today:
             problems.append(Problem(str(path), line("last_reviewed"), "error", "last_reviewed is in the future"))
         if due < today:
             problems.append(
-                Problem(str(path), line("review_by"), "warning", f"review was due on {due.isoformat()}: re-check the contacts")
+                Problem(
+                    str(path),
+                    line("review_by"),
+                    "warning",
+                    f"review was due on {due.isoformat()}: re-check the contacts",
+                )
             )
 
 
@@ -265,13 +290,17 @@ def _load_councils(path: Path, today: dt.date, directory: Directory) -> None:
         if contacts and _as_date(checked) is None:
             error(f"council '{council_id}' has contacts, so 'checked' must be the date they were read (YYYY-MM-DD)")
         if not contacts and checked is not False:
-            error(f"council '{council_id}' has no contacts: write 'checked: no' so parents are shown the national finder")
+            error(
+                f"council '{council_id}' has no contacts: write 'checked: no' so parents are shown the national finder"
+            )
         for kind, contact in contacts.items():
             if contact.phone:
                 digits = contact.phone.replace(" ", "")
                 other = phones.get(digits)
                 if other and not other.startswith(f"{council_id} ") and kind != "health":
-                    error(f"phone {contact.phone} of {council_id} {kind} is also given for {other}: check which is right")
+                    error(
+                        f"phone {contact.phone} of {council_id} {kind} is also given for {other}: check which is right"
+                    )
                 phones.setdefault(digits, f"{council_id} {kind}")
         directory.councils[council_id] = Council(council_id, name, area, also, places, contacts)
     _check_names(path, line, data, directory)
@@ -288,19 +317,30 @@ def _check_names(path: Path, line: _Lines, data: dict, directory: Directory) -> 
             k = key(name)
             if k in owner and owner[k] != council.id:
                 problems.append(
-                    Problem(str(path), line("councils"), "error", f"'{name}' is listed under both {owner[k]} and "
-                            f"{council.id}: leave a shared place name out, or add it to shared_names")
+                    Problem(
+                        str(path),
+                        line("councils"),
+                        "error",
+                        f"'{name}' is listed under both {owner[k]} and "
+                        f"{council.id}: leave a shared place name out, or add it to shared_names",
+                    )
                 )
             owner.setdefault(k, council.id)
     shared = data.get("shared_names") or {}
     if not isinstance(shared, dict):
-        problems.append(Problem(str(path), line("shared_names"), "error", "shared_names must map a name to council ids"))
+        problems.append(
+            Problem(str(path), line("shared_names"), "error", "shared_names must map a name to council ids")
+        )
         shared = {}
     for name, ids in shared.items():
         if not isinstance(ids, list) or len(ids) < 2 or any(i not in directory.councils for i in ids):
             problems.append(
-                Problem(str(path), line("shared_names", name), "error", f"shared name '{name}' must list two or more "
-                        "council ids from this file")
+                Problem(
+                    str(path),
+                    line("shared_names", name),
+                    "error",
+                    f"shared name '{name}' must list two or more council ids from this file",
+                )
             )
             continue
         directory.shared_names[str(name)] = tuple(ids)
@@ -308,8 +348,15 @@ def _check_names(path: Path, line: _Lines, data: dict, directory: Directory) -> 
     for nation, names in nations.items() if isinstance(nations, dict) else ():
         listed = _names(names)
         if nation not in NATIONS[1:] or not listed:
-            problems.append(Problem(str(path), line("other_nations"), "error", f"other_nations: '{nation}' must be "
-                                    "wales, scotland or northern-ireland, with a list of place names"))
+            problems.append(
+                Problem(
+                    str(path),
+                    line("other_nations"),
+                    "error",
+                    f"other_nations: '{nation}' must be "
+                    "wales, scotland or northern-ireland, with a list of place names",
+                )
+            )
             continue
         directory.other_nations[nation] = listed
 

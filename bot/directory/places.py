@@ -21,9 +21,12 @@ from functools import lru_cache
 from bot.directory.load import Directory
 
 # A typo must keep this much of the name (difflib ratio). 0.8 lets "Manchster", "Birmingam" and
-# "Leicestor" through, and keeps "Bath" from matching "Barth" or "Path".
+# "Leicestor" through when the message is only the place; inside a sentence a typo must be closer, in a
+# longer word, because every other word is a chance of a false match.
 FUZZY_CUTOFF = 0.8
 MIN_FUZZY_CHARS = 5
+SENTENCE_CUTOFF = 0.88
+SENTENCE_MIN_CHARS = 6
 MAX_PHRASE_WORDS = 5
 # What a parent types around a place name when that is all the message says.
 _FILLER = re.compile(
@@ -31,16 +34,19 @@ _FILLER = re.compile(
     r"our|my|council|county|borough|city|local|authority|of|london|royal|metropolitan|district|la|"
     r"please|thanks|thank you|yes|ok|okay|um|erm|so|just|outside|ish|round|around|here)\b"
 )
-# In a longer message a place counts only after one of these (or before "council").
-_CUE = re.compile(
+# In a longer message a place counts only after one of these (or before "council"). Words that are places
+# as well ("Reading", "Bury") count only after the first kind: "we live in Reading", not "from reading".
+_HOME_CUE = re.compile(
     r"\b(?:live in|living in|lives in|live near|based in|we're in|were in|we are in|i'm in|im in|i am in|"
-    r"from|move to|moved to|moving to|our council is|my council is|council is|la is|area is|in the area of)\s+"
+    r"our council is|my council is|council is|la is|area is|in the area of)\s+"
 )
+_CUE = re.compile(r"\b(?:from|move to|moved to|moving to|live just outside|just outside)\s+")
 _WEAK_CUE = re.compile(r"\b(?:in|near|at|around)\s+")
 _BEFORE_COUNCIL = re.compile(r"([a-z' -]{3,40}?)\s+(?:county |city |borough |district )?council\b")
 # Names that are everyday words as well: never matched inside a sentence by fuzzy matching, and inside a
 # sentence only after a clear cue ("we live in Reading").
 COMMON_WORDS = frozenset(
+    "camhs cambs ehcp ehc send senco sendiass ipsea nhs "
     "reading bury sale street march deal wells bath stone ware hope rye diss wem brigg battle eton shaw lees "
     "bow angel the city hampton kenton whitley".split()
 )
@@ -87,10 +93,10 @@ class _Index:
     def exact(self, phrase: str) -> Found | None:
         return self.names.get(phrase)
 
-    def fuzzy(self, phrase: str) -> Found | None:
-        if len(phrase) < MIN_FUZZY_CHARS or not phrase[0].isalpha():
+    def fuzzy(self, phrase: str, cutoff: float = FUZZY_CUTOFF, min_chars: int = MIN_FUZZY_CHARS) -> Found | None:
+        if len(phrase) < min_chars or not phrase[0].isalpha() or phrase in COMMON_WORDS:
             return None
-        close = difflib.get_close_matches(phrase, self.by_letter.get(phrase[0], []), n=2, cutoff=FUZZY_CUTOFF)
+        close = difflib.get_close_matches(phrase, self.by_letter.get(phrase[0], []), n=2, cutoff=cutoff)
         if not close:
             return None
         found = self.names[close[0]]
@@ -124,30 +130,51 @@ def _whole(index: _Index, text: str) -> Found | None:
     return index.exact(rest) or index.fuzzy(rest)
 
 
-def _after_cue(index: _Index, text: str) -> Found | None:
-    for cue in _CUE.finditer(text):
-        words = text[cue.end() :].split()
-        if words and words[0] == "the":
-            words = words[1:]
-        for phrase in _phrases(words):
-            found = index.exact(phrase)
+def _after(cue: re.Match[str], text: str) -> list[str]:
+    words = text[cue.end() :].split()
+    return words[1:] if words[:1] == ["the"] else words
+
+
+def _exact_after(index: _Index, words: list[str], common_ok: bool) -> Found | None:
+    for phrase in _phrases(words):
+        found = index.exact(phrase)
+        if found and (common_ok or phrase not in COMMON_WORDS):
+            return found
+    return None
+
+
+def _in_sentence(index: _Index, text: str) -> Found | None:
+    """A place inside a longer message, after words that say where the parent is."""
+    for cue, common_ok in ((_HOME_CUE, True), (_CUE, False)):
+        for match in cue.finditer(text):
+            words = _after(match, text)
+            found = _exact_after(index, words, common_ok)
+            for phrase in _phrases(words)[-2:] if found is None else ():  # "tower hamlts", "newcastel"
+                found = index.fuzzy(phrase, SENTENCE_CUTOFF, SENTENCE_MIN_CHARS)
+                if found:
+                    break
             if found:
                 return found
-        for phrase in _phrases(words)[-3:]:  # up to three words: "tower hamlts", "newcastel"
-            found = index.fuzzy(phrase)
-            if found:
-                return found
-    for weak in _WEAK_CUE.finditer(text):  # "at an academy in Leeds": exact names only, no everyday words
-        words = text[weak.end() :].split()
-        for phrase in _phrases(words[1:] if words[:1] == ["the"] else words):
-            found = index.exact(phrase)
-            if found and phrase not in COMMON_WORDS:
-                return found
+    for match in _WEAK_CUE.finditer(text):  # "at an academy in Leeds": exact names only, no everyday words
+        found = _exact_after(index, _after(match, text), common_ok=False)
+        if found:
+            return found
     for before in _BEFORE_COUNCIL.finditer(text):
         words = before.group(1).split()
         for n in range(min(len(words), MAX_PHRASE_WORDS), 0, -1):
             found = index.exact(" ".join(words[-n:]))
             if found and " ".join(words[-n:]) not in COMMON_WORDS:
+                return found
+    return None
+
+
+def _other_nation(index: _Index, text: str) -> Found | None:
+    """A place in Wales, Scotland or Northern Ireland named anywhere in the message."""
+    words = text.split()
+    for size in (3, 2, 1):
+        for start in range(len(words) - size + 1):
+            found = index.exact(" ".join(words[start : start + size]))
+            if found and found.nation:
                 return found
     return None
 
@@ -160,7 +187,12 @@ def find_area(directory: Directory, text: str) -> Found | None:
     if not cleaned:
         return None
     index = _index(id(directory), directory)
-    return _whole(index, cleaned) or _after_cue(index, cleaned)
+    whole = _whole(index, cleaned)
+    if whole:
+        return whole
+    # "We moved from Bristol to Swansea": a parent who names Wales, Scotland or Northern Ireland is
+    # signposted there rather than given an English council they have left.
+    return _other_nation(index, cleaned) or _in_sentence(index, cleaned)
 
 
 def is_only_a_place(directory: Directory, text: str) -> bool:
