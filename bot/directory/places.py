@@ -162,8 +162,8 @@ def _in_sentence(index: _Index, text: str) -> Found | None:
     for before in _BEFORE_COUNCIL.finditer(text):
         words = before.group(1).split()
         for n in range(min(len(words), MAX_PHRASE_WORDS), 0, -1):
-            found = index.exact(" ".join(words[-n:]))
-            if found and " ".join(words[-n:]) not in COMMON_WORDS:
+            found = index.exact(" ".join(words[-n:]))  # "Bury council": a clear cue, even for everyday words
+            if found:
                 return found
     return None
 
