@@ -58,6 +58,7 @@ HIDDEN_SLOTS = frozenset(
         "letter_fact",
         "letter_answer",
         "letter_asked",
+        "area_asked",
         "requested_slot",
         "session_started_metadata",
     }
@@ -81,6 +82,7 @@ FACT_LABELS: dict[str, str] = {
     "deadline_kind": "What happened (for the deadlines)",
     "deadline_date": "When it happened",
     "certificate_date": "Mediation certificate issued on",
+    "area": "Your council area",
 }
 FACT_VALUES: dict[str, Mapping[str, str]] = {
     "support_level": {

@@ -7,11 +7,16 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bot.directory import replies
-from bot.directory.load import Directory
+from bot.directory.load import Directory, served_directory
 from bot.directory.places import Found, find_area, is_only_a_place
+
+logger = logging.getLogger(__name__)
 
 AREA_SLOT = "area"
 AREA_ASKED_SLOT = "area_asked"
@@ -67,3 +72,17 @@ def place_answer(directory: Directory, text: str) -> tuple[list[str], dict[str, 
     texts = [t for t in (replies.understood(directory, found), replies.area_reply(directory, found)) if t]
     slots: dict[str, object] = {AREA_SLOT: found.council} if found.council else {}
     return texts, slots
+
+
+def area_named(slots: Mapping[str, object], knowledge_dir: Path) -> dict[str, object]:
+    """The slots with the council id in `area` replaced by the place's name, for what the parent keeps."""
+    named = dict(slots)
+    area = named.get(AREA_SLOT)
+    if isinstance(area, str):
+        try:
+            council = served_directory(knowledge_dir).councils.get(area)
+        except Exception:  # the summary matters more than the name of the area
+            logger.exception("the help directory could not be read")
+            council = None
+        named[AREA_SLOT] = council.area if council else None
+    return named

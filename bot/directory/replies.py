@@ -7,6 +7,7 @@ on a phone reaches help in one tap. Each message ends with the pages its details
 from __future__ import annotations
 
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from bot.directory.load import Contact, Council, Directory, Service
 from bot.directory.places import Found
@@ -53,6 +54,12 @@ def mailto_link(email: str) -> str:
     return f"[{email}](mailto:{email})"
 
 
+def _site(url: str) -> str:
+    """A web address as words a parent recognises: its site name ("ipsea.org.uk")."""
+    host = urlsplit(url).hostname or url
+    return host.removeprefix("www.")
+
+
 def _label(text: str) -> str:
     """Link words that can't end the Markdown link early."""
     return text.replace("[", "(").replace("]", ")")
@@ -67,7 +74,7 @@ def contact_lines(contact: Contact, label: str | None = None) -> list[str]:
     if contact.email:
         lines.append(f"- Email {mailto_link(contact.email)}")
     if contact.website:
-        lines.append(f"- [Website]({contact.website})")
+        lines.append(f"- Website: [{_site(contact.website)}]({contact.website})")
     return lines
 
 
@@ -115,7 +122,7 @@ def local_help(directory: Directory, council_id: str | None, ask: bool = False) 
         if directory.finder:
             sources.add(directory.finder)
         return "\n".join([*lines, sources.line()]).strip()
-    lines = [f"**Help near you: {council.area}** ({council.name})"]
+    lines = [f"**Help near you: {council.area} ({council.name})**"]
     if not council.checked:
         lines += [
             f"{council.name} has a SENDIASS: {SENDIASS_WORDS}. I haven't checked its contact details yet, so I "

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from bot import guided
+from bot.directory.answers import area_named
 from bot.knowledge import ID_PATTERN, Article, parse_article
 from bot.letters import RenderedLetter
 from bot.live import letter_files
@@ -77,7 +78,7 @@ def summary_file(
     today = now.astimezone(partner.helpline.zone).date()
     summary = build_summary(
         events,
-        slots,
+        area_named(slots, settings.knowledge_dir),  # "tower-hamlets" -> "Tower Hamlets"
         title=partner.display_name,
         today=today,
         retention_days=settings.retention_days,
