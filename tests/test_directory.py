@@ -331,7 +331,7 @@ def _broken_copy(tmp_path: Path, old: str, new: str, name: str = "councils.yml")
             "",
             "needs 'source'",
         ),
-        ('hours: "Monday to Friday, 10am to 3pm (answerphone at other times)", source', "source", None),
+        ('hours: "Monday to Friday, 10am to 3pm; answerphone at other times", source', "source", None),
         ("{id: bury, name: Bury Council", "{id: leeds, name: Bury Council", "listed twice"),
         ("places: [Kempston]", "places: [Kempston, Maidstone]", "listed under both"),
         ("area: Darlington, checked: no}", "area: Darlington}", "write 'checked: no'"),
