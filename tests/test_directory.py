@@ -260,7 +260,7 @@ def test_a_checked_council_shows_one_tap_contacts_with_their_source(directory) -
 
 
 def test_a_council_not_checked_says_so_and_shows_the_finder(directory) -> None:
-    text = r.local_help(directory, "manchester")
+    text = r.local_help(directory, "bolton")
     assert "I haven't checked its contact details yet" in text
     assert "(https://www.gov.uk/find-your-local-council)" in text
     assert "tel:" not in text
