@@ -296,6 +296,12 @@ def test_who_can_help_asks_for_the_town_once_and_uses_the_partners_area(director
     assert not any("**IPSEA**" in t or "**Contact**" in t for t in own_list.national)
 
 
+def test_in_a_crisis_the_emergency_lines_lead(directory) -> None:
+    found = who_can_help(directory, "crisis", "leeds", asked=True)
+    assert "tel:116123" in found.local[0] and "tel:+448001111" in "\n".join(found.local)
+    assert "Help near you: Leeds" in found.national[0]
+
+
 def test_a_message_that_only_names_a_place_is_answered_with_local_help(directory) -> None:
     texts, slots = place_answer(directory, "Leeds")
     assert slots == {"area": "leeds"} and "tel:+441133785020" in texts[-1]

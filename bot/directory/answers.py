@@ -20,6 +20,7 @@ logger = logging.getLogger(__name__)
 
 AREA_SLOT = "area"
 AREA_ASKED_SLOT = "area_asked"
+CRISIS_ARTICLE = "crisis"
 
 
 @dataclass
@@ -59,6 +60,8 @@ def who_can_help(
     )
     if ask:
         found.slots[AREA_ASKED_SLOT] = True
+    if article_id == CRISIS_ARTICLE:  # someone may be in danger: the emergency lines come before the council
+        found.local, found.national = found.national, found.local
     return found
 
 

@@ -31,7 +31,7 @@ ARTICLE_TOPICS: dict[str, tuple[str, ...]] = {
     ),
     **dict.fromkeys(("camhs-waiting", "therapy-waiting", "diagnosis-waiting"), ("health",)),
     "crisis": ("crisis",),
-    "talk-to-adviser": ("general", "crisis"),
+    "talk-to-adviser": ("general",),  # the adviser article gives the crisis numbers itself
 }
 MAX_NATIONAL = 4
 # Each national message stays about half a phone screen (bot/render.py CHUNK_CHARS).
