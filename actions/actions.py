@@ -306,6 +306,20 @@ class ActionDidYouMean(SafeAction):
         return []
 
 
+class ActionOutOfScope(SafeAction):
+    """Out of scope, unless the message only names where the parent is ("Leeds"): then their local help."""
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    def act(self, dispatcher, tracker, service):
+        placed = answer_place(dispatcher, tracker, service)
+        if placed is not None:
+            return placed
+        dispatcher.utter_message(response="utter_out_of_scope")
+        return []
+
+
 class ActionSafetyCheck(SafeAction):
     def name(self) -> str:
         return "action_safety_check"

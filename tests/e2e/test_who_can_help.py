@@ -50,3 +50,12 @@ def test_an_unknown_place_is_answered_honestly(phone: Page) -> None:
     said = newest_messages(phone, 3)
     assert any("Cumberland or Westmorland and Furness" in text for text in said)
     assert not [link for link in links(phone) if link["href"].startswith("tel:")]
+
+
+def test_a_town_alone_or_misspelt_is_understood(phone: Page) -> None:
+    send(phone, "Leeds")
+    assert LEEDS_SENDIASS in [link["href"] for link in links(phone)]
+    send(phone, "Peterbrough")
+    said = newest_messages(phone, 4)
+    assert any("I've taken that as Peterborough" in text for text in said)
+    assert "tel:+443003651020" in [link["href"] for link in links(phone)]
