@@ -53,7 +53,7 @@ def test_every_contact_has_a_source_and_a_check_date(directory) -> None:
     contacts += [s.contact for s in directory.services.values()]
     assert contacts
     for contact in contacts:
-        assert contact.source.startswith("https://") and contact.checked <= TODAY
+        assert contact.source.startswith(("https://", "http://")) and contact.checked <= TODAY
 
 
 # (what the parent typed, the council id it should find)

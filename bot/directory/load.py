@@ -160,8 +160,9 @@ def _contact(
     if name is None:
         error(f"{where} needs a name")
     source = data.get("source")
-    if not _valid_url(source):
-        error(f"{where} needs 'source': the https address of the public page the details were read on")
+    if not _valid_url(source) and not _valid_url(str(source).replace("http://", "https://", 1)):
+        # A stored page may have been read over http; every address shown as a contact must be https.
+        error(f"{where} needs 'source': the web address of the public page the details were read on")
     checked = _as_date(data.get("checked"))
     if checked is None:
         error(f"{where} needs 'checked': the date the source was read, written YYYY-MM-DD")
