@@ -18,19 +18,20 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import facts as conversation
-from bot import answers, claims, clarify, emergency, guided, index
-from bot.dates import england_today
+from bot.dialogue import answers, clarify, emergency, guided_replies as guided
+from bot.content import claims, index
+from bot.law.parent_dates import england_today
 from bot.directory.answers import AREA_ASKED_SLOT, AREA_SLOT, place_answer, who_can_help
 from bot.directory.load import served_directory
-from bot.forms import ARTICLE_DEADLINE_KIND
-from bot.intents import SECTION_INTENTS
-from bot.knowledge import Article
-from bot.ladders import Ladder, ladder_for_article
-from bot.letters import letters_for_article
-from bot.live import ladder_files, letter_files
-from bot.openers import opener_buttons
-from bot.partners import PartnerBook
-from bot.service import KnowledgeService, service_from_settings
+from bot.dialogue.forms import ARTICLE_DEADLINE_KIND
+from bot.understanding.intents import SECTION_INTENTS
+from bot.content.articles import Article
+from bot.content.ladders import Ladder, ladder_for_article
+from bot.content.letters import letters_for_article
+from bot.content.live import ladder_files, letter_files
+from bot.understanding.openers import opener_buttons
+from bot.content.partners import PartnerBook
+from bot.content.service import KnowledgeService, service_from_settings
 from bot.settings import load_settings
 from bot.webchat import CHANNEL_NAME as WEBCHAT_CHANNEL
 
@@ -208,7 +209,7 @@ class ActionAnswerSituation(SafeAction):
             logger.error("no article for intent %s", intent)
             dispatcher.utter_message(text=SORRY, buttons=[answers.ADVISER_BUTTON])
             return []
-        # What the parent has told us in the whole conversation (bot/facts.py), kept in slots.
+        # What the parent has told us in the whole conversation (bot/understanding/facts.py), kept in slots.
         today = england_today(now())
         found = conversation.conversation_facts(tracker)
         facts = conversation.tailoring_facts(found, article)

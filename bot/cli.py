@@ -1,9 +1,9 @@
 """Command line for staff and CI: `python -m bot knowledge check | build | show ID | search TEXT`.
 
-Sign-off (bot/review.py): `python -m bot knowledge review ID --role ROLE --reason TEXT [--yes]`,
+Sign-off (bot/content/review.py): `python -m bot knowledge review ID --role ROLE --reason TEXT [--yes]`,
 `review --all ...`, `review --pending` and `changelog [--since DATE]`.
 
-Also `python -m bot conversations purge [--days N] | delete ID` for retention (bot/conversations.py).
+Also `python -m bot conversations purge [--days N] | delete ID` for retention (bot/cli/conversations.py).
 
 Exit codes: 0 all good, 1 problems found (or nothing found), 2 wrong usage.
 """
@@ -18,20 +18,23 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot import conversations, index, review
-from bot.answers import ladder_text
-from bot.claims import CLAIMS_DIRNAME, load_claims
+from bot.cli import conversations
+
+from bot.content import index, review
+from bot.dialogue.answers import ladder_text
+from bot.content.claims import CLAIMS_DIRNAME, load_claims
 from bot.directory import DIRECTORY_DIRNAME, load_directory
-from bot.intents import situation_intents
-from bot.knowledge import SECTIONS, Problem, article_ladder_names, article_paths, ladder_cross_check, load_knowledge
-from bot.ladders import LADDERS_DIRNAME, ladder_claims, load_ladders
-from bot.letters import load_letters
-from bot.live import ladder_files
-from bot.partners import load_partners
-from bot.render import render_citations, sources_block
-from bot.service import KnowledgeService, service_from_settings
+from bot.understanding.intents import situation_intents
+from bot.content.articles import SECTIONS, article_ladder_names, article_paths, ladder_cross_check, load_knowledge
+from bot.content.validation import Problem
+from bot.content.ladders import LADDERS_DIRNAME, ladder_claims, load_ladders
+from bot.content.letters import load_letters
+from bot.content.live import ladder_files
+from bot.content.partners import load_partners
+from bot.content.render import render_citations, sources_block
+from bot.content.service import KnowledgeService, service_from_settings
 from bot.settings import load_settings
-from bot.triage import TRIAGE_DIRNAME, load_triage
+from bot.content.triage import TRIAGE_DIRNAME, load_triage
 
 
 def _service() -> KnowledgeService:

@@ -2,13 +2,13 @@
 
 Each fact (school type, need, year group, age, health service, dates with their role, lengths of time
 with their units, school days, plan or SEN support, whether it was put in writing, the council's
-decision) is read by bot/facts.py with the one vocabulary in data/nlu/entities.yml, and set as an
+decision) is read by bot/understanding/facts.py with the one vocabulary in data/nlu/entities.yml, and set as an
 entity named after the slot it fills. domain.yml maps each slot `from_entity`, so Rasa keeps them for
 the whole conversation (a later message replaces an earlier one), the forms skip questions already
 answered, and the actions read slots only (docs/nlu.md, "Entities").
 
 Not trainable: the vocabulary is read when the component first runs, and its entries are looked up by
-bot/entities.py, not learned.
+bot/understanding/entities.py, not learned.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot import facts
-from bot.dates import england_today  # relative dates ("last week") are read against today in England
+from bot.understanding import facts
+from bot.law.parent_dates import england_today  # relative dates ("last week") are read against today in England
 from bot.directory.entities import area_entities
 
 

@@ -22,8 +22,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from bot.directory.replies import tel_link
-from bot.knowledge import ID_PATTERN, Problem
-from bot.webchat.origins import normalise_origin, origin_problem
+from bot.content.validation import ID_PATTERN, Problem
+from bot.origins import normalise_origin, origin_problem
 
 DEFAULT_PARTNER = "default"
 MIN_CONTRAST = 4.5  # WCAG 2 AA for normal text

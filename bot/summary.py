@@ -3,13 +3,13 @@
 `build_summary` is pure: from the conversation's events and slots (and the articles and letters they
 name, read by the caller) it makes a `Summary`:
 
-- what the parent said: their messages as stored, so already redacted (bot/tracker_store.py), and
+- what the parent said: their messages as stored, so already redacted (bot/rasa_ext/tracker_store.py), and
   redacted again here in case they came from a store that doesn't (a button press shows the button's
   words; a press of a navigation button such as "What the law says" is left out), each with the
   question it answered;
 - the situations recognised (article titles), the key facts (the tracker's slots, with readable labels
   for the known ones and the slot's name for any other), the deadlines worked out from the slots
-  (bot/guided.py, bot/deadlines.py), the next steps shown ("What you can do now", "If that doesn't work",
+  (bot/dialogue/guided_replies.py, bot/law/deadlines.py), the next steps shown ("What you can do now", "If that doesn't work",
   the steps of a ladder, the result of the exclusion questions), and the full text of each letter made;
 - every source, as a full web address. The chat's links never appear as they were: a numbered link
   becomes "see source 3" with the address in the "Sources" list, a chat-only link (a download) is left
@@ -28,14 +28,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot import deadlines as dl
-from bot.answers import DISCLAIMER
-from bot.entities import school_type_phrase
-from bot.guided import DEADLINE_KINDS, DOWNLOAD_PREFIX, SKIPPED, deadlines_for, known_facts
-from bot.knowledge import SECTIONS, Article, Source
-from bot.letters import RenderedLetter, format_letter_date, letter_to_docx
-from bot.redact import redact
-from bot.render import LINKS_LINE, link_url, public_title
+from bot.law import deadlines as dl
+from bot.dialogue.answers import DISCLAIMER
+from bot.understanding.entities import school_type_phrase
+from bot.dialogue.guided_replies import DEADLINE_KINDS, DOWNLOAD_PREFIX, SKIPPED, deadlines_for, known_facts
+from bot.content.articles import SECTIONS, Article
+from bot.content.validation import Source
+from bot.content.letters import RenderedLetter, format_letter_date, letter_to_docx
+from bot.storage.redact import redact
+from bot.content.render import LINKS_LINE, link_url, public_title
 
 ENGLAND_ONLY = "It covers England only: the law in Wales, Scotland and Northern Ireland is different."
 NOTHING_YET = "Nothing has been said in this conversation yet."
@@ -635,7 +636,7 @@ def _add_with_taps(paragraph: Any, block: Block) -> None:
 
 def summary_docx(summary: Summary) -> bytes:
     """The summary as a Word document with real headings, lists and links, in the letters' plain style
-    (bot/letters.py: 12pt Arial, UK English, a document title): it starts as an empty letter."""
+    (bot/content/letters.py: 12pt Arial, UK English, a document title): it starts as an empty letter."""
     from docx import Document
 
     laid = blocks(summary)

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 import actions.actions as acts
-from bot import index
-from bot.answers import DISCLAIMER
-from bot.partners import PartnerBook
-from bot.service import KnowledgeService
+from bot.content import index
+from bot.dialogue.answers import DISCLAIMER
+from bot.content.partners import PartnerBook
+from bot.content.service import KnowledgeService
 from tests.actions_helpers import make_service, payloads, run_action, texts, tracker
 from tests.actions_helpers import said as nlu_slots
 from tests.conftest import FIXTURE_INTENTS
@@ -55,7 +55,7 @@ async def test_answer_sends_summary_with_a_numbered_source_link_then_buttons(ser
     ],
 )
 async def test_answers_name_their_article_to_the_web_chat_only(service, action, intent, slots) -> None:
-    from bot.answers import marked_article
+    from bot.dialogue.answers import marked_article
 
     def marks(messages):
         return [marked_article(m.get("custom")) for m in messages if m.get("custom")]

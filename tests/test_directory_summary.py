@@ -16,7 +16,7 @@ from bot.directory import load_directory
 from bot.directory import replies as r
 from bot.directory.answers import area_named
 from bot.settings import PROJECT_ROOT
-from bot.summary import build_summary, summary_docx, summary_text
+from bot.dialogue.summary import build_summary, summary_docx, summary_text
 
 DOMAIN = Domain.load(str(PROJECT_ROOT / "domain.yml"))
 KNOWLEDGE = PROJECT_ROOT / "knowledge"

@@ -8,19 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.cli import main
-from bot.partners import (
-    DEFAULT_PARTNER,
-    PartnerBook,
-    contact_text,
-    contrast_ratio,
-    helpline_status,
-    hours_text,
-    load_partners,
-    national_services_text,
-    parse_partner,
-    privacy_notice,
-)
+from bot.cli.main import main
+from bot.content.partners import DEFAULT_PARTNER, PartnerBook, contact_text, contrast_ratio, helpline_status, hours_text, load_partners, national_services_text, parse_partner, privacy_notice
 from bot.settings import PROJECT_ROOT
 from tests.conftest import RELATED_ARTICLE, VALID_ARTICLE, write_knowledge
 from tests.webchat_helpers import CHARITY_PARTNER_YML, DEFAULT_PARTNER_YML, ManualClock, write_partners

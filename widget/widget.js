@@ -36,7 +36,7 @@
   const SIZES = [0.875, 1, 1.125, 1.25, 1.5];
   const REQUEST_TIMEOUT_MS = 60000;
   // A long answer shows at most this many of its messages without buttons at first (each at most about
-  // 600 characters, see bot/render.py); "Show more" opens the rest where they belong. Messages with
+  // 600 characters, see bot/content/render.py); "Show more" opens the rest where they belong. Messages with
   // buttons and the answer's last message (what to do next) are always shown.
   const SHOWN_MESSAGES = 4;
 
@@ -1305,7 +1305,7 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
         });
         first = first || node;
       });
-      // The server took a name out of the message before saving it (bot/redact.py): say so, kindly, once.
+      // The server took a name out of the message before saving it (bot/storage/redact.py): say so, kindly, once.
       if (data.name_removed === true && !state.namesNoted) {
         state.namesNoted = true;
         addMessage({ from: "bot", text: TEXT.names });

@@ -1,5 +1,5 @@
 """The parent's council as an NLU entity (`area`, valued with the council's id), so the `area` slot fills
-itself and is kept for the conversation, like the other facts (bot/fact_extractor.py).
+itself and is kept for the conversation, like the other facts (bot/rasa_ext/fact_extractor.py).
 
 Only a single English council is an entity: a shared name ("Cumbria") or a place in Wales, Scotland or
 Northern Ireland is answered by the actions, not remembered. A broken directory file never stops the

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.knowledge import ID_PATTERN, Problem, _as_date, _valid_url
+from bot.content.validation import ID_PATTERN, Problem, as_date as _as_date, valid_url as _valid_url
 
 DIRECTORY_DIRNAME = "directory"
 COUNCILS_FILE = "councils.yml"

@@ -34,7 +34,7 @@ ARTICLE_TOPICS: dict[str, tuple[str, ...]] = {
     "talk-to-adviser": ("general",),  # the adviser article gives the crisis numbers itself
 }
 MAX_NATIONAL = 4
-# Each national message stays about half a phone screen (bot/render.py CHUNK_CHARS).
+# Each national message stays about half a phone screen (bot/content/render.py CHUNK_CHARS).
 MESSAGE_CHARS = 600
 SENDIASS_WORDS = (
     "the free, impartial special educational needs and disabilities (SEND) information, advice and support service"

@@ -1,5 +1,5 @@
 """The summary download (GET /summary, or /summary?format=docx for Word): gathers what the summary needs
-for one conversation and returns the file. The summary itself is made in bot/summary.py.
+for one conversation and returns the file. The summary itself is made in bot/dialogue/summary.py.
 
 Read here, because the builder does no I/O: the partner's contact details (without an "open now" that is
 out of date by the time it is read), today's date where the partner is, the articles the conversation
@@ -14,14 +14,15 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from bot import guided
+from bot.dialogue import guided_replies as guided
 from bot.directory.answers import area_named
-from bot.knowledge import ID_PATTERN, Article, parse_article
-from bot.letters import RenderedLetter
-from bot.live import letter_files
-from bot.partners import Partner, contact_text, national_services_text
+from bot.content.validation import ID_PATTERN
+from bot.content.articles import Article, parse_article
+from bot.content.letters import RenderedLetter
+from bot.content.live import letter_files
+from bot.content.partners import Partner, contact_text, national_services_text
 from bot.settings import Settings
-from bot.summary import build_summary, letters_made, situation_ids, summary_docx, summary_text
+from bot.dialogue.summary import build_summary, letters_made, situation_ids, summary_docx, summary_text
 
 logger = logging.getLogger(__name__)
 
