@@ -27,6 +27,8 @@ from bot.content.partners import PartnerBook
 from bot.content.service import KnowledgeService, service_from_settings
 from bot.dialogue import answers, clarify, emergency, guided_replies
 from bot.dialogue.forms import ARTICLE_DEADLINE_KIND
+from bot.directory.answers import AREA_ASKED_SLOT, AREA_SLOT, place_answer, who_can_help
+from bot.directory.load import served_directory
 from bot.documents.chat import document_button
 from bot.law.parent_dates import england_today
 from bot.settings import load_settings
@@ -77,6 +79,51 @@ def partner_help(tracker: Tracker, with_services: bool) -> list[answers.Reply]:
     except Exception:
         logger.exception("partner help could not be added")
         return []
+
+
+def local_help(
+    tracker: Tracker, service: KnowledgeService, article_id: str | None
+) -> tuple[list[answers.Reply], list[answers.Reply], list[dict[str, Any]]]:
+    """The parent's council's contacts (to lead "Who can help"), the national help that fits the situation
+    (bot/directory), and the slot events; best effort, like the partner's helpline."""
+    try:
+        metadata = tracker.latest_message.get("metadata") or {}
+        partner = partner_book().get_or_default(metadata.get("partner") if isinstance(metadata, dict) else None)
+        found = who_can_help(
+            served_directory(service.knowledge_dir),
+            article_id,
+            tracker.get_slot(AREA_SLOT),
+            bool(tracker.get_slot(AREA_ASKED_SLOT)),
+            partner.area if partner else (),
+            tuple(s.key for s in partner.national_services) if partner else (),
+        )
+    except Exception:
+        logger.exception("local help could not be added")
+        return [], [], []
+    events = changed_slots(tracker, found.slots)
+    return [answers.Reply(t) for t in found.local], [answers.Reply(t) for t in found.national], events
+
+
+def answer_place(dispatcher: CollectingDispatcher, tracker: Tracker, service: KnowledgeService) -> list | None:
+    """A message that only says where the parent is ("Leeds", "we're in Kent"): their local help, then
+    what to do next. None for any other message, or if the directory can't be read."""
+    try:
+        found = place_answer(served_directory(service.knowledge_dir), tracker.latest_message.get("text") or "")
+    except Exception:
+        logger.exception("the place could not be looked up")
+        return None
+    if found is None:
+        return None
+    texts, slots = found
+    article_id = tracker.get_slot("article_id")
+    if article_id:
+        closing = answers.Reply("What would you like to know next?", answers.section_buttons())
+    else:
+        closing = answers.Reply(
+            "Now tell me a little about what's happening, or choose one of these:", opener_buttons()
+        )
+    send(dispatcher, [*(answers.Reply(t) for t in texts), closing])
+    return changed_slots(tracker, {**slots, AREA_ASKED_SLOT: True}) + leave_form(tracker)
 
 
 def send(dispatcher: CollectingDispatcher, replies: Iterable[answers.Reply]) -> None:
@@ -159,6 +206,9 @@ class ActionAnswerSituation(SafeAction):
         return "action_answer_situation"
 
     def act(self, dispatcher, tracker, service):
+        placed = answer_place(dispatcher, tracker, service)
+        if placed is not None:
+            return placed
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         article = service.article_for_intent(intent) if intent else None
         if article is None:
@@ -175,8 +225,10 @@ class ActionAnswerSituation(SafeAction):
         text = tracker.latest_message.get("text") or ""
         verdict = claims.verdict_reply(service.knowledge_dir, service.refresh_seconds, text, intent)
         replies = [answers.Reply(verdict), *replies] if verdict else replies
-        if intent == ADVISER_INTENT:
-            replies = answers.before_buttons(replies, partner_help(tracker, with_services=True))
+        area_events: list[dict[str, Any]] = []
+        if intent == ADVISER_INTENT:  # the parent's own SENDIASS and the partner's helpline first, then national help
+            local, national, area_events = local_help(tracker, service, article.id)
+            replies = answers.before_buttons(replies, [*local, *partner_help(tracker, with_services=True), *national])
         try:
             replies += tool_reply(service, article.id, tracker.get_latest_input_channel() == WEBCHAT_CHANNEL)
         except Exception:  # the answer itself matters more than the tool buttons
@@ -191,6 +243,7 @@ class ActionAnswerSituation(SafeAction):
         return [
             *changed_slots(tracker, {"article_id": article.id, "disclaimer_shown": True, LADDER_SLOT: None}),
             *conversation.slot_events(tracker, found),
+            *area_events,
             *leave_form(tracker),
         ]
 
@@ -220,8 +273,10 @@ class ActionShowSection(SafeAction):
             buttons = guided_replies.tool_buttons(article.id, section, bool(letters), ladder is not None)
             if buttons:
                 replies.append(answers.Reply("I can also help with:", buttons))
-        if section == "who_can_help":
-            replies = answers.before_buttons(replies, partner_help(tracker, with_services=False))
+        if section == "who_can_help":  # the parent's own SENDIASS and the partner's helpline lead
+            local, national, area_events = local_help(tracker, service, article.id)
+            replies = [*local, *partner_help(tracker, with_services=False), *answers.before_buttons(replies, national)]
+            events += area_events
         send(dispatcher, replies)
         mark_article(dispatcher, tracker, article.id)
         return events + leave_form(tracker)
@@ -246,12 +301,29 @@ class ActionDidYouMean(SafeAction):
         return "action_did_you_mean"
 
     def act(self, dispatcher, tracker, service):
+        placed = answer_place(dispatcher, tracker, service)
+        if placed is not None:
+            return placed
         message = tracker.latest_message
         articles = index.all_articles(service.engine)
         titles = {intent: a.title for a in articles for intent in a.intents}
         first_intent = {a.id: a.intents[0] for a in articles if a.intents}
         hits = service.search(message.get("text") or "", limit=3)
         send(dispatcher, answers.did_you_mean(message.get("intent_ranking") or [], titles, hits, first_intent))
+        return []
+
+
+class ActionOutOfScope(SafeAction):
+    """Out of scope, unless the message only names where the parent is ("Leeds"): then their local help."""
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    def act(self, dispatcher, tracker, service):
+        placed = answer_place(dispatcher, tracker, service)
+        if placed is not None:
+            return placed
+        dispatcher.utter_message(response="utter_out_of_scope")
         return []
 
 

@@ -109,6 +109,9 @@ async def test_entities_change_the_answer(service) -> None:
 async def test_each_section_button(service, intent: str, heading: str, must_contain: str) -> None:
     messages, _ = await run_action(acts.ActionShowSection(), tracker(intent, slots={"article_id": "ehc-delay"}))
     said = texts(messages)
+    if intent == "section_who_can_help":  # the parent's local SENDIASS leads (bot/directory)
+        assert said[0].startswith("**Your local SENDIASS**")
+        said = said[1:]
     assert said[0].startswith(heading)
     assert any(must_contain in t for t in said)
     offered = payloads(messages)
@@ -244,7 +247,10 @@ async def test_talk_to_adviser_adds_the_partners_helpline_before_the_buttons(wit
     assert said[0].startswith("You can get free help from people who know the law.\nSource: [1](https://www.gov.uk/")
     helpline = next(t for t in said if t.startswith("**Talk to Sampleshire Family Support**"))
     assert "Our helpline is open now until 4:30pm." in helpline
-    assert "- Phone: 01632 960123" in helpline and "- Email: help@example.org" in helpline
+    assert "- Phone: [01632 960123](tel:+441632960123)" in helpline
+    assert "- Email: [help@example.org](mailto:help@example.org)" in helpline
+    local = next(t for t in said if t.startswith("**Your local SENDIASS**"))  # leads, before the helpline
+    assert said.index(local) < said.index(helpline)
     services = next(t for t in said if t.startswith("**Free, independent help**"))
     assert "Your local SENDIASS: Your council's free, impartial advice service." in services
     assert said.index(helpline) < said.index(services) < len(said) - 1
@@ -277,8 +283,9 @@ async def test_who_can_help_section_adds_the_partners_helpline(with_partners) ->
         tracker("section_who_can_help", slots={"article_id": "ehc-delay"}, metadata={"partner": "charity"}),
     )
     said = texts(messages)
-    assert said[0].startswith("**Who can help**")
+    assert said[0].startswith("**Your local SENDIASS**")  # the parent's own council leads (bot/directory)
     assert said[1].startswith("**Talk to Sampleshire Family Support**\nOur helpline is open now until 4:30pm.")
+    assert said[2].startswith("**Who can help**")
     assert said[-1] == "Anything else about this?" and len(payloads(messages)) == 3
     other, _ = await run_action(
         acts.ActionShowSection(),

@@ -15,7 +15,8 @@ LAYERS = [
     {"bot.settings", "bot.text", "bot.origins"},
     {"bot.law", "bot.storage"},
     {"bot.understanding"},
-    {"bot.content", "bot.documents"},  # the document checker reads its staff rules like any content
+    # The document checker and the help directory read their staff files like any content.
+    {"bot.content", "bot.documents", "bot.directory"},
     {"bot.dialogue"},
     {"bot.rasa_ext"},
     {"bot.web", "bot.cli", "bot.console"},

@@ -195,8 +195,9 @@ def test_hours_and_contact_text(partners) -> None:
     assert text.splitlines() == [
         "**Talk to Sampleshire Family Support**",
         "Our helpline is open now until 4:30pm.",
-        "- Phone: 01632 960123 (Monday to Thursday, 9:30am to 4:30pm; Friday, 9:30am to 12:30pm and 1:30pm to 4pm)",
-        "- Email: help@example.org",
+        "- Phone: [01632 960123](tel:+441632960123) (Monday to Thursday, 9:30am to 4:30pm; Friday, 9:30am to "
+        "12:30pm and 1:30pm to 4pm)",
+        "- Email: [help@example.org](mailto:help@example.org)",
         "- Online: [our contact form](https://www.example.org/contact-us)",
         "We support families in Sampleshire. Elsewhere, your local SENDIASS can help.",
     ]

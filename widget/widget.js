@@ -8,7 +8,7 @@
  * (see the web chat contract: /session, /message, /feedback, /clear, /summary, /partner/<id>).
  * Everything is drawn inside an open Shadow DOM so the host page's CSS and ours never meet.
  * Message text is never parsed as HTML: a small Markdown subset is turned into DOM nodes with
- * createElement and textContent, and only http(s) links are made clickable.
+ * createElement and textContent, and only http(s), tel: and mailto: links are made clickable.
  *
  * Optional script attributes:
  *   data-partner   partner id (default "default"): branding, welcome and privacy notice
@@ -197,7 +197,12 @@
     return safeUrl(`${API}/download/${file}?token=${encodeURIComponent(state.token || "")}`);
   }
 
+  // One tap on a phone: a phone number (tel:+441133785020, 111) or an e-mail address (mailto:), checked
+  // strictly so a message can never smuggle in another kind of link. They open in place, not a new tab.
+  const TAP_LINK = /^(?:tel:\+?[0-9]{3,15}|mailto:[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$/;
+
   function link(label, href) {
+    if (TAP_LINK.test(String(href))) return h("a", { href: String(href), class: "tap-link" }, label);
     const url = String(href).startsWith(DOWNLOAD_PATH) ? downloadUrl(href) : safeUrl(href);
     if (!url) return null;
     return h(

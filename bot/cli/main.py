@@ -33,6 +33,7 @@ from bot.content.service import KnowledgeService, service_from_settings
 from bot.content.triage import TRIAGE_DIRNAME, load_triage
 from bot.content.validation import Problem
 from bot.dialogue.answers import ladder_text
+from bot.directory import DIRECTORY_DIRNAME, load_directory
 from bot.documents.rules import DOCUMENTS_DIRNAME, load_rules
 from bot.settings import load_settings
 from bot.understanding.intents import situation_intents
@@ -72,6 +73,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         # Each article's `ladder:` and each ladder's `articles` list must name each other.
         names = article_ladder_names(knowledge_dir)
     partners, partner_problems = load_partners(knowledge_dir / "partners")
+    directory = load_directory(knowledge_dir)
     signed, sign_off_problems = review.review_problems(knowledge_dir, load_settings().knowledge_allow_unreviewed)
     claims = ladder_claims(knowledge_dir / LADDERS_DIRNAME)
     link_problems = ladder_cross_check(names, claims)
@@ -89,6 +91,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         _report("claims file(s)", knowledge_dir / CLAIMS_DIRNAME, len(told), told_problems),
         _report("document checker file(s)", knowledge_dir / DOCUMENTS_DIRNAME, len(checker_rules), checker_problems),
         _report("partner(s)", knowledge_dir / "partners", len(partners), partner_problems),
+        _report(
+            f"council(s) ({len(directory.checked_councils)} with checked contacts) and "
+            f"{len(directory.services)} national service(s)",
+            knowledge_dir / DIRECTORY_DIRNAME,
+            len(directory.councils),
+            directory.problems,
+        ),
         _report("sign-off(s)", review.register_path(knowledge_dir), signed, sign_off_problems),
     ]
     errors = sum(e for e, _ in totals)

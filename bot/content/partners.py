@@ -22,6 +22,7 @@ import yaml
 
 from bot.content.validation import ID_PATTERN, Problem, as_date
 from bot.content.watch import FileWatch
+from bot.directory.replies import tel_link
 from bot.origins import normalise_origin, origin_problem
 
 DEFAULT_PARTNER = "default"
@@ -301,10 +302,11 @@ def contact_text(partner: Partner, now: dt.datetime, with_status: bool = True) -
     lines = [f"**Talk to {partner.display_name}**"]
     if with_status:
         lines.append(helpline_status(partner, now).text)
+    # One tap on a phone: the number as a tel: link, the address as a mailto: link.
     if helpline.phone:
-        lines.append(f"- Phone: {helpline.phone} ({hours_text(helpline)})")
+        lines.append(f"- Phone: {tel_link(helpline.phone)} ({hours_text(helpline)})")
     if helpline.email:
-        lines.append(f"- Email: {helpline.email}")
+        lines.append(f"- Email: [{helpline.email}](mailto:{helpline.email})")
     if helpline.web_form:
         lines.append(f"- Online: [our contact form]({helpline.web_form})")
     if partner.area:

@@ -60,6 +60,7 @@ HIDDEN_SLOTS = frozenset(
         "letter_fact",
         "letter_answer",
         "letter_asked",
+        "area_asked",
         "requested_slot",
         "session_started_metadata",
     }
@@ -83,6 +84,7 @@ FACT_LABELS: dict[str, str] = {
     "deadline_kind": "What happened (for the deadlines)",
     "deadline_date": "When it happened",
     "certificate_date": "Mediation certificate issued on",
+    "area": "Your council area",
 }
 FACT_VALUES: dict[str, Mapping[str, str]] = {
     "support_level": {
@@ -121,6 +123,8 @@ class Block:
     kind: str
     text: str
     url: str | None = None
+    # One-tap links in the text (words, tel: or mailto: address): clickable in the Word file.
+    taps: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -287,6 +291,11 @@ def _absolute(url: str) -> bool:
     return url.startswith(("https://", "http://"))
 
 
+def _one_tap(url: str) -> bool:
+    """A phone number or e-mail link (bot/directory): kept in the summary as its words, clickable in Word."""
+    return url.startswith(("tel:", "mailto:"))
+
+
 def _plain(markdown: str) -> str:
     """One line of the chat's Markdown as plain words: bold removed, a link as its words and its address."""
     text = LINK.sub(
@@ -328,7 +337,7 @@ def _markdown_blocks(markdown: str, cite: Callable[[str], int]) -> list[Block]:
         heading = HEADING.match(stripped)
         in_sources = heading.group(1).strip() == "Sources" if heading else in_sources
         links = LINK.findall(stripped)
-        if in_sources or not stripped or any(not _absolute(url) for _, url in links):
+        if in_sources or not stripped or any(not (_absolute(url) or _one_tap(url)) for _, url in links):
             continue
         if LINKS_LINE.match(stripped):
             numbers = list(dict.fromkeys(cite(url) for _, url in links))
@@ -341,8 +350,9 @@ def _markdown_blocks(markdown: str, cite: Callable[[str], int]) -> list[Block]:
         elif ITEM.match(stripped):
             kind, stripped = "item", ITEM.sub("", stripped)
         text = _plain(stripped)
+        taps = tuple((_unescape(words), url) for words, url in links if _one_tap(url))
         if text:
-            blocks.append(Block(kind, text))
+            blocks.append(Block(kind, text, taps=taps))
     return blocks
 
 
@@ -591,7 +601,7 @@ def summary_text(summary: Summary) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _add_link(paragraph: Any, url: str) -> None:
+def _add_link(paragraph: Any, url: str, words: str | None = None) -> None:
     """A web address that opens when clicked: python-docx has no call for it, so it is written as XML."""
     from docx.opc.constants import RELATIONSHIP_TYPE
     from docx.oxml import OxmlElement
@@ -604,10 +614,25 @@ def _add_link(paragraph: Any, url: str) -> None:
         setting = OxmlElement(tag)
         setting.set(qn("w:val"), value)
         properties.append(setting)
-    text.text = url
+    text.text = words or url
     run.extend([properties, text])
     link.append(run)
     paragraph._p.append(link)
+
+
+def _add_with_taps(paragraph: Any, block: Block) -> None:
+    """A paragraph whose phone numbers and e-mail addresses open the phone or the mail app."""
+    rest = block.text
+    for words, url in block.taps:
+        before, found, after = rest.partition(words)
+        if not found:
+            continue
+        if before:
+            paragraph.add_run(before)
+        _add_link(paragraph, url, words)
+        rest = after
+    if rest:
+        paragraph.add_run(rest)
 
 
 def summary_docx(summary: Summary) -> bytes:
@@ -626,6 +651,9 @@ def summary_docx(summary: Summary) -> bytes:
         "quote": "Quote",
     }
     for block in laid:
+        if block.taps:
+            _add_with_taps(document.add_paragraph("", styles.get(block.kind)), block)
+            continue
         paragraph = document.add_paragraph(block.text, styles.get(block.kind))
         if block.kind == "link" and block.url:
             paragraph.add_run().add_break()

@@ -23,6 +23,7 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.directory.entities import area_entities
 from bot.law.parent_dates import england_today  # relative dates ("last week") are read against today in England
 from bot.understanding import facts
 
@@ -45,6 +46,6 @@ class FactEntityExtractor(GraphComponent, EntityExtractorMixin):
             text = message.get(TEXT) or ""
             if not text or text.startswith("/"):  # a button's payload carries its own entities
                 continue
-            found = self.add_extractor_name(facts.message_entities(text, today))
+            found = self.add_extractor_name([*facts.message_entities(text, today), *area_entities(text)])
             message.set(ENTITIES, [*message.get(ENTITIES, []), *found], add_to_output=True)
         return messages

@@ -27,6 +27,7 @@ from bot.content.partners import Partner, contact_text, national_services_text
 from bot.content.validation import ID_PATTERN
 from bot.dialogue import guided_replies
 from bot.dialogue.summary import build_summary, letters_made, situation_ids, summary_docx, summary_text
+from bot.directory.answers import area_named
 from bot.law.ics import deadlines_to_ics
 from bot.settings import Settings
 
@@ -106,7 +107,7 @@ def summary_file(
     )
     summary = build_summary(
         record.events,
-        record.slots,
+        area_named(record.slots, settings.knowledge_dir),  # "tower-hamlets" -> "Tower Hamlets"
         title=partner.display_name,
         today=record.today,
         retention_days=settings.retention_days,
