@@ -373,6 +373,17 @@
     return response;
   }
 
+  // The kind words a refused request came back with (the server's own), else a general one.
+  async function refusal(response) {
+    let data = null;
+    try {
+      data = await response.json();
+    } catch {
+      data = null;
+    }
+    return new ApiError(response.status, kindText(data) || (response.status >= 500 ? TEXT.server : TEXT.generic));
+  }
+
   async function requestJson(method, path, body) {
     const response = await request(method, path, body);
     let data = null;
@@ -1409,13 +1420,7 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
       const query = format === "docx" ? "&format=docx" : "";
       const response = await request("GET", `/summary?token=${encodeURIComponent(state.token)}${query}`);
       if (!response.ok) {
-        let data = null;
-        try {
-          data = await response.json();
-        } catch {
-          data = null;
-        }
-        throw new ApiError(response.status, kindText(data) || (response.status >= 500 ? TEXT.server : TEXT.generic));
+        throw await refusal(response);
       }
       const file = await response.blob();
       const disposition = response.headers.get("Content-Disposition") || "";
@@ -1652,13 +1657,7 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
       throw new ApiError(0, TEXT.network);
     }
     if (!response.ok) {
-      let data = null;
-      try {
-        data = await response.json();
-      } catch {
-        data = null;
-      }
-      throw new ApiError(response.status, kindText(data) || (response.status >= 500 ? TEXT.server : TEXT.generic));
+      throw await refusal(response);
     }
     return response;
   }

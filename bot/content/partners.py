@@ -15,12 +15,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from bot.content.validation import ID_PATTERN, Problem, as_date
+from bot.content.validation import ID_PATTERN, Problem, YamlPathLines, as_date, valid_url
 from bot.content.watch import FileWatch
 from bot.directory.replies import tel_link
 from bot.origins import normalise_origin, origin_problem
@@ -368,42 +367,6 @@ def public_config(partner: Partner, now: dt.datetime, retention_days: int) -> di
 # --- loading and validation --------------------------------------------------------------------
 
 
-class _Lines:
-    """Line numbers of keys in a YAML document, for messages."""
-
-    def __init__(self, text: str) -> None:
-        try:
-            self.root = yaml.compose(text)
-        except yaml.YAMLError:
-            self.root = None
-
-    def __call__(self, *path: str | int) -> int:
-        node, line = self.root, 1
-        for key in path:
-            if node is None:
-                break
-            line = node.start_mark.line + 1
-            if isinstance(node, yaml.MappingNode):
-                match = next((pair for pair in node.value if str(pair[0].value) == str(key)), None)
-                if match is None:
-                    return line
-                line = match[0].start_mark.line + 1
-                node = match[1]
-            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-                node = node.value[key]
-                line = node.start_mark.line + 1
-            else:
-                return line
-        return line
-
-
-def _is_https_url(value: object) -> bool:
-    if not isinstance(value, str) or any(ch.isspace() for ch in value):
-        return False
-    parts = urlsplit(value)
-    return parts.scheme == "https" and "." in (parts.hostname or "")
-
-
 def _unknown_keys(data: dict, allowed: tuple[str, ...], where: str, line: Callable[..., int], path: tuple) -> list:
     messages = []
     for key in data:
@@ -435,7 +398,7 @@ def parse_partner(path: Path) -> tuple[Partner | None, list[Problem]]:
     if not isinstance(data, dict):
         error(1, "a partner file must be a list of 'field: value' lines")
         return None, problems
-    line = _Lines(text)
+    line = YamlPathLines(text)
 
     for where, message in _unknown_keys(data, TOP_KEYS, "", line, ()):
         error(where, message)
@@ -456,7 +419,7 @@ def parse_partner(path: Path) -> tuple[Partner | None, list[Problem]]:
     if welcome is not None and (not isinstance(welcome, str) or len(welcome) > 400):
         error(line("welcome"), "welcome must be text of 400 characters or fewer")
     logo_url = data.get("logo_url")
-    if logo_url is not None and not _is_https_url(logo_url):
+    if logo_url is not None and not valid_url(logo_url):
         error(line("logo_url"), f"logo_url '{logo_url}' must be an https address (or leave it out)")
 
     colours = data.get("colours")
@@ -570,7 +533,7 @@ def _parse_helpline(data: dict, line: Callable[..., int], error: Callable[[int, 
         fail(line("helpline", "phone"), f"phone '{phone}' must be digits and spaces, such as '01632 960000'")
     if email is not None and not (isinstance(email, str) and EMAIL.match(email)):
         fail(line("helpline", "email"), f"email '{email}' is not an e-mail address")
-    if web_form is not None and not _is_https_url(web_form):
+    if web_form is not None and not valid_url(web_form):
         fail(line("helpline", "web_form"), f"web_form '{web_form}' must be an https address")
     closed: set[dt.date] = set()
     raw_closed = data.get("closed_dates") or []

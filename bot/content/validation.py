@@ -282,3 +282,35 @@ def check_jargon_group(fields: list[tuple[str, tuple[int, int]]], lines: list[st
             f"'{abbreviation}' is used before it is explained; write it out first, "
             f"e.g. '{expansions[0]} ({abbreviation})'",
         )
+
+
+class YamlPathLines:
+    """Line numbers of a key path (`line("helpline", "hours", 0)`) in a YAML document, for messages.
+
+    For files read as plain data (partners, the help directory); a key that is not there gives the line of
+    the nearest part of the path that is."""
+
+    def __init__(self, text: str) -> None:
+        try:
+            self.root = yaml.compose(text)
+        except yaml.YAMLError:
+            self.root = None
+
+    def __call__(self, *path: str | int) -> int:
+        node, line = self.root, 1
+        for key in path:
+            if node is None:
+                break
+            line = node.start_mark.line + 1
+            if isinstance(node, yaml.MappingNode):
+                match = next((pair for pair in node.value if str(pair[0].value) == str(key)), None)
+                if match is None:
+                    return line
+                line = match[0].start_mark.line + 1
+                node = match[1]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+                node = node.value[key]
+                line = node.start_mark.line + 1
+            else:
+                return line
+        return line

@@ -17,9 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.content.validation import ID_PATTERN, Problem
-from bot.content.validation import as_date as _as_date
-from bot.content.validation import valid_url as _valid_url
+from bot.content.validation import ID_PATTERN, Problem, YamlPathLines, as_date, valid_url
 
 DIRECTORY_DIRNAME = "directory"
 COUNCILS_FILE = "councils.yml"
@@ -109,33 +107,6 @@ class Directory:
         return [c for c in self.councils.values() if c.checked]
 
 
-class _Lines:
-    """Line numbers of mapping keys and sequence items in a YAML file, for messages."""
-
-    def __init__(self, text: str) -> None:
-        try:
-            self.root = yaml.compose(text)
-        except yaml.YAMLError:
-            self.root = None
-
-    def __call__(self, *path: str | int) -> int:
-        node, line = self.root, 1
-        for key in path:
-            if node is None:
-                break
-            if isinstance(node, yaml.MappingNode):
-                pair = next((p for p in node.value if str(p[0].value) == str(key)), None)
-                if pair is None:
-                    return line
-                line, node = pair[0].start_mark.line + 1, pair[1]
-            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-                node = node.value[key]
-                line = node.start_mark.line + 1
-            else:
-                return line
-        return line
-
-
 def _text(value: object) -> str | None:
     return " ".join(str(value).split()) if isinstance(value, str | int) and str(value).strip() else None
 
@@ -162,10 +133,10 @@ def _contact(
     if name is None:
         error(f"{where} needs a name")
     source = data.get("source")
-    if not _valid_url(source) and not _valid_url(str(source).replace("http://", "https://", 1)):
+    if not valid_url(source) and not valid_url(str(source).replace("http://", "https://", 1)):
         # A stored page may have been read over http; every address shown as a contact must be https.
         error(f"{where} needs 'source': the web address of the public page the details were read on")
-    checked = _as_date(data.get("checked"))
+    checked = as_date(data.get("checked"))
     if checked is None:
         error(f"{where} needs 'checked': the date the source was read, written YYYY-MM-DD")
     elif checked > today:
@@ -178,7 +149,7 @@ def _contact(
         error(f"{where}: email '{email}' is not an e-mail address")
     website = data.get("website") or data.get("url")
     for key in ("website", "url"):
-        if data.get(key) is not None and not _valid_url(data.get(key)):
+        if data.get(key) is not None and not valid_url(data.get(key)):
             error(f"{where}: {key} '{data.get(key)}' must be an https address")
     if name is None or source is None or checked is None:
         return None
@@ -188,12 +159,12 @@ def _contact(
         checked=checked,
         phone=phone,
         email=email,
-        website=str(website) if _valid_url(website) else None,
+        website=str(website) if valid_url(website) else None,
         hours=_text(data.get("hours")),
     )
 
 
-def _read(path: Path, problems: list[Problem]) -> tuple[dict, _Lines] | None:
+def _read(path: Path, problems: list[Problem]) -> tuple[dict, YamlPathLines] | None:
     try:
         text = path.read_text(encoding="utf-8")
         data = yaml.safe_load(text)
@@ -207,11 +178,11 @@ def _read(path: Path, problems: list[Problem]) -> tuple[dict, _Lines] | None:
     if not isinstance(data, dict):
         problems.append(Problem(str(path), 1, "error", "the file must be a list of 'field: value' lines"))
         return None
-    return data, _Lines(text)
+    return data, YamlPathLines(text)
 
 
-def _review_dates(data: dict, line: _Lines, path: Path, today: dt.date, problems: list[Problem]) -> None:
-    reviewed, due = _as_date(data.get("last_reviewed")), _as_date(data.get("review_by"))
+def _review_dates(data: dict, line: YamlPathLines, path: Path, today: dt.date, problems: list[Problem]) -> None:
+    reviewed, due = as_date(data.get("last_reviewed")), as_date(data.get("review_by"))
     for key, value in (("last_reviewed", reviewed), ("review_by", due)):
         if value is None:
             problems.append(Problem(str(path), line(key), "error", f"{key} must be a date written YYYY-MM-DD"))
@@ -290,7 +261,7 @@ def _load_councils(path: Path, today: dt.date, directory: Directory) -> None:
                 if contact is not None:
                     contacts[kind] = contact
         checked = entry.get("checked")
-        if contacts and _as_date(checked) is None:
+        if contacts and as_date(checked) is None:
             error(f"council '{council_id}' has contacts, so 'checked' must be the date they were read (YYYY-MM-DD)")
         if not contacts and checked is not False:
             error(
@@ -309,7 +280,7 @@ def _load_councils(path: Path, today: dt.date, directory: Directory) -> None:
     _check_names(path, line, data, directory)
 
 
-def _check_names(path: Path, line: _Lines, data: dict, directory: Directory) -> None:
+def _check_names(path: Path, line: YamlPathLines, data: dict, directory: Directory) -> None:
     """A name must lead to one council: the same town under two councils is a mistake staff should see."""
     problems = directory.problems
     owner: dict[str, str] = {}
