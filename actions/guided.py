@@ -19,9 +19,10 @@ from rasa_sdk.executor import CollectingDispatcher
 import actions.actions as acts
 from actions import facts as conversation
 from actions.actions import REQUESTED_SLOT, SORRY, SafeAction, leave_form, send
-from bot.content.letters import askable_blank, deadline_note, letters_for_article
+from bot.content.letters import letters_for_article
 from bot.content.live import letter_files, triage_files
 from bot.content.render import keep_markers
+from bot.content.render_letter import askable_blank, deadline_note
 from bot.content.triage import answers_from_slots, triage_route
 from bot.dialogue import forms, guided_replies
 from bot.dialogue.answers import ADVISER_BUTTON, Reply

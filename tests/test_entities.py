@@ -60,11 +60,11 @@ def test_every_school_type_the_model_can_give_reads_in_a_sentence() -> None:
 
 
 def test_the_forms_and_letters_use_the_same_school_types() -> None:
-    from bot.content import letters
+    from bot.content import render_letter
     from bot.dialogue import forms
     from bot.understanding.entities import SCHOOL_TYPES
 
-    assert letters.SCHOOL_TYPES is SCHOOL_TYPES
+    assert render_letter.SCHOOL_TYPES is SCHOOL_TYPES
     for button in forms.QUESTIONS["school_type"].buttons:
         assert read_school_type(button["payload"]) in SCHOOL_TYPES
 

@@ -12,19 +12,21 @@ import docx
 import pytest
 from docx.enum.text import WD_COLOR_INDEX
 
+from bot.cli.letters import main
 from bot.content.letters import (
     FACTS,
-    LETTER_QUESTIONS,
     LetterTemplate,
     article_ids_in,
+    letters_for_article,
+    load_letters,
+    parse_letter,
+)
+from bot.content.render_letter import (
+    LETTER_QUESTIONS,
     askable_blank,
     format_letter_date,
     letter_to_docx,
     letter_to_txt,
-    letters_for_article,
-    load_letters,
-    main,
-    parse_letter,
     render_letter,
 )
 
@@ -463,7 +465,7 @@ def worked_out_facts(template: LetterTemplate) -> list[str]:
 
 
 def test_a_request_date_with_no_deadline_passed_says_why_the_blank_stays(real_templates) -> None:
-    from bot.content.letters import deadline_note
+    from bot.content.render_letter import deadline_note
 
     assert deadline_note({"request_date": "2026-11-01"}, TODAY) == (
         "Counting from the date you gave, the council has until 13 December 2026, so no deadline has passed "

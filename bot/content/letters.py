@@ -27,11 +27,8 @@ Apart from reading files in :func:`load_letters`, everything here is pure.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import io
 import re
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,8 +46,6 @@ from bot.content.validation import (
     check_jargon,
     source_entry,
 )
-from bot.understanding import facts as told
-from bot.understanding.entities import SCHOOL_TYPES
 
 # Conversation facts the assistant may know and a template may ask for with `from:`.
 # The parent's and child's names, addresses and dates of birth are deliberately not here: the
@@ -272,7 +267,7 @@ def _check_placeholders(raw: object, lines: _Lines, report: Reporter) -> list[Pl
     return placeholders
 
 
-def _paragraphs(body: str, body_start: int) -> list[list[tuple[int, str]]]:
+def body_paragraphs(body: str, body_start: int) -> list[list[tuple[int, str]]]:
     """Blocks of non-blank lines, each line with its line number in the file."""
     paragraphs: list[list[tuple[int, str]]] = []
     current: list[tuple[int, str]] = []
@@ -297,7 +292,7 @@ def _check_body(
     sources_line: int,
     report: Reporter,
 ) -> None:
-    paragraphs = _paragraphs(body, body_start)
+    paragraphs = body_paragraphs(body, body_start)
     if not paragraphs:
         report.error(body_start, "the letter is empty: write it below the closing '---'")
         return
@@ -483,264 +478,3 @@ def article_ids_in(knowledge_dir: Path) -> set[str]:
 def letters_for_article(templates: Sequence[LetterTemplate], article_id: str) -> list[LetterTemplate]:
     """The templates to offer alongside an article, in file order."""
     return [t for t in templates if article_id in t.articles]
-
-
-# --------------------------------------------------------------------------------------
-# Rendering
-# --------------------------------------------------------------------------------------
-
-
-def format_letter_date(value: dt.date) -> str:
-    """Dates as written in a letter: '23 November 2026'."""
-    return f"{value.day} {value:%B %Y}"
-
-
-def _fact_text(fact: str, value: object) -> str | None:
-    """How a conversation fact reads in a letter, or None if there is nothing usable."""
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return format_letter_date(value)
-    text = " ".join(str(value).split())
-    # Values are the parent's words: braces and square brackets would look like template syntax.
-    text = re.sub(r"[{}\[\]]", "", text).strip()
-    if not text:
-        return None
-    if ISO_DATE.match(text):
-        try:
-            return format_letter_date(dt.date.fromisoformat(text))
-        except ValueError:
-            return text
-    if fact == "school_type":
-        return SCHOOL_TYPES.get(text.lower(), text)
-    if fact == "year_group":
-        return text[:1].upper() + text[1:]
-    return text
-
-
-def _value(placeholder: Placeholder, facts: Mapping[str, str | None], today: dt.date) -> str | None:
-    if placeholder.private:
-        return None  # never filled by the assistant, whatever it has been told
-    if placeholder.from_fact == "today":
-        return format_letter_date(today)
-    fact = placeholder.from_fact or placeholder.name
-    return _fact_text(fact, facts.get(fact))
-
-
-# Placeholders whose value is worked out from another fact, which the parent can be asked for instead.
-WORKED_OUT_FROM = {"missed_deadline": "request_date", "deadline_date": "request_date"}
-# The facts a letter can ask the parent for, one question each (bot/dialogue/forms.py `letter_question_form`).
-LETTER_QUESTIONS: dict[str, str] = {
-    "request_date": "When did the council get your request? For example 3 March 2026. The date on your email "
-    "or letter is best.",
-    "date": "What was the date? For example 3 March 2026. The date on a letter or email is best.",
-    "duration": 'How long has it lasted so far? For example "6 weeks" or "since September".',
-    "year_group": "Which year is your child in at school? For example Year 4 or Reception.",
-}
-
-
-def worked_out(facts: Mapping[str, str | None], today: dt.date) -> dict[str, str]:
-    """Values worked out from the conversation's facts (see the module notes)."""
-    found = told.from_slots(facts)
-    values: dict[str, str] = {}
-    missed = told.missed_ehc_deadline(found, today)
-    if missed is not None and missed.due is not None:
-        values["missed_deadline"] = told.MISSED_DEADLINES[missed.key]
-        values["deadline_date"] = format_letter_date(missed.due)
-    if found.since is not None:
-        values["duration"] = told.since_text(found.since, today)
-    elif found.duration is not None:
-        values["duration"] = found.duration.length  # "about 3 weeks": the part of each day is not the length
-    return values
-
-
-def deadline_note(facts: Mapping[str, str | None], today: dt.date) -> str | None:
-    """Why the missed-deadline blanks stay blank when the parent gave the request date: none has passed."""
-    found = told.from_slots(facts)
-    deadline = told.current_ehc_deadline(found) if found.request and not found.request.approximate else None
-    if deadline is None or deadline.due is None or deadline.due < today:
-        return None
-    return (
-        f"Counting from the date you gave, the council has until {format_letter_date(deadline.due)}, so no "
-        "deadline has passed yet: I've left that part blank."
-    )
-
-
-def askable_blank(
-    template: LetterTemplate, rendered: RenderedLetter, facts: Mapping[str, str | None], asked: Sequence[str]
-) -> tuple[str, str] | None:
-    """(fact, label) of the first blank one answer from the parent could fill, if not asked before."""
-    for name in rendered.blanks:
-        placeholder = template.placeholder(name)
-        fact = WORKED_OUT_FROM.get(name) or (placeholder.from_fact if placeholder else None) or name
-        if (
-            placeholder is None
-            or placeholder.private
-            or fact not in LETTER_QUESTIONS
-            or facts.get(fact)
-            or fact in asked
-        ):
-            continue
-        source = next((p for p in template.placeholders if p.from_fact == fact), placeholder)
-        return fact, source.label
-    return None
-
-
-def render_letter(template: LetterTemplate, facts: Mapping[str, str | None], today: dt.date) -> RenderedLetter:
-    """Fill a template from what the assistant knows; everything else becomes a visible blank."""
-    derived = worked_out(facts, today)
-    given = {name: value for name, value in facts.items() if value is not None}
-    # Values the parent or staff gave win, apart from a length of time, which reads better worked out.
-    facts = {**derived, **given, **{k: v for k, v in derived.items() if k == "duration"}}
-    values = {p.name: _value(p, facts, today) for p in template.placeholders}
-    filled: list[str] = []
-    blanks: list[str] = []
-    paragraphs: list[tuple[Line, ...]] = []
-    for paragraph in _paragraphs(template.body, 1):
-        rendered: list[Line] = []
-        for _, raw in paragraph:
-            stripped = raw.strip()
-            bullet = stripped.startswith("- ")
-            if bullet:
-                stripped = stripped[2:].lstrip()
-            stripped = MARKER_WITH_SPACE.sub("", stripped)
-            segments: list[Segment] = []
-            position = 0
-            for match in PLACEHOLDER.finditer(stripped):
-                if match.start() > position:
-                    segments.append(Segment(stripped[position : match.start()]))
-                name = match.group(1)
-                placeholder = template.placeholder(name) or Placeholder(name, name.replace("_", " "), private=True)
-                value = values.get(name)
-                if value is None:
-                    segments.append(Segment(placeholder.blank, placeholder=name, blank=True))
-                    if name not in blanks:
-                        blanks.append(name)
-                else:
-                    segments.append(Segment(value, placeholder=name))
-                    if name not in filled:
-                        filled.append(name)
-                position = match.end()
-            if position < len(stripped):
-                segments.append(Segment(stripped[position:]))
-            rendered.append(Line(tuple(segments), bullet))
-        paragraphs.append(tuple(rendered))
-    text = "\n\n".join("\n".join(("- " if line.bullet else "") + line.text for line in p) for p in paragraphs)
-    return RenderedLetter(
-        id=template.id,
-        title=template.title,
-        text=text,
-        filled=tuple(filled),
-        blanks=tuple(blanks),
-        paragraphs=tuple(paragraphs),
-        sources=template.sources,
-    )
-
-
-def letter_to_txt(rendered: RenderedLetter) -> bytes:
-    """The letter as UTF-8 plain text with a final newline."""
-    return (rendered.text + "\n").encode("utf-8")
-
-
-def letter_to_docx(rendered: RenderedLetter) -> bytes:
-    """A plain, accessible Word document: real paragraphs and lists, 12pt Arial, UK English,
-    a document title, and blanks in square brackets *and* highlighted (colour is never the only cue)."""
-    from docx import Document
-    from docx.enum.text import WD_COLOR_INDEX
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    document = Document()
-    properties = document.core_properties
-    properties.title = rendered.title
-    properties.language = "en-GB"
-    properties.author = ""
-    properties.comments = ""
-    properties.keywords = ""
-    properties.subject = ""
-    normal = document.styles["Normal"]
-    normal.font.name = "Arial"
-    normal.font.size = Pt(12)
-    normal.paragraph_format.space_after = Pt(10)
-    run_properties = normal.element.get_or_add_rPr()
-    fonts = run_properties.find(qn("w:rFonts"))
-    if fonts is not None:
-        fonts.set(qn("w:eastAsia"), "Arial")
-    for old_language in run_properties.findall(qn("w:lang")):
-        run_properties.remove(old_language)
-    language = OxmlElement("w:lang")
-    language.set(qn("w:val"), "en-GB")
-    run_properties.append(language)
-
-    def add_segments(paragraph, segments: tuple[Segment, ...]) -> None:
-        for segment in segments:
-            run = paragraph.add_run(segment.text)
-            if segment.blank:
-                run.font.highlight_color = WD_COLOR_INDEX.YELLOW
-
-    for block in rendered.paragraphs:
-        current = None
-        for line in block:
-            if line.bullet:
-                add_segments(document.add_paragraph(style="List Bullet"), line.segments)
-                current = None
-                continue
-            if current is None:
-                current = document.add_paragraph()
-            else:
-                current.add_run().add_break()
-            add_segments(current, line.segments)
-
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
-# --------------------------------------------------------------------------------------
-# Command line for staff: check the templates, or preview one with blanks
-# --------------------------------------------------------------------------------------
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    from bot.settings import load_settings
-
-    parser = argparse.ArgumentParser(
-        prog="python -m bot.content.letters", description="Check or preview letter templates."
-    )
-    parser.add_argument("--dir", help="knowledge folder (default: KNOWLEDGE_DIR or knowledge/)")
-    commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser("check", help="validate every template; exit 1 on any error")
-    check.add_argument("--fail-on-warnings", action="store_true", help="also fail on warnings")
-    show = commands.add_parser("show", help="print a template as the parent would get it")
-    show.add_argument("id")
-    show.add_argument("--fact", action="append", default=[], metavar="NAME=VALUE", help="a fact to fill in")
-    args = parser.parse_args(argv)
-
-    knowledge_dir = Path(args.dir) if args.dir else load_settings().knowledge_dir
-    letters_dir = knowledge_dir / "letters"
-    templates, problems = load_letters(letters_dir, article_ids_in(knowledge_dir))
-    if args.command == "check":
-        for problem in problems:
-            print(problem)
-        errors = [p for p in problems if p.severity == "error"]
-        warnings = [p for p in problems if p.severity == "warning"]
-        print(f"{len(templates)} valid letter(s), {len(errors)} error(s), {len(warnings)} warning(s) in {letters_dir}")
-        return 1 if errors or (args.fail_on_warnings and warnings) else 0
-    template = next((t for t in templates if t.id == args.id), None)
-    if template is None:
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        print(f"no valid letter with id '{args.id}'", file=sys.stderr)
-        return 1
-    facts = dict(item.split("=", 1) for item in args.fact if "=" in item)
-    rendered = render_letter(template, facts, dt.date.today())
-    print(rendered.text)
-    print(f"\n(blanks for the parent: {', '.join(rendered.blanks) or 'none'})")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

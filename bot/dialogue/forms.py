@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from bot.content.letters import LETTER_QUESTIONS
+from bot.content.render_letter import LETTER_QUESTIONS
 from bot.content.triage import MAX_DAYS_IN_TERM, TRIAGE_ARTICLES, answers_from_slots, read_school_days, recap
 from bot.dialogue.guided_replies import (
     CONFIRM_DATE_PROMPT,
@@ -322,7 +322,7 @@ QUESTIONS: dict[str, Question] = {
             "Sorry, I couldn't read that as a date. What was the date, for example 12/01/2026?",
             (),
         ),
-        # Its question depends on the blank (bot.content.letters.LETTER_QUESTIONS); the form reads the answer itself.
+        # Its question depends on the blank (bot.content.render_letter.LETTER_QUESTIONS); the form reads the answer itself.
         Question("letter_answer", "What should I fill in?", "Sorry, I couldn't read that.", ()),
     )
 }

@@ -10,9 +10,10 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 
 from bot.content.ladders import Ladder
-from bot.content.letters import LetterTemplate, RenderedLetter, render_letter
+from bot.content.letters import LetterTemplate, RenderedLetter
 from bot.content.render import Citations, chunk, titled_sources, unwrap_markers
 from bot.content.render_ladder import next_step_index, render_closed_routes
+from bot.content.render_letter import render_letter
 from bot.content.triage import TRIAGE_ARTICLES, TriageResult
 from bot.dialogue.answers import ADVISER_BUTTON, Reply, cited_replies, step_replies
 from bot.law import deadlines as dl

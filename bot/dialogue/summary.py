@@ -29,8 +29,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.content.articles import SECTIONS, Article
-from bot.content.letters import RenderedLetter, format_letter_date, letter_to_docx
+from bot.content.letters import RenderedLetter
 from bot.content.render import LINKS_LINE, link_url, public_title
+from bot.content.render_letter import format_letter_date, letter_to_docx
 from bot.content.validation import Source
 from bot.dialogue.answers import DISCLAIMER
 from bot.dialogue.guided_replies import DEADLINE_KINDS, DOWNLOAD_PREFIX, SKIPPED, deadlines_for, known_facts

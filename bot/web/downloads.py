@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.content.articles import Article, parse_article
-from bot.content.letters import RenderedLetter, letter_to_docx, letter_to_txt
+from bot.content.letters import RenderedLetter
 from bot.content.live import letter_files
 from bot.content.partners import Partner, contact_text, national_services_text
+from bot.content.render_letter import letter_to_docx, letter_to_txt
 from bot.content.validation import ID_PATTERN
 from bot.dialogue import guided_replies
 from bot.dialogue.summary import build_summary, letters_made, situation_ids, summary_docx, summary_text
