@@ -613,7 +613,7 @@ def test_screenshots(open_page):
     desktop.screenshot(path=str(SCREENSHOTS / "widget-desktop.png"), animations="disabled")
     in_shadow(desktop, "root.querySelector('.log').scrollTop = root.querySelector('.log').scrollHeight;")
     desktop.get_by_role("button", name="Not helpful", exact=True).last.click()
-    desktop.keyboard.press("Shift+Tab")  # keyboard focus on "Helpful", to show the focus outline
+    desktop.keyboard.press("Shift+Tab")  # move keyboard focus back one control, to show the focus outline
     desktop.screenshot(path=str(SCREENSHOTS / "widget-desktop-sources.png"), animations="disabled")
 
     phone = open_page(viewport=PHONE, is_mobile=True, has_touch=True, reduced_motion="reduce")
