@@ -340,7 +340,11 @@ def _broken_copy(tmp_path: Path, old: str, new: str, name: str = "councils.yml")
         ('hours: "Monday to Friday, 10am to 3pm; answerphone at other times", source', "source", None),
         ("{id: bury, name: Bury Council", "{id: leeds, name: Bury Council", "listed twice"),
         ("places: [Kempston]", "places: [Kempston, Maidstone]", "listed under both"),
-        ("area: Darlington, checked: no}", "area: Darlington}", "write 'checked: no'"),
+        (
+            "places: [Whickham, Blaydon, Birtley, Felling, Ryton], checked: no}",
+            "places: [Whickham, Blaydon, Birtley, Felling, Ryton]}",
+            "write 'checked: no'",
+        ),
         ("review_by: 2027-03-04", "review_by: 2028-03-04", "within 183 days"),
     ],
 )
