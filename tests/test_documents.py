@@ -208,6 +208,9 @@ def test_plan_checklist_numbers_sources_and_downloads_as_text_and_word() -> None
 
     document = Document(io.BytesIO(checklist_docx(checklist, dt.date(2026, 12, 4))))
     words = "\n".join(p.text for p in document.paragraphs)
+    # The one plain style of every download (bot/content/word.py).
+    assert document.core_properties.language == "en-GB" and document.styles["Normal"].font.name == "Arial"
+    assert 'w:val="en-GB"' in document.styles["Normal"].element.xml
     assert "Checklist: the support in my child's EHC plan" in words
     assert "Ask: What exactly will my child get, how many hours a week, and from whom?" in words
     assert document.core_properties.language == "en-GB"

@@ -6,7 +6,6 @@ Parsing and checking letter templates is in bot/content/letters.py; this module 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from collections.abc import Mapping, Sequence
 
@@ -21,6 +20,7 @@ from bot.content.letters import (
     Segment,
     body_paragraphs,
 )
+from bot.content.word import document_bytes, plain_document
 from bot.understanding import facts as told
 from bot.understanding.entities import SCHOOL_TYPES
 
@@ -182,33 +182,9 @@ def letter_to_txt(rendered: RenderedLetter) -> bytes:
 def letter_to_docx(rendered: RenderedLetter) -> bytes:
     """A plain, accessible Word document: real paragraphs and lists, 12pt Arial, UK English,
     a document title, and blanks in square brackets *and* highlighted (colour is never the only cue)."""
-    from docx import Document
     from docx.enum.text import WD_COLOR_INDEX
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
 
-    document = Document()
-    properties = document.core_properties
-    properties.title = rendered.title
-    properties.language = "en-GB"
-    properties.author = ""
-    properties.comments = ""
-    properties.keywords = ""
-    properties.subject = ""
-    normal = document.styles["Normal"]
-    normal.font.name = "Arial"
-    normal.font.size = Pt(12)
-    normal.paragraph_format.space_after = Pt(10)
-    run_properties = normal.element.get_or_add_rPr()
-    fonts = run_properties.find(qn("w:rFonts"))
-    if fonts is not None:
-        fonts.set(qn("w:eastAsia"), "Arial")
-    for old_language in run_properties.findall(qn("w:lang")):
-        run_properties.remove(old_language)
-    language = OxmlElement("w:lang")
-    language.set(qn("w:val"), "en-GB")
-    run_properties.append(language)
+    document = plain_document(rendered.title)
 
     def add_segments(paragraph, segments: tuple[Segment, ...]) -> None:
         for segment in segments:
@@ -228,7 +204,4 @@ def letter_to_docx(rendered: RenderedLetter) -> bytes:
             else:
                 current.add_run().add_break()
             add_segments(current, line.segments)
-
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return document_bytes(document)

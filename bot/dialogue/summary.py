@@ -22,7 +22,6 @@ name, read by the caller) it makes a `Summary`:
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -31,8 +30,9 @@ from typing import Any
 from bot.content.articles import SECTIONS, Article
 from bot.content.letters import RenderedLetter
 from bot.content.render import LINKS_LINE, link_url, public_title
-from bot.content.render_letter import format_letter_date, letter_to_docx
+from bot.content.render_letter import format_letter_date
 from bot.content.validation import Source
+from bot.content.word import document_bytes, plain_document
 from bot.dialogue.answers import DISCLAIMER
 from bot.dialogue.guided_replies import DEADLINE_KINDS, DOWNLOAD_PREFIX, SKIPPED, deadlines_for, known_facts
 from bot.law import deadlines as dl
@@ -637,13 +637,10 @@ def _add_with_taps(paragraph: Any, block: Block) -> None:
 
 
 def summary_docx(summary: Summary) -> bytes:
-    """The summary as a Word document with real headings, lists and links, in the letters' plain style
-    (bot/content/letters.py: 12pt Arial, UK English, a document title): it starts as an empty letter."""
-    from docx import Document
-
+    """The summary as a Word document with real headings, lists and links, in the one plain style of every
+    download (bot/content/word.py: 12pt Arial, UK English, a document title)."""
     laid = blocks(summary)
-    empty = RenderedLetter(id="summary", title=laid[0].text, text="", filled=(), blanks=(), paragraphs=(), sources=())
-    document = Document(io.BytesIO(letter_to_docx(empty)))
+    document = plain_document(laid[0].text)
     styles = {
         "title": "Title",
         "heading": "Heading 1",
@@ -659,6 +656,4 @@ def summary_docx(summary: Summary) -> bytes:
         if block.kind == "link" and block.url:
             paragraph.add_run().add_break()
             _add_link(paragraph, block.url)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return document_bytes(document)

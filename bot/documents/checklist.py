@@ -10,10 +10,10 @@ for them to attach to their comments; it is made on request and never stored.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 
 from bot.content.validation import CITATION_MARKER, Source
+from bot.content.word import document_bytes, plain_document
 from bot.documents.letter import LetterReport
 from bot.documents.plan import PlanReport
 
@@ -224,19 +224,8 @@ def checklist_text(checklist: Checklist, made: dt.date) -> bytes:
 
 
 def checklist_docx(checklist: Checklist, made: dt.date) -> bytes:
-    """Word, in the letters' plain accessible style: real headings and lists, 12pt Arial, UK English."""
-    from docx import Document
-    from docx.shared import Pt
-
-    document = Document()
-    properties = document.core_properties
-    properties.title = checklist.title
-    properties.language = "en-GB"
-    properties.author = ""
-    properties.comments = ""
-    normal = document.styles["Normal"]
-    normal.font.name = "Arial"
-    normal.font.size = Pt(12)
+    """Word, in the one plain style of every download (bot/content/word.py), with real headings and lists."""
+    document = plain_document(checklist.title)
     for kind, text in _lines(checklist, made):
         if kind == "title":
             document.add_heading(text, level=1)
@@ -250,6 +239,4 @@ def checklist_docx(checklist: Checklist, made: dt.date) -> bytes:
             document.add_paragraph(text, style="List Continue")
         else:
             document.add_paragraph(text)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return document_bytes(document)
