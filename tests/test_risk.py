@@ -131,6 +131,22 @@ def test_the_component_asks_when_only_the_model_thinks_crisis() -> None:
     assert [r["name"] for r in message.get("intent_ranking")][:2] == ["safety_check", "crisis"]
 
 
+def test_a_town_typed_alone_is_where_the_parent_is_not_a_sign_of_danger() -> None:
+    # "Hull" alone once got "is anyone in danger right now?": the model's weak crisis guess on a short word.
+    for text in ("Hull", "we're in Kent"):
+        message = _parsed(text, "crisis", 0.6)
+        CrisisSafetyNet().process([message])
+        assert message.get("intent") == {"name": "out_of_scope", "confidence": 1.0}, text  # its local help
+        assert message.get("risk")["verdict"] == "none"
+    # More than a place is still asked about, and danger words still get emergency help first.
+    asked = _parsed("Hull, he has not been himself all week", "crisis", 0.7)
+    CrisisSafetyNet().process([asked])
+    assert asked.get("intent")["name"] == "safety_check"
+    urgent = _parsed("Hull, he says he wants to kill himself", "crisis", 0.9)
+    CrisisSafetyNet().process([urgent])
+    assert urgent.get("intent")["name"] == "crisis"
+
+
 def test_the_component_leaves_button_payloads_to_rasa() -> None:
     message = _parsed("/crisis", "crisis", 1.0)
     CrisisSafetyNet().process([message])

@@ -12,7 +12,7 @@ import logging
 import re
 
 from bot.directory.load import served_directory
-from bot.directory.places import find_area, key
+from bot.directory.places import find_area, is_only_a_place, key
 from bot.settings import load_settings
 
 logger = logging.getLogger(__name__)
@@ -37,3 +37,12 @@ def _span(text: str, said: str) -> tuple[int, int]:
     pattern = r"\W+".join(re.escape(w) for w in words)
     match = re.search(rf"(?i)\b{pattern}\b", text) if words else None
     return (match.start(), match.end()) if match else (0, len(text))
+
+
+def only_names_a_place(text: str) -> bool:
+    """Whether the message says nothing but where the parent is ("Hull", "we're in Kent")."""
+    try:
+        return is_only_a_place(served_directory(load_settings().knowledge_dir), text)
+    except Exception:  # as above: no directory, no place
+        logger.exception("the help directory could not be read")
+        return False

@@ -25,6 +25,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.directory.entities import only_names_a_place
 from bot.rasa_ext.stored_model import StoredModelComponent
 from bot.settings import PROJECT_ROOT
 from bot.understanding import risk_model, text_features
@@ -33,6 +34,8 @@ from bot.understanding.openers import OPENER_INTENT
 from bot.understanding.risk_model import RiskDetector, Verdict, assess, read_examples, top_guess
 
 SAFETY_CHECK_INTENT = "safety_check"
+# Where a message that only names a place goes: its rule answers with the place's local help.
+OUT_OF_SCOPE_INTENT = "out_of_scope"
 SAFETY_DATA = PROJECT_ROOT / "data" / "safety"
 RISK_FILE, ORDINARY_FILE = "risk.txt", "ordinary.txt"
 _INTENT_FOR = {Verdict.EMERGENCY: CRISIS_INTENT, Verdict.CHECK: SAFETY_CHECK_INTENT, Verdict.OPENER: OPENER_INTENT}
@@ -69,6 +72,11 @@ class CrisisSafetyNet(StoredModelComponent):
             guess, confidence = top_guess(message.get(INTENT_RANKING_KEY) or [])
             probability = self.detector.probability(text) if self.detector else 0.0
             verdict = assess(text, probability, guess, confidence)
+            if verdict is Verdict.CHECK and only_names_a_place(text):
+                # A town typed alone ("Hull") is where the parent is, not a sign of danger: the place's
+                # local help answers it (action_out_of_scope), as for any other place name.
+                verdict = Verdict.NONE
+                put_first(message, OUT_OF_SCOPE_INTENT)
             # Kept in the parse result (not in the stored conversation's text) for evaluation and logs.
             message.set("risk", {"probability": round(probability, 4), "verdict": verdict.value}, add_to_output=True)
             if verdict in _INTENT_FOR:
