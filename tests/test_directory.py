@@ -375,3 +375,16 @@ def test_a_passed_review_date_is_a_warning(tmp_path: Path) -> None:
     shutil.copytree(KNOWLEDGE / "directory", tmp_path / "directory")
     late = load_directory(tmp_path, dt.date(2027, 6, 1)).problems
     assert late and all(p.severity == "warning" for p in late)
+
+
+def test_the_served_directory_is_read_again_only_when_a_file_changes(tmp_path) -> None:
+    from bot.directory.load import served_directory
+
+    shutil.copytree(KNOWLEDGE / "directory", tmp_path / "directory")
+    first = served_directory(tmp_path, dt.date(2026, 12, 4))
+    assert served_directory(tmp_path, dt.date(2026, 12, 4)) is first  # unchanged: not read again
+    councils = tmp_path / "directory" / "councils.yml"
+    councils.write_text(councils.read_text().replace("name: Leeds City Council", "name: Leeds Council"))
+    edited = served_directory(tmp_path, dt.date(2026, 12, 4))
+    assert edited is not first and edited.councils["leeds"].name == "Leeds Council"
+    assert served_directory(tmp_path, dt.date(2026, 12, 5)) is not edited  # a new day: review dates again

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
 from bot.content.validation import ID_PATTERN, Problem, YamlPathLines, as_date, valid_url
+from bot.content.watch import FileWatch
 
 DIRECTORY_DIRNAME = "directory"
 COUNCILS_FILE = "councils.yml"
@@ -394,19 +395,29 @@ def load_directory(knowledge_dir: Path, today: dt.date | None = None) -> Directo
     return directory
 
 
-@lru_cache(maxsize=4)
-def _cached(folder: str, stamp: tuple[int, ...], today: dt.date) -> Directory:
-    return load_directory(Path(folder), today)
+@dataclass
+class _Served:
+    watch: FileWatch
+    directory: Directory | None = None
+    day: dt.date | None = None
+
+
+_served: dict[Path, _Served] = {}
+_served_lock = threading.Lock()
 
 
 def served_directory(knowledge_dir: Path, today: dt.date | None = None) -> Directory:
-    """The directory for answers: re-read only when a file changes (its size or time stamp)."""
+    """The directory for answers: re-read when a file changes, through the one "which staff files
+    changed?" check (bot/content/watch.py), or when the day changes (review dates are checked against it)."""
+    today = today or dt.date.today()
     folder = knowledge_dir / DIRECTORY_DIRNAME
-    stamp: list[int] = []
-    for name in (COUNCILS_FILE, NATIONAL_FILE):
-        try:
-            stat = (folder / name).stat()
-            stamp += [stat.st_mtime_ns, stat.st_size]
-        except OSError:
-            stamp += [0, 0]
-    return _cached(str(knowledge_dir), tuple(stamp), today or dt.date.today())
+    with _served_lock:
+        served = _served.get(knowledge_dir)
+        if served is None:
+            # Looked at on every call, as the directory is read only where it is needed.
+            files = (folder / COUNCILS_FILE, folder / NATIONAL_FILE)
+            served = _served[knowledge_dir] = _Served(FileWatch(lambda: files, refresh_seconds=0))
+        changed = served.watch.look()
+        if served.directory is None or changed or served.day != today:
+            served.directory, served.day = load_directory(knowledge_dir, today), today
+        return served.directory
