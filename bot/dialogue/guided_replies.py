@@ -27,7 +27,7 @@ TRIAGE_BUTTON = {"title": "Answer a few questions about your case", "payload": "
 DEADLINES_BUTTON = {"title": "Work out my deadlines", "payload": "/check_deadlines"}
 DOWNLOAD_PREFIX = "/webhooks/webchat/download"
 
-# What the deadline form's first question offers (the same keys as its buttons in domain.yml).
+# What the deadline form's first question offers, as its buttons (bot/dialogue/forms.py) and in the summary.
 DEADLINE_KINDS: dict[str, str] = {
     "ehc_request": "We asked for an EHC needs assessment",
     "draft_plan": "We got a draft EHC plan",

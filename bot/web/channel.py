@@ -51,6 +51,7 @@ from bot.content.partners import DEFAULT_PARTNER, Partner, PartnerBook, public_c
 from bot.content.validation import ID_PATTERN
 from bot.dialogue import answers
 from bot.documents import web as documents_web
+from bot.law.parent_dates import england_today
 from bot.rasa_ext import speedups
 from bot.rasa_ext.action_endpoint import (
     CRISIS_RESPONSE,
@@ -631,9 +632,8 @@ class WebChatInput(InputChannel):
         async def check_document(request: Request, action: str) -> HTTPResponse:
             await self.caller(request)
             settings = self.settings
-            today = self.now().date()
             return await documents_web.respond(
-                request, action, settings.knowledge_dir, settings.knowledge_refresh_seconds, today
+                request, action, settings.knowledge_dir, settings.knowledge_refresh_seconds, england_today(self.now())
             )
 
         return chat
