@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
+from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.test_widget import SITUATION, assert_no_violations, click_and_wait, in_shadow, send
 
 pytestmark = pytest.mark.e2e
@@ -42,6 +43,8 @@ def test_a_town_then_who_can_help_gives_tap_to_call_links(phone: Page) -> None:
     assert web and all(link["target"] == "_blank" for link in web)
     assert any("Help near you: Leeds" in text for text in newest_messages(phone, 12))
     assert_no_violations(phone, "who can help, with tap-to-call links, on a phone")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    phone.screenshot(path=str(SCREENSHOTS / "who-can-help-phone.png"))
     assert not phone.recorder.page_errors
 
 
