@@ -31,10 +31,10 @@ from bot.content.validation import (
     source_entry,
 )
 from bot.text import NUMBER_WORDS
+from bot.understanding.facts import SKIPPED  # the one "skipped" answer, shared by every form
 
 TRIAGE_DIRNAME = "triage"
 EXCLUSION_FILE = "exclusion.yml"
-SKIPPED = "skipped"
 
 ROUTES = ("informal", "suspension", "permanent")
 REQUIRED_KEYS = ("id", "title", "last_reviewed", "review_by", "owner", "sources", "routes")

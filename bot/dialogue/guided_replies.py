@@ -18,8 +18,8 @@ from bot.content.triage import TRIAGE_ARTICLES, TriageResult
 from bot.dialogue.answers import ADVISER_BUTTON, Reply, cited_replies, step_replies
 from bot.law import deadlines as dl
 from bot.law.calendar import format_date
+from bot.understanding.facts import SKIPPED  # the one "skipped" answer, shared by every form
 
-SKIPPED = "skipped"
 # "What next?" is the same question as "what if that doesn't work?": one intent walks the ladder.
 WHAT_NEXT_BUTTON = {"title": "Step by step: what next?", "payload": "/section_escalation"}
 LETTER_BUTTON = {"title": "Get a letter", "payload": "/get_letter"}

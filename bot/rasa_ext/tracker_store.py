@@ -18,6 +18,12 @@ fallback is never read back, so it would only grow); a tracker that is not a con
 stored (read while the database was down, saved after it came back) is never written over it. Each
 problem is also noted for the web chat, which tells the parent (`noting_store_problems`). A database
 that stops answering is given up on within the timeouts (bot/storage/timeouts.py), never waited for for ever.
+
+A long conversation costs the same per turn as a short one: to answer a message, Rasa is given the session's
+start, every slot change that still matters and the last RECENT_TURNS turns (`recent_events`), not every
+event since the session started, which it would otherwise turn back into objects, replay, run the
+policies over and send to the action server on every turn. The downloads read the whole conversation
+(`retrieve_full_tracker`), and what is stored is never shortened (docs/architecture.md#long-conversations).
 """
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ from bot.settings import Settings, load_settings
 from bot.storage.database import make_engine, private_sqlite_file
 from bot.storage.redact import Found, find_personal_data, redact_known, replace_found
 from bot.storage.timeouts import limit_postgres_waits
+from bot.understanding.facts import SKIPPED
 
 logger = logging.getLogger(__name__)
 
@@ -165,6 +172,83 @@ def redact_events(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return redacted
 
 
+# --- a long conversation, shortened for answering (pure) --------------------------------------------------
+
+# Turns kept whole when Rasa answers a message. Far more than any policy looks back over (memoization 5
+# states, a rule one message) and than a form takes from its start to a later question.
+RECENT_TURNS = 10
+# Kinds of event that change the conversation's state in a way a snapshot of slots can't carry: a
+# conversation holding one before its recent turns is read whole.
+_WHOLE_IF_SEEN = frozenset({"restart", "reset_slots", "pause", "resume", "rewind", "undo"})
+
+
+def _is_listen(data: dict[str, Any]) -> bool:
+    return data.get("event") == "action" and data.get("name") == "action_listen"
+
+
+def _real(value: Any) -> bool:
+    """A value the parent gave (what the letters and calendar read back once a form has cleared it)."""
+    return value not in (None, "", SKIPPED)
+
+
+def recent_events(rows: Sequence[tuple[str, str]], keep_turns: int = RECENT_TURNS) -> list[dict[str, Any]]:
+    """The events Rasa needs to answer the next message, from a session's stored (type, JSON) rows.
+
+    Up to `keep_turns` user messages the whole session is returned. After that: the session's start (up to
+    its first listen), then, from the turns in between, for each slot the event that set its last real
+    value and the event that set its current one (so its value, and the last answer a finished form
+    cleared, are what they were), then the last `keep_turns` turns whole. The recent part never starts
+    inside a form, so a form's questions are all there. Only the rows kept are decoded. Every event
+    returned is a stored one, in stored order.
+    """
+    users = [i for i, (kind, _) in enumerate(rows) if kind == "user"]
+    decoded: dict[int, dict[str, Any]] = {}
+
+    def event(i: int) -> dict[str, Any]:
+        if i not in decoded:
+            decoded[i] = json.loads(rows[i][1])
+        return decoded[i]
+
+    def whole() -> list[dict[str, Any]]:
+        return [event(i) for i in range(len(rows))]
+
+    if len(users) <= keep_turns:
+        return whole()
+    head_end = next((i + 1 for i, (kind, _) in enumerate(rows) if kind == "action" and _is_listen(event(i))), 0)
+    cut = users[-keep_turns]
+    while True:
+        if cut > 0 and rows[cut - 1][0] == "action" and _is_listen(event(cut - 1)):
+            cut -= 1  # a turn starts with the listen before the parent's message
+        if cut <= head_end:
+            return whole()
+        dropped = range(head_end, cut)
+        if any(rows[i][0] in _WHOLE_IF_SEEN for i in dropped):
+            return whole()
+        loop_started = None
+        for i in dropped:
+            if rows[i][0] == "active_loop":
+                loop_started = i if event(i).get("name") else None
+        if loop_started is None:
+            break
+        # A form still running at the cut: keep it from the parent's message that started it.
+        cut = max((u for u in users if u < loop_started), default=0)
+
+    last_set: dict[str, int] = {}
+    last_real: dict[str, int] = {}
+    for i in dropped:
+        if rows[i][0] == "slot":
+            name = event(i).get("name")
+            last_set[name] = i
+            if _real(event(i).get("value")):
+                last_real[name] = i
+    kept_between = sorted({*last_set.values(), *last_real.values()})
+    return (
+        [event(i) for i in range(head_end)]
+        + [event(i) for i in kept_between]
+        + [event(i) for i in range(cut, len(rows))]
+    )
+
+
 # --- the store ---------------------------------------------------------------------------------------
 
 
@@ -226,7 +310,14 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
 
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
         try:
-            return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+            if fetch_events_from_all_sessions:
+                return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+            with self.session_scope() as session:
+                query = self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
+                rows = query.with_entities(self.SQLEvent.type_name, self.SQLEvent.data).all()
+            if not rows or not self.domain:
+                return None
+            return DialogueStateTracker.from_dict(sender_id, recent_events(rows), self.domain.slots)
         except sqlalchemy.exc.SQLAlchemyError as exc:
             reason = _reason(exc)
             logger.error("conversation store: can't read a conversation, the database is unavailable (%s)", reason)
@@ -269,35 +360,32 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             _note("save")
 
     def _events_to_add(self, session: Any, tracker: DialogueStateTracker) -> list[Event] | None:
-        """The tracker's events that are not stored yet, or None if the stored ones are not its beginning.
+        """The tracker's events after the newest stored one, or None if the tracker doesn't hold that one.
 
         Rasa's own store counts the stored events of the latest session and writes the tracker's events
-        after that many, trusting that the tracker began as those rows. A tracker made afresh because the
-        database couldn't be read breaks that trust: written after the database is back, its events would
-        be spliced into the stored conversation. The newest stored event must be the tracker's too.
+        after that many, trusting that the tracker began as those rows. Neither holds here: a long
+        conversation is read shortened (`recent_events`), and a tracker made afresh because the database
+        couldn't be read, written after the database is back, would be spliced into the stored
+        conversation. So the newest stored event is looked for in the tracker, from its end.
         """
         stored = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False)
-        count = stored.count()
+        newest = stored.order_by(None).order_by(self.SQLEvent.id.desc()).first()
         events = list(tracker.events)
-        if count:
-            newest = stored.order_by(None).order_by(self.SQLEvent.id.desc()).first()
-            if newest is None or count > len(events) or not _same_event(newest.data, events[count - 1]):
-                return None
-        return events[count:]
+        if newest is None:
+            return events
+        try:
+            data = json.loads(newest.data)
+        except ValueError:
+            return None
+        for position in range(len(events) - 1, -1, -1):
+            if events[position].type_name == data.get("event") and events[position].timestamp == data.get("timestamp"):
+                return events[position + 1 :]
+        return None
 
     async def _stream_new_events(self, event_broker: EventBroker, new_events: list[Event], sender_id: str) -> None:
         # An event broker (none is configured today) gets the same redacted events as the database.
         for data in redact_events(e.as_dict() for e in new_events):
             event_broker.publish({"sender_id": sender_id, **data})
-
-
-def _same_event(stored_data: str, event: Event) -> bool:
-    """Whether a stored row is this event: same kind, same time (redaction changes neither)."""
-    try:
-        data = json.loads(stored_data)
-    except ValueError:
-        return False
-    return data.get("event") == event.type_name and data.get("timestamp") == event.timestamp
 
 
 def describe_url(url: str) -> str:
