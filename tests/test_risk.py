@@ -51,6 +51,24 @@ def test_a_message_with_anything_more_is_not_an_opener(text: str) -> None:
     assert not is_opener(text)
 
 
+@pytest.mark.parametrize("text", ["my grandaughter", "my daugther is 7", "my son has autisim", "my stepdaugter"])
+def test_one_slip_in_a_long_family_or_needs_word_is_still_an_opener(text: str) -> None:
+    assert is_opener(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my dad dead",  # a short word is never forgiven: "dead" is one letter from "dad"
+        "i could smother my son",  # nor a first letter: "smother" is one letter from "mother"
+        "my grandaughter is missing",
+        "my son leaning out",
+    ],
+)
+def test_forgiving_a_slip_never_hides_a_word_that_is_not_about_who(text: str) -> None:
+    assert not is_opener(text)
+
+
 def test_patterns_win_over_everything() -> None:
     assert assess("my son wants to die", 0.0, "greet", 0.99) is Verdict.EMERGENCY
 

@@ -57,9 +57,36 @@ def _need_words() -> str:
 
 
 _VOCABULARY = frozenset(" ".join((_GREETINGS, _ASKING, _PEOPLE, _AGES, _NEEDS, _need_words())).split())
+# Long words about who and what ("grandaughter", "daugther", "autisim") are typed wrong more often than
+# short ones, so one slip in them is forgiven: never in a word under six letters ("dead" is one letter from
+# "dad") and never in its first letter ("smother" is one letter from "mother").
+_FORGIVING_MIN = 6
+_LONG_WORDS = frozenset(w for w in " ".join((_PEOPLE, _NEEDS, _need_words())).split() if len(w) >= _FORGIVING_MIN)
 _WORD = re.compile(r"[a-z0-9]+(?:['\u2019-][a-z]+)*")
 _NUMBERED = re.compile(r"^(?:\d{1,2}|y\d{1,2}|\d{1,2}(?:yo|yrs?|st|nd|rd|th))$")
 MAX_WORDS = 12
+
+
+def _one_slip(word: str, known: str) -> bool:
+    """One letter added, left out, changed, or two neighbours swapped; the first letter as typed."""
+    if word[0] != known[0] or abs(len(word) - len(known)) > 1:
+        return False
+    if len(word) == len(known):
+        diffs = [i for i, (a, b) in enumerate(zip(word, known, strict=True)) if a != b]
+        return len(diffs) == 1 or (
+            len(diffs) == 2
+            and diffs[1] == diffs[0] + 1
+            and word[diffs[0]] == known[diffs[1]]
+            and word[diffs[1]] == known[diffs[0]]
+        )
+    shorter, longer = sorted((word, known), key=len)
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
+
+
+def _known(word: str) -> bool:
+    if word in _VOCABULARY or _NUMBERED.match(word):
+        return True
+    return len(word) >= _FORGIVING_MIN and any(_one_slip(word, known) for known in _LONG_WORDS)
 
 
 def is_opener(text: str) -> bool:
@@ -67,7 +94,7 @@ def is_opener(text: str) -> bool:
     words = [w.replace("\u2019", "'").removesuffix("'s") for w in _WORD.findall((text or "").lower())]
     if not words or len(words) > MAX_WORDS or all(word in _GREETING_WORDS for word in words):
         return False  # "hi" on its own is a greeting (utter_greet), not an opener
-    return all(word in _VOCABULARY or _NUMBERED.match(word) for word in words)
+    return all(_known(word) for word in words)
 
 
 @lru_cache(maxsize=1)
