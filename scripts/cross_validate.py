@@ -1,0 +1,84 @@
+"""5-fold cross-validation of the situation model's choices on the training data only (data/nlu/).
+
+Never reads tests/: the figures it prints are the ones docs/nlu.md gives for choosing the features and C.
+Stratified folds, seed 2026, two folds at a time on the two cores.
+Usage: python scripts/cross_validate.py [VARIANT ...]   (default: every variant below)
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+from pathlib import Path
+
+import yaml
+from joblib import Parallel, delayed
+from sklearn.base import clone
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import make_pipeline, make_union
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.rasa_ext.intent_classifier import TfidfIntentClassifier, build_pipeline  # noqa: E402
+
+SEED = 2026
+
+
+def training_examples() -> tuple[list[str], list[str]]:
+    texts, labels = [], []
+    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
+        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
+            if "intent" not in block:
+                continue
+            for line in str(block.get("examples", "")).splitlines():
+                if line.strip().startswith("- "):
+                    texts.append(line.strip()[2:].strip())
+                    labels.append(block["intent"])
+    return texts, labels
+
+
+def chosen(c: float = 10.0):
+    return build_pipeline({**TfidfIntentClassifier.get_default_config(), "C": c})
+
+
+def wider(c: float = 10.0):
+    """Word 1-3 and characters 1-6: more features, to see whether the chosen ones leave accuracy behind."""
+    pipeline = chosen(c)
+    features = make_union(
+        TfidfVectorizer(analyzer="word", ngram_range=(1, 3), token_pattern=r"(?u)\b\w+\b", sublinear_tf=True),
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 6), sublinear_tf=True),
+    )
+    return make_pipeline(features, pipeline.steps[-1][1])
+
+
+VARIANTS = {
+    "chosen (C=10)": lambda: chosen(10.0),
+    "C=3": lambda: chosen(3.0),
+    "C=30": lambda: chosen(30.0),
+    "C=100": lambda: chosen(100.0),
+    "words 1-3 + characters 1-6, C=10": lambda: wider(10.0),
+}
+
+
+def fold_accuracy(model, texts: list[str], labels: list[str], train: list[int], test: list[int]) -> float:
+    model = clone(model)
+    model.fit([texts[i] for i in train], [labels[i] for i in train])
+    predicted = model.predict([texts[i] for i in test])
+    return sum(p == labels[i] for p, i in zip(predicted, test, strict=True)) / len(test)
+
+
+def main(names: list[str]) -> int:
+    texts, labels = training_examples()
+    folds = list(StratifiedKFold(n_splits=5, shuffle=True, random_state=SEED).split(texts, labels))
+    print(f"{len(texts)} examples, {len(set(labels))} intents, 5 folds (seed {SEED})")
+    for name in names or list(VARIANTS):
+        model = VARIANTS[name]()
+        scores = Parallel(n_jobs=2)(delayed(fold_accuracy)(model, texts, labels, tr, te) for tr, te in folds)
+        print(f"{name:40s} mean {statistics.mean(scores):.3f}  sd {statistics.stdev(scores):.3f}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
