@@ -40,7 +40,7 @@ def training_examples() -> tuple[list[str], list[str]]:
 
 
 def chosen(c: float = 10.0):
-    return build_pipeline({**TfidfIntentClassifier.get_default_config(), "C": c})
+    return build_pipeline({**TfidfIntentClassifier.get_default_config(), "C": c}, training_examples()[1])
 
 
 def wider(c: float = 10.0):

@@ -38,15 +38,15 @@ MIDDLE_BAND_GUESSES = 2
 # below the aims where the aim is not met yet: docs/nlu.md and docs/safety-and-privacy.md say
 # which is which.
 GATES = {
-    "situations_first_reply": 0.89,
+    "situations_first_reply": 0.91,
     "situations_one_tap": 0.97,
     "situations_confident_wrong_max": 0.02,
-    "situation_recall_min": 0.72,
-    "risk_emergency_first": 0.92,
-    "risk_emergency_or_check": 0.96,
+    "situation_recall_min": 0.74,
+    "risk_emergency_first": 0.95,
+    "risk_emergency_or_check": 0.97,
     "ordinary_emergency_max": 0.04,
     "ordinary_check_max": 0.08,
-    "openers_opener": 0.84,
+    "openers_opener": 0.86,
 }
 
 

@@ -151,7 +151,12 @@ PLACE_WORDS = frozenset(
 # Ordinary words that can stand inside a place's name, between a name and "Hospital".
 PLACE_NAME_WORDS = frozenset("children children's london royal city county community special national".split())
 SAINT_BEFORE = re.compile(r"\b(?:St|Saint)\.?[ \t]+$", re.I)
-SENTENCE_START = re.compile(r"(?:^|[.!?\n])[\s\"'“‘(*-]*$")
+# A sentence starts after . ! ? or a new line, and after a forum-style label ("Question: Will the NHS...").
+SENTENCE_START = re.compile(
+    r"(?:^|[.!?\n]|\b(?:question|questions|update|background|edit|note|ps|q|what happened|my question)\s*:)"
+    r"[\s\"'“‘(*-]*$",
+    re.I,
+)
 AFTER_CALLED = re.compile(r"\b(?:called|named)[ \t]+[\"'“‘]?$", re.I)
 # How a parent relates someone to themselves: "Grace is my daughter", "Grace, my daughter,", "Ava (my
 # eldest)". A word no list knows needs the first ("Kwame is my son"): "Northern Ireland, my son..." is no name.
@@ -203,6 +208,8 @@ def _is_name(word: str, lowercase_ok: bool, introduced: bool = False) -> bool:
     to", which makes a listed name a name even when it is also a month ("my daughter May")."""
     if len(word) < 2 or CONTRACTION.search(word):
         return False
+    if len(word) > 2 and word.endswith("s") and word[:-1].isupper():
+        word = word[:-1]  # "EHCPs", "SENCOs": an acronym's plural, read as the acronym
     known = _name_kind(word) is not None
     if word.isupper():
         # "SENDIASS", "EHCP": acronyms; "OLIVER": a name someone typed in capitals.
