@@ -147,3 +147,24 @@ def test_the_stock_bot_is_seeded_everywhere_it_learns(tmp_path) -> None:
     components = config["pipeline"] + config["policies"]
     seeded = {c["name"] for c in components if c.get("random_seed") == STOCK_SEED}
     assert seeded == learners
+
+
+def test_the_stock_bot_gets_rasas_fallback_recipe_so_it_answers_every_message(tmp_path) -> None:
+    import yaml
+
+    from bench.main import STOCK_FALLBACK_TEXT, add_stock_fallback
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "domain.yml").write_text(
+        'version: "3.1"\nintents: [greet]\nresponses:\n  utter_greet:\n  - text: Hey!\n'
+    )
+    (tmp_path / "data" / "rules.yml").write_text(
+        'version: "3.1"\nrules:\n- rule: Say hi\n  steps:\n  - intent: greet\n  - action: utter_greet\n'
+    )
+    add_stock_fallback(tmp_path)
+    domain = yaml.safe_load((tmp_path / "domain.yml").read_text())
+    rules = yaml.safe_load((tmp_path / "data" / "rules.yml").read_text())["rules"]
+    assert domain["responses"]["utter_default"] == [{"text": STOCK_FALLBACK_TEXT}]
+    assert domain["responses"]["utter_greet"] == [{"text": "Hey!"}]
+    assert rules[-1]["steps"] == [{"intent": "nlu_fallback"}, {"action": "utter_default"}]
+    assert len(rules) == 2

@@ -20,3 +20,20 @@ def test_a_small_intent_weighs_more_than_a_large_one_by_the_square_root_of_balan
 
 def test_equal_intents_weigh_the_same() -> None:
     assert set(gentle_class_weights(["a", "b", "a", "b"]).values()) == {1.0}
+
+
+def test_weights_laid_out_for_prediction_give_the_same_probabilities() -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    from bot.rasa_ext.intent_classifier import ready_to_predict
+
+    texts = ["sent home early", "excluded for five days", "ehcp is late", "no reply from the council"] * 3
+    labels = ["informal", "suspension", "delay", "delay"] * 3
+    pipeline = make_pipeline(TfidfVectorizer(), LogisticRegression(max_iter=200)).fit(texts, labels)
+    before = pipeline.predict_proba(["the school sent him home"])
+    ready_to_predict(pipeline)
+    # The transpose scipy multiplies by is in row order, so it is not copied on every message.
+    assert pipeline.steps[-1][1].coef_.T.flags["C_CONTIGUOUS"]
+    assert pipeline.predict_proba(["the school sent him home"]) == pytest.approx(before)
