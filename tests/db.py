@@ -5,12 +5,17 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterable
+from pathlib import Path
 
 import pytest
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.slots import Slot
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine, text
+
+from bot.rasa_ext.tracker_store import RedactingSQLTrackerStore
+from bot.settings import PROJECT_ROOT, Settings
 
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -83,3 +88,13 @@ def conversation_last_seen(sender_id: str, last_seen: float, slots: Iterable[Slo
         ],
         list(slots),
     )
+
+
+def sqlite_conversation_store(folder: Path, domain: Domain) -> RedactingSQLTrackerStore:
+    """The project's conversation store on a fresh SQLite file in `folder` (dispose its engine after)."""
+    settings = Settings(
+        database_url=f"sqlite:///{folder / 'conversations.db'}",
+        knowledge_dir=PROJECT_ROOT / "knowledge",
+        knowledge_refresh_seconds=0,
+    )
+    return RedactingSQLTrackerStore(domain, settings=settings)

@@ -24,7 +24,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.dialogue.guided_replies import last_answers, previous_question
 from bot.rasa_ext.tracker_store import RECENT_TURNS, RedactingSQLTrackerStore, recent_events
-from bot.settings import PROJECT_ROOT, Settings
+from tests.db import sqlite_conversation_store
 
 DOMAIN = Domain.from_dict(
     {
@@ -75,18 +75,22 @@ def tracker(events: list[dict[str, Any]]) -> DialogueStateTracker:
     return DialogueStateTracker.from_dict("parent", events, DOMAIN.slots)
 
 
+def deadline_form_asked_twice(clock: Clock) -> list[Event]:
+    """The deadline form started, its first question answered and its second asked."""
+    return turn(
+        clock,
+        "check my deadlines",
+        ActiveLoop("deadline_form", timestamp=clock()),
+        SlotSet("requested_slot", "deadline_kind", timestamp=clock()),
+    ) + turn(clock, "the assessment", SlotSet("requested_slot", "deadline_date", timestamp=clock()))
+
+
 def long_conversation(turns: int) -> list[Event]:
     clock = Clock()
     events = session_start(clock)
     events += turn(clock, "asked in march", SlotSet("article_id", "ehc_delay", timestamp=clock()))
     # A form that finished long ago: its answers were cleared, the letters still need the date.
-    events += turn(
-        clock,
-        "check my deadlines",
-        ActiveLoop("deadline_form", timestamp=clock()),
-        SlotSet("requested_slot", "deadline_kind", timestamp=clock()),
-    )
-    events += turn(clock, "the assessment", SlotSet("requested_slot", "deadline_date", timestamp=clock()))
+    events += deadline_form_asked_twice(clock)
     events += turn(
         clock,
         "3 march",
@@ -129,13 +133,7 @@ def test_a_long_conversation_keeps_its_start_its_slots_and_its_recent_turns() ->
 def test_a_form_running_at_the_cut_is_kept_from_the_message_that_started_it() -> None:
     clock = Clock()
     events = session_start(clock) + turn(clock, "hello")
-    events += turn(
-        clock,
-        "check my deadlines",
-        ActiveLoop("deadline_form", timestamp=clock()),
-        SlotSet("requested_slot", "deadline_kind", timestamp=clock()),
-    )
-    events += turn(clock, "the assessment", SlotSet("requested_slot", "deadline_date", timestamp=clock()))
+    events += deadline_form_asked_twice(clock)
     for number in range(RECENT_TURNS + 3):
         events += turn(clock, f"not sure {number}")
     kept = recent_events(rows(events))
@@ -157,12 +155,7 @@ def test_a_restart_before_the_recent_turns_means_the_whole_session_is_read() -> 
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[RedactingSQLTrackerStore]:
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'tracker.db'}",
-        knowledge_dir=PROJECT_ROOT / "knowledge",
-        knowledge_refresh_seconds=0,
-    )
-    store = RedactingSQLTrackerStore(DOMAIN, settings=settings)
+    store = sqlite_conversation_store(tmp_path, DOMAIN)
     yield store
     store.engine.dispose()
 

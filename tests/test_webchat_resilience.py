@@ -30,9 +30,10 @@ from bot.rasa_ext.action_endpoint import (
 )
 from bot.rasa_ext.lock_store import LocksUnavailable
 from bot.rasa_ext.tracker_store import ConversationStoreUnavailable, RedactingSQLTrackerStore, noting_store_problems
-from bot.settings import PROJECT_ROOT, Settings
+from bot.settings import PROJECT_ROOT
 from bot.storage.database import make_engine
 from bot.web.resilience import ACTIONS_DOWN, STORE_DOWN
+from tests.db import sqlite_conversation_store
 from tests.webchat_helpers import SITE, FakeAgent, make_channel, running
 
 CRISIS_TEXT = "If anyone is in immediate danger, call 999 now."
@@ -357,12 +358,7 @@ def opening(timestamp: float) -> list[Event]:
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[RedactingSQLTrackerStore]:
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'c.db'}",
-        knowledge_dir=PROJECT_ROOT / "knowledge",
-        knowledge_refresh_seconds=0,
-    )
-    sql = RedactingSQLTrackerStore(DOMAIN, settings=settings)
+    sql = sqlite_conversation_store(tmp_path, DOMAIN)
     yield sql
     sql.engine.dispose()
 
