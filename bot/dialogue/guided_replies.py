@@ -18,7 +18,7 @@ from bot.content.triage import TRIAGE_ARTICLES, TriageResult
 from bot.dialogue.answers import ADVISER_BUTTON, Reply, cited_replies, step_replies
 from bot.law import deadlines as dl
 from bot.law.calendar import format_date
-from bot.understanding.facts import SKIPPED  # the one "skipped" answer, shared by every form
+from bot.understanding.facts import SKIPPED, is_real_answer  # the one "skipped" answer, shared by every form
 
 # "What next?" is the same question as "what if that doesn't work?": one intent walks the ladder.
 WHAT_NEXT_BUTTON = {"title": "Step by step: what next?", "payload": "/section_escalation"}
@@ -326,7 +326,7 @@ def last_answers(events: Iterable[Mapping[str, object]], names: Iterable[str]) -
     found: dict[str, object] = {}
     for event in events:
         name, value = event.get("name"), event.get("value")
-        if event.get("event") == "slot" and name in wanted and value not in (None, "", SKIPPED):
+        if event.get("event") == "slot" and name in wanted and is_real_answer(value):
             found[str(name)] = value
     return found
 

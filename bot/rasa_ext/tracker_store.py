@@ -52,7 +52,7 @@ from bot.settings import Settings, load_settings
 from bot.storage.database import make_engine, private_sqlite_file
 from bot.storage.redact import Found, find_personal_data, redact_known, replace_found
 from bot.storage.timeouts import limit_postgres_waits
-from bot.understanding.facts import SKIPPED
+from bot.understanding.facts import is_real_answer
 
 logger = logging.getLogger(__name__)
 
@@ -186,11 +186,6 @@ def _is_listen(data: dict[str, Any]) -> bool:
     return data.get("event") == "action" and data.get("name") == "action_listen"
 
 
-def _real(value: Any) -> bool:
-    """A value the parent gave (what the letters and calendar read back once a form has cleared it)."""
-    return value not in (None, "", SKIPPED)
-
-
 def recent_events(rows: Sequence[tuple[str, str]], keep_turns: int = RECENT_TURNS) -> list[dict[str, Any]]:
     """The events Rasa needs to answer the next message, from a session's stored (type, JSON) rows.
 
@@ -239,7 +234,7 @@ def recent_events(rows: Sequence[tuple[str, str]], keep_turns: int = RECENT_TURN
         if rows[i][0] == "slot":
             name = event(i).get("name")
             last_set[name] = i
-            if _real(event(i).get("value")):
+            if is_real_answer(event(i).get("value")):  # what last_answers reads back once a form cleared it
                 last_real[name] = i
     kept_between = sorted({*last_set.values(), *last_real.values()})
     return (

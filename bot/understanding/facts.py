@@ -31,6 +31,13 @@ from bot.law.parent_dates import parse_parent_date
 from bot.understanding import entities
 
 SKIPPED = "skipped"
+
+
+def is_real_answer(value: object) -> bool:
+    """A value the parent actually gave: not empty and not a question they skipped."""
+    return value not in (None, "", SKIPPED)
+
+
 # The slots the facts live in (domain.yml), in the order they are shown back.
 SLOTS = (
     "request_date",
@@ -579,7 +586,7 @@ class Facts:
 
     def with_slot(self, name: str, value: object) -> Facts:
         """These facts with a slot's value, as a form answer or an earlier turn stored it."""
-        if value in (None, "", SKIPPED) or name not in SLOTS:
+        if not is_real_answer(value) or name not in SLOTS:
             return self
         text = str(value)
         if name in ("request_date", "since_date", "date"):
@@ -645,7 +652,7 @@ def from_slots(slots: Mapping[str, object]) -> Facts:
 
 def _days_slot(value: object) -> tuple[float, ...] | None:
     """ "6" or "2 + 4" (one message's days, before the answer adds them up) -> (6,) or (2, 4)."""
-    if value in (None, "", SKIPPED):
+    if not is_real_answer(value):
         return None
     try:
         days = tuple(float(part) for part in str(value).split("+"))
