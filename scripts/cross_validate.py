@@ -2,7 +2,10 @@
 
 Never reads tests/: the figures it prints are the ones docs/nlu.md gives for choosing the features and C.
 Stratified folds, seed 2026, two folds at a time on the two cores.
-Usage: python scripts/cross_validate.py [VARIANT ...]   (default: every variant below)
+With --by-author, each voice file (data/nlu/voices_*.yml, written by one author who saw no other file) is
+held out in turn and the model trained on everything else: closer to a message from a new author than
+random folds, where every fold holds some of every voice.
+Usage: python scripts/cross_validate.py [--by-author] [VARIANT ...]   (default: every variant below)
 """
 
 from __future__ import annotations
@@ -26,8 +29,9 @@ from bot.rasa_ext.intent_classifier import TfidfIntentClassifier, build_pipeline
 SEED = 2026
 
 
-def training_examples() -> tuple[list[str], list[str]]:
-    texts, labels = [], []
+def training_examples() -> tuple[list[str], list[str], list[str]]:
+    """Every example's text, intent and the file it came from."""
+    texts, labels, files = [], [], []
     for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
         for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
             if "intent" not in block:
@@ -36,7 +40,16 @@ def training_examples() -> tuple[list[str], list[str]]:
                 if line.strip().startswith("- "):
                     texts.append(line.strip()[2:].strip())
                     labels.append(block["intent"])
-    return texts, labels
+                    files.append(path.name)
+    return texts, labels, files
+
+
+def author_folds(files: list[str]) -> list[tuple[list[int], list[int]]]:
+    voices = sorted({name for name in files if name.startswith("voices_")})
+    return [
+        ([i for i, f in enumerate(files) if f != voice], [i for i, f in enumerate(files) if f == voice])
+        for voice in voices
+    ]
 
 
 def chosen(labels: list[str], c: float = 10.0):
@@ -54,12 +67,23 @@ def wider(labels: list[str], c: float = 10.0):
     return make_pipeline(features, pipeline.steps[-1][1])
 
 
+def across_words(labels: list[str], c: float = 10.0):
+    """Characters 2-5 taken across word boundaries too ("sent home" as one stretch of letters)."""
+    pipeline = chosen(labels, c)
+    features = make_union(
+        TfidfVectorizer(analyzer="word", ngram_range=(1, 2), token_pattern=r"(?u)\b\w+\b", sublinear_tf=True),
+        TfidfVectorizer(analyzer="char", ngram_range=(2, 5), sublinear_tf=True),
+    )
+    return make_pipeline(features, pipeline.steps[-1][1])
+
+
 VARIANTS = {
     "chosen (C=10)": lambda labels: chosen(labels, 10.0),
     "C=3": lambda labels: chosen(labels, 3.0),
     "C=30": lambda labels: chosen(labels, 30.0),
     "C=100": lambda labels: chosen(labels, 100.0),
     "words 1-3 + characters 1-6, C=10": lambda labels: wider(labels, 10.0),
+    "characters across words, C=10": lambda labels: across_words(labels, 10.0),
 }
 
 
@@ -70,10 +94,16 @@ def fold_accuracy(model, texts: list[str], labels: list[str], train: list[int], 
     return sum(p == labels[i] for p, i in zip(predicted, test, strict=True)) / len(test)
 
 
-def main(names: list[str]) -> int:
-    texts, labels = training_examples()
-    folds = list(StratifiedKFold(n_splits=5, shuffle=True, random_state=SEED).split(texts, labels))
-    print(f"{len(texts)} examples, {len(set(labels))} intents, 5 folds (seed {SEED})")
+def main(args: list[str]) -> int:
+    by_author = "--by-author" in args
+    names = [a for a in args if a != "--by-author"]
+    texts, labels, files = training_examples()
+    if by_author:
+        folds = author_folds(files)
+        print(f"{len(texts)} examples, {len(set(labels))} intents, {len(folds)} voice files held out in turn")
+    else:
+        folds = list(StratifiedKFold(n_splits=5, shuffle=True, random_state=SEED).split(texts, labels))
+        print(f"{len(texts)} examples, {len(set(labels))} intents, 5 folds (seed {SEED})")
     for name in names or list(VARIANTS):
         model = VARIANTS[name](labels)
         scores = Parallel(n_jobs=2)(delayed(fold_accuracy)(model, texts, labels, tr, te) for tr, te in folds)

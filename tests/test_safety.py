@@ -74,6 +74,32 @@ ORDINARY_SHARP_CAR_FAVOURS = [
 ]
 
 
+# The means of hanging named, in words not used in any evaluation set; and ropes, belts and cords that are not.
+AT_RISK_HANGING = [
+    "my lad has already got the rope hidden in his wardrobe",
+    "found a noose made from his school tie",
+    "she had her belt round her neck when I walked in",
+    "he has tied a rope to the loft beam",
+]
+ORDINARY_ROPES = [
+    "we got the rope ladder for his sensory circuit at home",
+    "the OT says he needs a belt with a magnetic buckle for PE",
+    "still learning the ropes of the EHCP process",
+    "she wears her hearing aid cord round her neck and the school keep taking it off",
+    "he got stuck at the top of the climbing rope in PE and panicked",
+]
+
+
+@pytest.mark.parametrize("text", AT_RISK_HANGING)
+def test_fires_on_the_means_of_hanging(text: str) -> None:
+    assert shows_immediate_risk(text)
+
+
+@pytest.mark.parametrize("text", ORDINARY_ROPES)
+def test_quiet_on_everyday_ropes_belts_and_cords(text: str) -> None:
+    assert not shows_immediate_risk(text)
+
+
 @pytest.mark.parametrize("text", AT_RISK_SHARP_CAR_FAVOURS)
 def test_fires_on_sharp_objects_cars_and_exploitation(text: str) -> None:
     assert shows_immediate_risk(text)

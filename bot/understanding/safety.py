@@ -25,7 +25,10 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "suicide",
         r"\bsu[i1]?c[i1]?d(?:e|es|al|ally)\b|\bunaliv\w*|\bkms\b|\bgoodbye\s+(?:note|letter)s?\b|\bnote\b.{0,40}\bgoodbye\b"
-        r"|\bwritten\s+(?:goodbye\s+)?letters?\s+(?:for|to)\s+(?:the\s+kids|the\s+children|my\s+\w+|everyone)\b",
+        r"|\bwritten\s+(?:goodbye\s+)?letters?\s+(?:for|to)\s+(?:the\s+kids|the\s+children|my\s+\w+|everyone)\b"
+        # The means of hanging, named: "he's already got the rope" (tests/safety, second set).
+        r"|\bnoose\b|(?=.*\b(?:already|neck|hang\w*|banister|ceiling|beam)\b).*\b(?:got|has|have|had|bought|found|hid|tied)\s+(?:a|the)\s+rope\b(?!\s+(?:ladder|swing|bridge|course|toy|pull))"
+        r"|\b(?:rope|belt|ligature)\s+(?:round|around)\s+(?:his|her|their|my)\s+neck\b",
     ),
     (
         "wants to die",
