@@ -18,10 +18,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
+import structlog
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -194,7 +196,15 @@ def show(figures: dict) -> None:
     print(f"openers ({op['n']}): opener {op['opener']:.1%} {op['got']}")
 
 
+def quiet_rasa_logs() -> None:
+    """Rasa logs every parsed message at debug level; the fresh messages must not scroll past whoever
+    runs this (they would then be read, and could be tuned on). Only the aggregate figures are shown."""
+    logging.getLogger("rasa").setLevel(logging.WARNING)
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+
+
 def main() -> int:
+    quiet_rasa_logs()
     parser = argparse.ArgumentParser()
     parser.add_argument("model")
     parser.add_argument("--gate", action="store_true")
