@@ -20,6 +20,7 @@ import asyncio
 import json
 import logging
 import sys
+import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -33,8 +34,6 @@ from bot.dialogue.clarify import CONFIDENT_AT  # noqa: E402
 
 FRESH = ROOT / "tests" / "fresh"
 SPECIAL = {"crisis": "emergency", "safety_check": "check", "opener": "opener", "nlu_fallback": "unsure"}
-DID_YOU_MEAN_GUESSES = 3
-MIDDLE_BAND_GUESSES = 2
 
 # Floors enforced by `make test` (--gate). Each is what this model reaches today with a margin, and
 # below the issue's aims where the aim is not met yet: docs/nlu.md and docs/safety-and-privacy.md say
@@ -66,19 +65,51 @@ def lines(name: str) -> list[str]:
     return [line.strip() for line in (FRESH / name).read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def reading(parse: dict, middle_band: bool) -> tuple[str, list[str], bool]:
+class Replies:
+    """The buttons the parent would see, built by the assistant's own reply functions (one path), with
+    the knowledge base indexed in a throwaway SQLite file for the "did you mean" search."""
+
+    def __init__(self, folder: Path) -> None:
+        from bot.content import index
+        from bot.content.service import KnowledgeService
+        from bot.storage.database import make_engine
+        from bot.understanding.intents import situation_intents
+
+        self.service = KnowledgeService(
+            make_engine(f"sqlite:///{folder / 'knowledge.db'}"), ROOT / "knowledge", situation_intents()
+        )
+        self.service.build()
+        articles = index.all_articles(self.service.engine)
+        self.titles = {intent: a.title for a in articles for intent in a.intents}
+        self.first_intent = {a.id: a.intents[0] for a in articles if a.intents}
+
+    def one_tap_away(self, intent: str, confidence: float, ranking: list[dict], text: str) -> list[str]:
+        from bot.dialogue import answers, clarify
+
+        if intent == "nlu_fallback":
+            hits = self.service.search(text, limit=3)
+            replies = answers.did_you_mean(ranking, self.titles, hits, self.first_intent)
+        elif intent == "crisis":  # after the emergency numbers: "I can also help with..." (one tap)
+            replies = [answers.crisis_follow_up(ranking, self.titles)]
+        elif intent == "safety_check":  # "No. Carry on: ..."
+            replies = [clarify.safety_question(ranking, self.titles)]
+        else:  # the middle band: "is it one of these?" (nothing after a confident answer)
+            replies = [r for r in [clarify.check_guess(intent, confidence, ranking, self.titles)] if r]
+        payloads = [button["payload"] for reply in replies for button in reply.buttons]
+        return [p.removeprefix("/") for p in payloads if p.removeprefix("/") in self.titles.keys() - {"crisis"}]
+
+
+def reading(parse: dict, middle_band: bool, replies: Replies) -> tuple[str, list[str], bool]:
     """(what the first reply is, what is one tap away, whether the first reply was confident)."""
     intent = parse["intent"]["name"]
     confidence = float(parse["intent"].get("confidence") or 0.0)
-    ranking = [r["name"] for r in parse.get("intent_ranking", []) if r["name"] not in SPECIAL]
+    ranking = parse.get("intent_ranking", [])
     if intent == "nlu_fallback":
-        return "unsure", ranking[:DID_YOU_MEAN_GUESSES], False
+        return "unsure", replies.one_tap_away(intent, confidence, ranking, parse.get("text", "")), False
     if intent in SPECIAL:
-        carry_on = ranking[:1] if intent == "safety_check" else []
-        return SPECIAL[intent], carry_on, True
+        return SPECIAL[intent], replies.one_tap_away(intent, confidence, ranking, parse.get("text", "")), True
     if middle_band and confidence < CONFIDENT_AT:
-        others = [name for name in ranking if name != intent][:MIDDLE_BAND_GUESSES]
-        return intent, others, False
+        return intent, replies.one_tap_away(intent, confidence, ranking, parse.get("text", "")), False
     return intent, [], True
 
 
@@ -86,9 +117,10 @@ async def evaluate(model: str, middle_band: bool) -> dict:
     from rasa.core.agent import Agent
 
     agent = Agent.load(model)
+    replies = Replies(Path(tempfile.mkdtemp(prefix="evaluate-")))
 
     async def read(text: str) -> tuple[str, list[str], bool]:
-        return reading(await agent.parse_message(text), middle_band)
+        return reading(await agent.parse_message(text), middle_band, replies)
 
     figures: dict = {}
     per_intent: dict[str, Counter] = defaultdict(Counter)

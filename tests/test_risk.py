@@ -77,6 +77,26 @@ def test_an_opener_never_gets_emergency_help_even_when_the_model_says_crisis() -
     assert assess("my son", 0.6, "crisis", 0.85) is Verdict.OPENER
 
 
+@pytest.mark.parametrize(("text", "guess"), [("stop", "stop"), ("bye", "goodbye"), ("no thanks", "deny")])
+def test_a_confident_chat_command_is_not_asked_the_safety_question(text: str, guess: str) -> None:
+    assert assess(text, CHECK_AT + 0.05, guess, 0.95) is Verdict.NONE
+
+
+@pytest.mark.parametrize(
+    ("text", "probability", "guess", "confidence", "verdict"),
+    [
+        ("stop", EMERGENCY_AT, "stop", 0.95, Verdict.EMERGENCY),  # the emergency band still wins
+        ("stop", CHECK_AT + 0.05, "stop", 0.5, Verdict.CHECK),  # not confident: asked
+        ("please make him stop hurting me", CHECK_AT + 0.05, "stop", 0.95, Verdict.EMERGENCY),  # a pattern
+        ("he won't stop fitting", CHECK_AT + 0.05, "stop", 0.95, Verdict.CHECK),  # four words: asked
+    ],
+)
+def test_a_chat_command_gives_way_to_danger(
+    text: str, probability: float, guess: str, confidence: float, verdict: Verdict
+) -> None:
+    assert assess(text, probability, guess, confidence) is verdict
+
+
 @pytest.mark.parametrize(
     ("probability", "guess", "confidence", "verdict"),
     [

@@ -1,0 +1,68 @@
+"""The fresh-set evaluation reads a parse the way the assistant acts on it, with the assistant's own replies."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def evaluate():
+    spec = importlib.util.spec_from_file_location("evaluate_script", ROOT / "scripts" / "evaluate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def replies(evaluate, tmp_path_factory):
+    return evaluate.Replies(tmp_path_factory.mktemp("evaluate"))
+
+
+def parse(text: str, *ranking: tuple[str, float]) -> dict:
+    entries = [{"name": name, "confidence": confidence} for name, confidence in ranking]
+    return {"text": text, "intent": entries[0], "intent_ranking": entries}
+
+
+def test_a_confident_answer_has_nothing_one_tap_away(evaluate, replies) -> None:
+    got = evaluate.reading(parse("x", ("suspension", 0.9), ("permanent_exclusion", 0.05)), True, replies)
+    assert got == ("suspension", [], True)
+
+
+def test_the_middle_band_offers_the_next_two_guesses_above_the_floor(evaluate, replies) -> None:
+    ranking = [("suspension", 0.5), ("permanent_exclusion", 0.3), ("informal_exclusion", 0.1), ("off_rolling", 0.01)]
+    got, one_tap, confident = evaluate.reading(parse("x", *ranking), True, replies)
+    assert (got, one_tap, confident) == ("suspension", ["permanent_exclusion", "informal_exclusion"], False)
+    # A guess under the floor is never shown, so it is never counted as one tap away.
+    ranking = [("suspension", 0.5), ("off_rolling", 0.01)]
+    assert evaluate.reading(parse("x", *ranking), True, replies)[1] == []
+
+
+def test_after_emergency_help_the_situation_offered_is_one_tap_away(evaluate, replies) -> None:
+    got, one_tap, _ = evaluate.reading(parse("x", ("crisis", 1.0), ("informal_exclusion", 0.6)), True, replies)
+    assert (got, one_tap) == ("emergency", ["informal_exclusion", "talk_to_adviser"])
+    # The follow-up offers a situation only when the model gave it at least 0.3.
+    assert evaluate.reading(parse("x", ("crisis", 1.0), ("informal_exclusion", 0.2)), True, replies)[1] == [
+        "talk_to_adviser"
+    ]
+
+
+def test_the_safety_question_carries_on_with_the_best_guess(evaluate, replies) -> None:
+    got, one_tap, _ = evaluate.reading(parse("x", ("safety_check", 1.0), ("ehc_delay", 0.4)), True, replies)
+    assert (got, one_tap) == ("check", ["ehc_delay"])
+
+
+def test_did_you_mean_counts_the_guesses_and_what_search_finds(evaluate, replies) -> None:
+    ranking = [("nlu_fallback", 0.25), ("ehc_delay", 0.2), ("annual_review", 0.1)]
+    got, one_tap, confident = evaluate.reading(
+        parse("the school keeps calling me to pick him up early", *ranking), True, replies
+    )
+    assert (got, confident) == ("unsure", False)
+    assert one_tap[:2] == ["ehc_delay", "annual_review"]
+    assert "informal_exclusion" in one_tap[2:]  # found by the knowledge search, offered as "These might help"
+    assert "talk_to_adviser" in one_tap  # "None of these: talk to an adviser"
+    assert "crisis" not in one_tap  # "Someone is in danger now" is never the situation
