@@ -66,6 +66,10 @@ step "Understanding on the fresh sets (tests/fresh: situations, risk, ordinary, 
 "$PY" scripts/evaluate.py "$MODEL" --gate || fail "understanding is below its floors (figures above; docs/nlu.md)"
 done_step
 
+step "Understanding on the second fresh set (tests/fresh2: situations, risk, ordinary; never trained on)"
+"$PY" scripts/evaluate.py "$MODEL" --set fresh2 --gate || fail "understanding is below its floors (figures above; docs/nlu.md)"
+done_step
+
 step "Conversation tests (tests/stories)"
 rm -rf results/core
 "$RASA" test core --stories tests/stories --model "$MODEL" --endpoints endpoints.yml --out results/core \

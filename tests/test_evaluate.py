@@ -66,3 +66,27 @@ def test_did_you_mean_counts_the_guesses_and_what_search_finds(evaluate, replies
     assert "informal_exclusion" in one_tap[2:]  # found by the knowledge search, offered as "These might help"
     assert "talk_to_adviser" in one_tap  # "None of these: talk to an adviser"
     assert "crisis" not in one_tap  # "Someone is in danger now" is never the situation
+
+
+def figures(first: float, ordinary_emergency: float, openers: float | None = None) -> dict:
+    found = {
+        "situations": {"first_reply": first, "one_tap": 0.995, "confident_wrong": 0.01, "recall": {"a": 0.9}},
+        "risk": {"emergency": 0.98, "check": 0.01},
+        "ordinary": {"emergency": ordinary_emergency, "check": 0.02},
+    }
+    if openers is not None:
+        found["openers"] = {"opener": openers}
+    return found
+
+
+def test_the_gate_fails_below_a_floor_and_passes_at_it(evaluate) -> None:
+    gates = evaluate.GATES["fresh"]
+    assert evaluate.failures(figures(gates["situations_first_reply"], 0.02, 0.9), gates) == []
+    found = evaluate.failures(figures(gates["situations_first_reply"] - 0.001, 0.05, 0.5), gates)
+    assert [f.split(" ")[0] for f in found] == ["first-reply", "ordinary", "openers"]
+
+
+def test_a_set_without_openers_is_gated_on_the_rest(evaluate) -> None:
+    gates = evaluate.GATES["fresh2"]
+    assert "openers_opener" not in gates
+    assert evaluate.failures(figures(0.96, 0.02), gates) == []

@@ -18,7 +18,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 TRAINING = sorted((ROOT / "data" / "nlu").glob("*.yml"))
 SAFETY_TRAINING = sorted((ROOT / "data" / "safety").glob("*.txt"))
-FRESH = ROOT / "tests" / "fresh"
+FRESH_SETS = [ROOT / "tests" / "fresh", ROOT / "tests" / "fresh2"]
 HELD_OUT = sorted((ROOT / "tests" / "nlu").glob("*.yml"))
 SWAP_MIN_WORDS = 6
 
@@ -41,6 +41,8 @@ def nlu_examples(path: Path) -> list[tuple[str, str]]:
 
 
 def text_lines(path: Path) -> list[str]:
+    if not path.exists():
+        return []  # tests/fresh2 has no openers
     lines = (line.split("\t")[-1].strip() for line in path.read_text(encoding="utf-8").splitlines())
     return [line for line in lines if line and not line.startswith("#")]
 
@@ -75,11 +77,11 @@ def training_items() -> list[tuple[str, str]]:
 
 
 def evaluation_items() -> list[tuple[str, str]]:
-    items = [(f"fresh/situations.yml/{i}", t) for i, t in nlu_examples(FRESH / "situations.yml")]
-    items += [(f"{p.name}", t) for p in HELD_OUT for _, t in nlu_examples(p)]
-    items += [
-        (f"fresh/{name}", t) for name in ("risk.tsv", "ordinary.txt", "openers.txt") for t in text_lines(FRESH / name)
-    ]
+    items = [(f"{p.name}", t) for p in HELD_OUT for _, t in nlu_examples(p)]
+    for fresh in FRESH_SETS:
+        items += [(f"{fresh.name}/situations.yml/{i}", t) for i, t in nlu_examples(fresh / "situations.yml")]
+        for name in ("risk.tsv", "ordinary.txt", "openers.txt"):
+            items += [(f"{fresh.name}/{name}", t) for t in text_lines(fresh / name)]
     return items
 
 

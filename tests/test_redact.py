@@ -190,6 +190,8 @@ KEPT = [
     "It's Monday and I called SENDIASS",
     "I thought they were called EHCPs now, the SENCOs keep saying statements",
     "Background: year 4, autistic. Question: Will the council pay for transport?",
+    "Morning 👋 Hope someone can help, the council missed the deadline again",
+    "ugh 🙄 Will they ever answer an email",
     "It is Tuesday and still no reply",
     "This is Ridiculous",
     "Can I call Contact or IPSEA?",

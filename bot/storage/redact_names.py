@@ -151,9 +151,10 @@ PLACE_WORDS = frozenset(
 # Ordinary words that can stand inside a place's name, between a name and "Hospital".
 PLACE_NAME_WORDS = frozenset("children children's london royal city county community special national".split())
 SAINT_BEFORE = re.compile(r"\b(?:St|Saint)\.?[ \t]+$", re.I)
-# A sentence starts after . ! ? or a new line, and after a forum-style label ("Question: Will the NHS...").
+# A sentence starts after . ! ? or a new line, after an emoji ("Hiya 😊 Hope you can help"), and after a
+# forum-style label ("Question: Will the NHS...").
 SENTENCE_START = re.compile(
-    r"(?:^|[.!?\n]|\b(?:question|questions|update|background|edit|note|ps|q|what happened|my question)\s*:)"
+    r"(?:^|[.!?\n\u2600-\u27bf\U0001f000-\U0001faff]|\b(?:question|questions|update|background|edit|note|ps|q|what happened|my question)\s*:)"
     r"[\s\"'“‘(*-]*$",
     re.I,
 )
