@@ -35,6 +35,8 @@ AT_RISK = [
     "I'm in crisis and need help now",
     "she is having a mental health crisis",
     "I can't go on.",
+    "she OD'd on her tablets an hour ago",
+    "he ODd on his meds again",
 ]
 
 ORDINARY = [
@@ -53,6 +55,8 @@ ORDINARY = [
     "they said she can't go on the residential unless I go with her",
     "he can't go on the school trip because of his wheelchair",
     "the council's SEND team is in crisis mode with staffing",  # about the council, not a person at risk
+    "she has the odd wobble at drop-off but the SENCo says it's fine",  # "odd" is not "OD'd"
+    "the council says his placement is bleeding their budget dry",
     "",
 ]
 

@@ -69,7 +69,7 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         "overdose",
         r"\bover\s?dos\w*\b(?!\s+of\s+(?!"
         + _PILLS
-        + r"|his|her|their|my))(?!\s+on\s+(?:screen|tv|telly|sugar|games|gaming|youtube|tiktok|sweets|chocolate|ipad|phone|minecraft|fortnite))|\bod'?d\b"
+        + r"|his|her|their|my))(?!\s+on\s+(?:screen|tv|telly|sugar|games|gaming|youtube|tiktok|sweets|chocolate|ipad|phone|minecraft|fortnite))|\bod'd\b|\bod'?d\s+on\b|\boded\b"
         r"|\b(?:took|take|taking|taken|had|swallowed|swallowing)\s+(?:\w+\s+){0,2}?(?:loads|lots|a\s+load|a\s+handful|a\s+(?:whole\s+)?(?:strip|box|packet|bottle)"
         r"|all|too\s+many|every|a\s+bunch)\s+(?:of\s+)?(?:[\w']+\s+){0,3}?" + _PILLS + r"\b"
         r"|\b(?:'s|has|had)\s+taken\s+(?:some\s+|a\s+lot\s+of\s+|loads\s+of\s+|a\s+load\s+of\s+)?(?:pills|paracet\w*mol)\b"
@@ -97,7 +97,7 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         "injury",
         r"\bbruises\b|\bbruised\s+(?:"
         + _POSSESSIVE
-        + r"\s+|him|her)|\bcovered\s+in\s+bruis\w*|\bblack\s+eye\b|\bcut\s+lip\b|\bbleed(?:ing|s)?\b(?!\s+(?:us|me|them|money|cash|dry)\b)|\btil+\s+(?:they|it)\s+bleeds?\b|\b(?:he|she|they|i|son|daughter|child|boy|girl)\s+(?:has\s+|just\s+|'s\s+)?collapsed\b(?!\s+with\s+exhaustion)"
+        + r"\s+|him|her)|\bcovered\s+in\s+bruis\w*|\bblack\s+eye\b|\bcut\s+lip\b|\bbleed(?:ing|s)?\b(?!\s+(?:us|me|them|money|cash|dry)\b)(?!(?:\s+\w+){1,3}\s+dry\b)|\btil+\s+(?:they|it)\s+bleeds?\b|\b(?:he|she|they|i|son|daughter|child|boy|girl)\s+(?:has\s+|just\s+|'s\s+)?collapsed\b(?!\s+with\s+exhaustion)"
         r"|\bmarks\s+on\s+" + _POSSESSIVE + r"\s+(?:arms?|legs?|neck|wrists?|body|face|back)\b",
     ),
     (
