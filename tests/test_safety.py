@@ -61,13 +61,18 @@ ORDINARY = [
 ]
 
 
-# Written for the sharp-object, car and "favours" patterns, in words not used in any evaluation set.
+# Written for the sharp-object, car, "favours" and hanging patterns, in words not used in any evaluation set.
 AT_RISK_SHARP_CAR_FAVOURS = [
     "He has a shard of glass pressed against his neck and won't put it down",
     "she said she would drive the car into a tree with us in it",
     "my 14 year old is being made to do favours for older men",
     "they make her do “favours” for older lads",
     "he held scissors to his wrists in the bathroom",
+    # The means of hanging named.
+    "my lad has already got the rope hidden in his wardrobe",
+    "found a noose made from his school tie",
+    "she had her belt round her neck when I walked in",
+    "he has tied a rope to the loft beam",
 ]
 ORDINARY_SHARP_CAR_FAVOURS = [
     "the glass in his classroom window is broken and nobody has fixed it",
@@ -75,17 +80,7 @@ ORDINARY_SHARP_CAR_FAVOURS = [
     "she does favours for her friends and gets taken advantage of",
     "he needs a knife to cut his food at lunch and the school won't allow it",
     "driving into school is a nightmare because of the roadworks",
-]
-
-
-# The means of hanging named, in words not used in any evaluation set; and ropes, belts and cords that are not.
-AT_RISK_HANGING = [
-    "my lad has already got the rope hidden in his wardrobe",
-    "found a noose made from his school tie",
-    "she had her belt round her neck when I walked in",
-    "he has tied a rope to the loft beam",
-]
-ORDINARY_ROPES = [
+    # Ropes, belts and cords that are not the means of hanging.
     "we got the rope ladder for his sensory circuit at home",
     "the OT says he needs a belt with a magnetic buckle for PE",
     "still learning the ropes of the EHCP process",
@@ -94,23 +89,13 @@ ORDINARY_ROPES = [
 ]
 
 
-@pytest.mark.parametrize("text", AT_RISK_HANGING)
-def test_fires_on_the_means_of_hanging(text: str) -> None:
-    assert shows_immediate_risk(text)
-
-
-@pytest.mark.parametrize("text", ORDINARY_ROPES)
-def test_quiet_on_everyday_ropes_belts_and_cords(text: str) -> None:
-    assert not shows_immediate_risk(text)
-
-
 @pytest.mark.parametrize("text", AT_RISK_SHARP_CAR_FAVOURS)
-def test_fires_on_sharp_objects_cars_and_exploitation(text: str) -> None:
+def test_fires_on_sharp_objects_cars_exploitation_and_hanging(text: str) -> None:
     assert shows_immediate_risk(text)
 
 
 @pytest.mark.parametrize("text", ORDINARY_SHARP_CAR_FAVOURS)
-def test_quiet_on_everyday_glass_driving_and_favours(text: str) -> None:
+def test_quiet_on_everyday_glass_driving_favours_and_ropes(text: str) -> None:
     assert not shows_immediate_risk(text)
 
 
