@@ -3,7 +3,9 @@
 Situations (tests/nlu/heldout_situations.yml): for each pair (fallback threshold, confident threshold),
 what share of messages is right on the first reply, right within one tap, and confidently wrong.
 Risk (tests/safety/*.txt): for each pair (check, emergency) of detector thresholds, how many risk
-messages get emergency help or the safety question, and how many ordinary messages do.
+messages get emergency help or the safety question, and how many ordinary messages do; then, for a few
+pairs, what the whole assistant (patterns, detector and model) does with the risk, ordinary and older
+held-out situation messages, since a lower question threshold also diverts situation messages.
 Usage: python scripts/choose_bands.py MODEL
 """
 
@@ -61,16 +63,50 @@ async def main(model: str) -> None:
     print(f"Situations: {len(rows)} held-out messages ({HELD_OUT.relative_to(ROOT)})")
     table(rows, [0.2, 0.25, 0.3, 0.35, 0.4, 0.5], [0.4, 0.5, 0.6, 0.65, 0.7, 0.8])
 
-    risk = lines("crisis_unseen.txt") + lines("crisis_fresh.txt")
-    ordinary = lines("ordinary_unseen.txt") + lines("ordinary_fresh.txt")
+    # Every set in tests/safety: the first two (check_safety.py's regression guard) and the third, written in
+    # session 5 for choosing thresholds only (its ordinary messages include past events the patterns catch).
+    safety = ROOT / "tests" / "safety"
+    risk = [t for path in sorted(safety.glob("crisis_*.txt")) for t in lines(path.name)]
+    ordinary = [t for path in sorted(safety.glob("ordinary_*.txt")) for t in lines(path.name)]
     risk_p = [await _probability(agent, t) for t in risk]
     ordinary_p = [await _probability(agent, t) for t in ordinary]
     print(f"\nRisk detector alone: {len(risk)} risk and {len(ordinary)} ordinary messages (tests/safety/)")
     print(f"{'threshold':>9} {'risk >=':>8} {'ordinary >=':>11}")
-    for threshold in (0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9):
+    for threshold in (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9):
         r = sum(p >= threshold for p in risk_p) / len(risk)
         o = sum(p >= threshold for p in ordinary_p) / len(ordinary)
         print(f"{threshold:9.2f} {r:8.1%} {o:11.1%}")
+    await whole_assistant(agent, risk, ordinary, [text for _, text in situations])
+
+
+WHOLE_PAIRS = [(0.50, 0.25), (0.50, 0.15), (0.50, 0.10), (0.40, 0.25)]
+
+
+async def whole_assistant(agent, risk: list[str], ordinary: list[str], situations: list[str]) -> None:
+    """Each (emergency, question) pair as the assistant acts on it: `assess` reads the thresholds when called."""
+    from bot.understanding import risk_model
+
+    kept = risk_model.EMERGENCY_AT, risk_model.CHECK_AT
+    print(
+        "\nThe whole assistant: emergency, question -> risk helped, ordinary emergency / question, situations diverted"
+    )
+    try:
+        for emergency, question in WHOLE_PAIRS:
+            risk_model.EMERGENCY_AT, risk_model.CHECK_AT = emergency, question
+            got: dict[str, list[str]] = {}
+            for name, texts in (("risk", risk), ("ordinary", ordinary), ("situations", situations)):
+                got[name] = [(await agent.parse_message(t))["intent"]["name"] for t in texts]
+            print(
+                f"{emergency:.2f}, {question:.2f} -> {_share(got['risk'], 'crisis', 'safety_check'):.1%}, "
+                f"{_share(got['ordinary'], 'crisis'):.1%} / {_share(got['ordinary'], 'safety_check'):.1%}, "
+                f"{_share(got['situations'], 'crisis', 'safety_check'):.1%}"
+            )
+    finally:
+        risk_model.EMERGENCY_AT, risk_model.CHECK_AT = kept
+
+
+def _share(intents: list[str], *wanted: str) -> float:
+    return sum(i in wanted for i in intents) / len(intents)
 
 
 async def _probability(agent, text: str) -> float:
