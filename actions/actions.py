@@ -18,7 +18,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import facts as conversation
-from bot.content import claims, index
+from bot.content import articles, claims, index
 from bot.content.articles import Article
 from bot.content.ladders import Ladder, ladder_for_article
 from bot.content.letters import letters_for_article
@@ -170,7 +170,7 @@ def tool_reply(service: KnowledgeService, article_id: str, web_chat: bool = Fals
 
 def titles_by_intent(service: KnowledgeService) -> dict[str, str]:
     """Readable titles for every situation intent that has an article."""
-    return {intent: a.title for a in index.all_articles(service.engine) for intent in a.intents}
+    return articles.titles_by_intent(index.all_articles(service.engine))
 
 
 class SafeAction(Action, ABC):
@@ -305,9 +305,8 @@ class ActionDidYouMean(SafeAction):
         if placed is not None:
             return placed
         message = tracker.latest_message
-        articles = index.all_articles(service.engine)
-        titles = {intent: a.title for a in articles for intent in a.intents}
-        first_intent = {a.id: a.intents[0] for a in articles if a.intents}
+        indexed = index.all_articles(service.engine)
+        titles, first_intent = articles.titles_by_intent(indexed), articles.intent_of_article(indexed)
         hits = service.search(message.get("text") or "", limit=3)
         send(dispatcher, answers.did_you_mean(message.get("intent_ranking") or [], titles, hits, first_intent))
         return []

@@ -89,7 +89,7 @@ class Replies:
     the knowledge base indexed in a throwaway SQLite file for the "did you mean" search."""
 
     def __init__(self, folder: Path) -> None:
-        from bot.content import index
+        from bot.content import articles, index
         from bot.content.service import KnowledgeService
         from bot.storage.database import make_engine
         from bot.understanding.intents import situation_intents
@@ -98,37 +98,39 @@ class Replies:
             make_engine(f"sqlite:///{folder / 'knowledge.db'}"), ROOT / "knowledge", situation_intents()
         )
         self.service.build()
-        articles = index.all_articles(self.service.engine)
-        self.titles = {intent: a.title for a in articles for intent in a.intents}
-        self.first_intent = {a.id: a.intents[0] for a in articles if a.intents}
+        indexed = index.all_articles(self.service.engine)
+        self.titles, self.first_intent = articles.titles_by_intent(indexed), articles.intent_of_article(indexed)
+        self.situations = set(self.titles) - {"crisis"}  # "Someone is in danger now" is never the situation
 
-    def one_tap_away(self, intent: str, confidence: float, ranking: list[dict], text: str) -> list[str]:
+    def one_tap_away(self, parse: dict) -> list[str]:
+        """The situations the replies to this parse offer as buttons."""
         from bot.dialogue import answers, clarify
 
+        intent, ranking = parse["intent"]["name"], parse.get("intent_ranking", [])
         if intent == "nlu_fallback":
-            hits = self.service.search(text, limit=3)
+            hits = self.service.search(parse.get("text", ""), limit=3)
             replies = answers.did_you_mean(ranking, self.titles, hits, self.first_intent)
         elif intent == "crisis":  # after the emergency numbers: "I can also help with..." (one tap)
             replies = [answers.crisis_follow_up(ranking, self.titles)]
         elif intent == "safety_check":  # "No. Carry on: ..."
             replies = [clarify.safety_question(ranking, self.titles)]
         else:  # the middle band: "is it one of these?" (nothing after a confident answer)
+            confidence = float(parse["intent"].get("confidence") or 0.0)
             replies = [r for r in [clarify.check_guess(intent, confidence, ranking, self.titles)] if r]
-        payloads = [button["payload"] for reply in replies for button in reply.buttons]
-        return [p.removeprefix("/") for p in payloads if p.removeprefix("/") in self.titles.keys() - {"crisis"}]
+        payloads = [button["payload"].removeprefix("/") for reply in replies for button in reply.buttons]
+        return [p for p in payloads if p in self.situations]
 
 
 def reading(parse: dict, middle_band: bool, replies: Replies) -> tuple[str, list[str], bool]:
     """(what the first reply is, what is one tap away, whether the first reply was confident)."""
     intent = parse["intent"]["name"]
     confidence = float(parse["intent"].get("confidence") or 0.0)
-    ranking = parse.get("intent_ranking", [])
     if intent == "nlu_fallback":
-        return "unsure", replies.one_tap_away(intent, confidence, ranking, parse.get("text", "")), False
+        return "unsure", replies.one_tap_away(parse), False
     if intent in SPECIAL:
-        return SPECIAL[intent], replies.one_tap_away(intent, confidence, ranking, parse.get("text", "")), True
+        return SPECIAL[intent], replies.one_tap_away(parse), True
     if middle_band and confidence < CONFIDENT_AT:
-        return intent, replies.one_tap_away(intent, confidence, ranking, parse.get("text", "")), False
+        return intent, replies.one_tap_away(parse), False
     return intent, [], True
 
 

@@ -101,6 +101,16 @@ class KnowledgeBase:
         return {intent: a for a in self.articles for intent in a.intents}
 
 
+def titles_by_intent(articles: Iterable[Article]) -> dict[str, str]:
+    """Readable titles for every situation intent that has an article (what a button offering it says)."""
+    return {intent: a.title for a in articles for intent in a.intents}
+
+
+def intent_of_article(articles: Iterable[Article]) -> dict[str, str]:
+    """The intent that opens each article (a search hit offered as a button sends it)."""
+    return {a.id: a.intents[0] for a in articles if a.intents}
+
+
 def _split_front_matter(text: str, report: Reporter) -> tuple[str, str, int] | None:
     """Return (front matter, body, line number where the body starts)."""
     lines = text.splitlines()

@@ -97,7 +97,7 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         "injury",
         r"\bbruises\b|\bbruised\s+(?:"
         + _POSSESSIVE
-        + r"\s+|him|her)|\bcovered\s+in\s+bruis\w*|\bblack\s+eye\b|\bcut\s+lip\b|\bbleed(?:ing|s)?\b(?!\s+(?:us|me|them|money|cash|dry)\b)(?!(?:\s+\w+){1,3}\s+dry\b)|\btil+\s+(?:they|it)\s+bleeds?\b|\b(?:he|she|they|i|son|daughter|child|boy|girl)\s+(?:has\s+|just\s+|'s\s+)?collapsed\b(?!\s+with\s+exhaustion)"
+        + r"\s+|him|her)|\bcovered\s+in\s+bruis\w*|\bblack\s+eye\b|\bcut\s+lip\b|\bbleed(?:ing|s)?\b(?!\s+(?:us|me|them|money|cash)\b)(?!(?:\s+\w+){0,3}\s+dry\b)|\btil+\s+(?:they|it)\s+bleeds?\b|\b(?:he|she|they|i|son|daughter|child|boy|girl)\s+(?:has\s+|just\s+|'s\s+)?collapsed\b(?!\s+with\s+exhaustion)"
         r"|\bmarks\s+on\s+" + _POSSESSIVE + r"\s+(?:arms?|legs?|neck|wrists?|body|face|back)\b",
     ),
     (
