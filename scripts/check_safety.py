@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.understanding.safety import shows_immediate_risk  # noqa: E402
+from scripts.evaluate import quiet_rasa_logs  # noqa: E402
 
 SETS = (("first", "crisis_unseen.txt", "ordinary_unseen.txt"), ("second", "crisis_fresh.txt", "ordinary_fresh.txt"))
 COMBINED_RECALL_FLOOR = 0.80  # model + patterns, both sets; measured 84% (118/140) when set: a regression guard
@@ -29,6 +30,8 @@ def lines(name: str) -> list[str]:
 
 async def main(model_path: str) -> int:
     from rasa.core.agent import Agent
+
+    quiet_rasa_logs()  # only the figures; the debug log would print every message
 
     agent = Agent.load(model_path)
 

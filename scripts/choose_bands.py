@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from scripts.check_safety import lines  # noqa: E402
-from scripts.evaluate import situation_examples  # noqa: E402
+from scripts.evaluate import quiet_rasa_logs, situation_examples  # noqa: E402
 
 HELD_OUT = ROOT / "tests" / "nlu" / "heldout_situations.yml"
 SKIP = {"nlu_fallback", "crisis", "safety_check", "opener"}
@@ -53,6 +53,8 @@ def table(rows: list[tuple[str, list[tuple[str, float]]]], lows: list[float], co
 
 async def main(model: str) -> None:
     from rasa.core.agent import Agent
+
+    quiet_rasa_logs()  # only the figures; the debug log would print every message
 
     agent = Agent.load(model)
     situations = situation_examples(HELD_OUT)

@@ -40,8 +40,9 @@ SPECIAL = {"crisis": "emergency", "safety_check": "check", "opener": "opener", "
 
 # Floors enforced by `make test` (--gate), per set. On tests/fresh they are the issue's aims, met since
 # session 5, except where an aim is not met (risk messages helped one way or the other: aim 100%); there
-# the floor sits just under today's figure so a regression fails. On tests/fresh2 every floor sits just
-# under the first measurement of this model (15 messages a situation: one message moves recall 0.07).
+# the floor sits just under today's figure so a regression fails. On tests/fresh2 the floors are the aims
+# where met (emergency help first, since session 6) and otherwise just under today's figure (15 messages a
+# situation: one message moves recall 0.07).
 # docs/nlu.md and docs/safety-and-privacy.md say which aims are met on which set.
 GATES = {
     "fresh": {
@@ -50,7 +51,7 @@ GATES = {
         "situations_confident_wrong_max": 0.02,
         "situation_recall_min": 0.85,
         "risk_emergency_first": 0.97,
-        "risk_emergency_or_check": 0.98,
+        "risk_emergency_or_check": 0.99,
         "ordinary_emergency_max": 0.03,
         "ordinary_check_max": 0.08,
         "openers_opener": 0.86,
@@ -60,9 +61,9 @@ GATES = {
         "situations_one_tap": 0.98,
         "situations_confident_wrong_max": 0.02,
         "situation_recall_min": 0.73,
-        "risk_emergency_first": 0.95,
-        "risk_emergency_or_check": 0.97,
-        "ordinary_emergency_max": 0.11,
+        "risk_emergency_first": 0.97,
+        "risk_emergency_or_check": 0.99,
+        "ordinary_emergency_max": 0.09,
         "ordinary_check_max": 0.08,
     },
 }

@@ -18,6 +18,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 TRAINING = sorted((ROOT / "data" / "nlu").glob("*.yml"))
 SAFETY_TRAINING = sorted((ROOT / "data" / "safety").glob("*.txt"))
+SAFETY_TUNING = ROOT / "tests" / "safety"
 FRESH_SETS = [ROOT / "tests" / "fresh", ROOT / "tests" / "fresh2"]
 HELD_OUT = sorted((ROOT / "tests" / "nlu").glob("*.yml"))
 SWAP_MIN_WORDS = 6
@@ -82,6 +83,8 @@ def evaluation_items() -> list[tuple[str, str]]:
         items += [(f"{fresh.name}/situations.yml/{i}", t) for i, t in nlu_examples(fresh / "situations.yml")]
         for name in ("risk.tsv", "ordinary.txt", "openers.txt"):
             items += [(f"{fresh.name}/{name}", t) for t in text_lines(fresh / name)]
+    # The risk tuning sets choose thresholds and rules, so they must not be training data either.
+    items += [(f"safety/{path.name}", t) for path in sorted(SAFETY_TUNING.glob("*.txt")) for t in text_lines(path)]
     return items
 
 

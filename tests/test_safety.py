@@ -73,6 +73,15 @@ AT_RISK_SHARP_CAR_FAVOURS = [
     "found a noose made from his school tie",
     "she had her belt round her neck when I walked in",
     "he has tied a rope to the loft beam",
+    # A number of tablets no dose needs.
+    "she says she's fine but she took 20 paracetamol",
+    "he's swallowed about 12 of my tablets",
+    # Written for patterns added in session 6, in words of their own.
+    "honestly i've had enough of life, the kids deserve better",
+    "he's been fitting on and off all afternoon, four so far",
+    "her seizures are coming back to back and she isn't waking in between",
+    "his breathing is bad, he can only manage two words between breaths",
+    "the after-school club rang, they don't know where she is",
 ]
 ORDINARY_SHARP_CAR_FAVOURS = [
     "the glass in his classroom window is broken and nobody has fixed it",
@@ -86,6 +95,13 @@ ORDINARY_SHARP_CAR_FAVOURS = [
     "still learning the ropes of the EHCP process",
     "she wears her hearing aid cord round her neck and the school keep taking it off",
     "he got stuck at the top of the climbing rope in PE and panicked",
+    "he took 2 paracetamol for his headache before the annual review",
+    "school won't let her take her 3 tablets at lunchtime without a care plan",
+    "I've had enough of the council's excuses",
+    "she has fits on and off, the care plan says what to do",
+    "I honestly don't know where he is on the waiting list",
+    "the SENCo doesn't know where she is in the reading scheme",
+    "he can't get his words out when he's anxious",
 ]
 
 
@@ -165,6 +181,31 @@ def test_pattern_recall_on_the_first_evaluation_set() -> None:
     # regression guard now; crisis_fresh.txt (scripts/check_safety.py) is the untouched measure.
     crisis = _lines("crisis_unseen.txt")
     assert sum(map(shows_immediate_risk, crisis)) >= len(crisis) - 1
+
+
+def _risk_messages() -> list[str]:
+    from bot.understanding.risk_model import read_examples
+
+    paths = [SAFETY_DIR.parent.parent / "data" / "safety" / "risk.txt", *sorted(SAFETY_DIR.glob("crisis_*.txt"))]
+    return [text for path in paths for text in read_examples(path)]
+
+
+def test_narrowing_the_patterns_lost_no_risk_message() -> None:
+    # Session 6 narrowed the patterns against a red-team set (below); before it (at the start of session 6) they fired on 683 of these
+    # 1,720 risk messages (training, tuning and older held-out); every one of those still fires, and new
+    # patterns catch 15 more.
+    assert sum(map(shows_immediate_risk, _risk_messages())) >= 698
+
+
+def test_the_red_team_ordinary_messages_rarely_fire_a_pattern() -> None:
+    # tests/safety/ordinary_redteam.txt: 200 ordinary messages written by a helper who read the patterns and
+    # aimed every one at them ("the council is seizing on one comment", "sleeping in the car on the taxi
+    # journey"). All 200 fired before session 6's narrowing; the rest are left on purpose (docs/safety-and-privacy.md).
+    from bot.understanding.risk_model import read_examples
+
+    red_team = read_examples(SAFETY_DIR / "ordinary_redteam.txt")
+    assert len(red_team) == 200
+    assert sum(map(shows_immediate_risk, red_team)) <= 55
 
 
 def test_component_asks_the_safety_question_for_an_unsure_crisis_guess() -> None:

@@ -71,14 +71,19 @@ class CrisisSafetyNet(StoredModelComponent):
                 continue
             guess, confidence = top_guess(message.get(INTENT_RANKING_KEY) or [])
             probability = self.detector.probability(text) if self.detector else 0.0
-            verdict = assess(text, probability, guess, confidence)
+            line = self.detector.strongest_line(text) if self.detector else 0.0
+            verdict = assess(text, probability, guess, confidence, line)
             if verdict is Verdict.CHECK and only_names_a_place(text):
                 # A town typed alone ("Hull") is where the parent is, not a sign of danger: the place's
                 # local help answers it (action_out_of_scope), as for any other place name.
                 verdict = Verdict.NONE
                 put_first(message, OUT_OF_SCOPE_INTENT)
             # Kept in the parse result (not in the stored conversation's text) for evaluation and logs.
-            message.set("risk", {"probability": round(probability, 4), "verdict": verdict.value}, add_to_output=True)
+            message.set(
+                "risk",
+                {"probability": round(probability, 4), "line": round(line, 4), "verdict": verdict.value},
+                add_to_output=True,
+            )
             if verdict in _INTENT_FOR:
                 put_first(message, _INTENT_FOR[verdict])
         return messages

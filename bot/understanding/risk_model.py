@@ -23,8 +23,10 @@ from pathlib import Path
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 
+from bot.text import normalise_text
 from bot.understanding.openers import is_opener
-from bot.understanding.safety import risk_signals
+from bot.understanding.risk_context import lines_that_may_be_now, not_about_danger_now
+from bot.understanding.safety import risk_matches
 from bot.understanding.text_features import text_features
 
 # Chosen on the older held-out crisis sets (tests/safety/, `scripts/choose_bands.py`), never on tests/fresh:
@@ -34,6 +36,11 @@ from bot.understanding.text_features import text_features
 # safety question (0.20 gives 5.2%). docs/safety-and-privacy.md has the table.
 EMERGENCY_AT = 0.50
 CHECK_AT = 0.25
+# One sentence of a longer message, read on its own, can only raise the one-tap safety question, and only
+# when the detector is very sure of it: a short line of an ordinary message ("the council is bleeding us
+# dry") scores higher alone than the whole message does. Chosen on the tuning sets in tests/safety/
+# (session 6, docs/safety-and-privacy.md says how, and what the fresh sets showed first).
+LINE_CHECK_AT = 0.95
 # The situation model's own crisis guess decides only with the detector's agreement and a confident
 # model; on its own it asks (one tap) rather than showing emergency numbers to "my son".
 MODEL_CRISIS_CONFIDENT = 0.65
@@ -80,6 +87,13 @@ class RiskDetector:
             return 0.0
         return float(self._pipeline.predict_proba([text])[0][1])
 
+    def strongest_line(self, text: str) -> float:
+        """The highest probability of any one sentence of a longer message (0.0 for a single sentence)."""
+        lines = lines_that_may_be_now(text, normalise_text)
+        if not lines:
+            return 0.0
+        return float(self._pipeline.predict_proba(lines)[:, 1].max())
+
 
 def _clean(texts: Iterable[str]) -> list[str]:
     return [" ".join(t.split()) for t in texts if t and t.strip() and not t.lstrip().startswith("/")]
@@ -93,9 +107,21 @@ def read_examples(path: Path) -> list[str]:
     return [line for line in lines if line and not line.startswith("#")]
 
 
-def assess(text: str, risk_probability: float, model_guess: str | None, model_confidence: float) -> Verdict:
-    """The single decision on risk, for the pipeline component and for the evaluation scripts alike."""
-    if risk_signals(text):
+def assess(
+    text: str, risk_probability: float, model_guess: str | None, model_confidence: float, line_probability: float = 0.0
+) -> Verdict:
+    """The single decision on risk, for the pipeline component and for the evaluation scripts alike.
+
+    `risk_probability` is the detector's reading of the whole message, `line_probability` its surest reading of
+    any one sentence of it (RiskDetector.strongest_line): a very sure line asks the safety question.
+    """
+    if line_probability >= LINE_CHECK_AT:
+        risk_probability = max(risk_probability, CHECK_AT)
+    normalised = normalise_text(text)
+    matches = risk_matches(normalised)
+    # Risk words told only as the past, a plan or a topic ("self-harmed two years ago, doing well now",
+    # "suicide prevention training") leave the decision to the detector and the model, below.
+    if matches and not not_about_danger_now(normalised, [span for _, span in matches]):
         return Verdict.EMERGENCY
     if is_opener(text):
         return Verdict.OPENER

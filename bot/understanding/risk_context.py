@@ -1,0 +1,149 @@
+"""Whether the risk words in a message are about danger now, or only about the past, a plan or a topic.
+
+"She self-harmed two years ago but she's doing well now, should it still be in her EHCP?", "is there free
+suicide prevention training for TAs?" and "what should school do if his seizure goes past 5 minutes?"
+all name a danger, so the patterns in bot/understanding/safety.py fire on them; none shows danger now.
+For such a message the patterns step aside and the learned detector and the situation model decide, as
+they do for any message without a pattern (bot/understanding/risk_model.assess): emergency help when the
+detector is sure, the one-tap safety question when it is unsure, otherwise the parent's answer.
+docs/safety-and-privacy.md says why and what it was measured on.
+
+The reading is narrow on purpose. Every risk word must sit in a sentence that itself says it is long past
+and over ("two years ago", "used to", "when she was 9", "doing well now"), a plan or a what-if ("if he
+has a seizure", "the care plan says"), or a topic (training, a lesson, a film, a policy). And any sign of
+recency anywhere in the message ("last night", "again", "tonight", "fresh", "an hour ago", "still
+bleeding") keeps the patterns' emergency help first. Recent past ("she took tablets an hour ago") is
+never "past" here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+_NUMBER = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few|couple\s+of|many)"
+_SCHOOL_YEARS = r"(?:year|yr|primary|reception|nursery|infants|juniors|secondary)"
+
+# The event is long enough ago: a time, an age, or a habit that has ended. Words of recovery alone ("she's
+# fine now", "discharged") are not enough: a parent says them in an emergency too ("she says she's fine now
+# but she took 20 paracetamol").
+_PAST = (
+    _NUMBER + r"\s+(?:years?|yrs?|months?)\s+(?:ago|back|before|earlier)|years\s+ago|(?:a\s+)?long\s+(?:time\s+)?ago"
+    r"|last\s+year|the\s+year\s+before|(?:in|from|during)\s+(?:19|20)\d\d|back\s+in\s+"
+    + _SCHOOL_YEARS
+    + r"|back\s+when"
+    r"|(?<!being\s)(?<!been\s)(?<!is\s)(?<!was\s)(?<!get\s)(?<!got\s)(?<!getting\s)used\s+to(?!\s+(?:being|it|this|that|\w+ing)\b)"
+    r"|in\s+the\s+past(?!\s+(?:hour|few|couple|day|night|week|\d+|two|three|24|48|half))|from\s+before|history\s+of|historic(?:al)?"
+    r"|past\s+(?:history|episodes?|attempts?|overdoses?|self[\s-]?harm|abuse|trauma)|previous(?:ly)?(?!\s+(?:night|day|evening|hour))"
+    r"|one[\s-]off|(?:happened|it\s+was|only)\s+once|before\s+(?:he|she|they)\s+came\s+to\s+(?:us|me|live)"
+    r"|(?:when|while)\s+(?:he|she|they|i|we|my\s+\w+|our\s+\w+)\s+(?:was|were)\s+(?:\d+|little|younger|small|tiny|a\s+(?:baby|toddler|child|kid|teenager)|in\s+"
+    + _SCHOOL_YEARS
+    + r")"
+    r"|as\s+a\s+(?:small\s+|young\s+)?(?:baby|toddler|child|kid|teenager|teen)|in\s+my\s+teens|at\s+age\s+\d{1,2}|aged\s+\d{1,2}"
+    r"|(?:all\s+)?behind\s+us|closed\s+(?:his|her|their|my|our)\s+case|outgrew|grown\s+out\s+of"
+    r"|old\s+(?:[\w&-]+\s+){0,3}(?:notes?|reports?|letters?|records?|reactions?|incidents?)"
+    r"|been\s+(?:fine|well|ok|okay|settled|stable|safe|good|great)\s+(?:ever\s+since|for\s+(?:over\s+|nearly\s+|almost\s+)?"
+    + _NUMBER
+    + r"\s+(?:years?|months?))"
+    r"|stopped\s+(?:years|ages|a\s+long\s+time|" + _NUMBER + r"\s+(?:years?|months?))"
+    r"|hasn'?t\s+\w+\s+(?:in|for)\s+(?:over\s+)?" + _NUMBER + r"\s+(?:years?|months?)"
+)
+_DOCUMENT = (
+    r"(?:ehcp|ehc\s+plan|(?:care|safety|crisis|health|healthcare|behaviour|support|draft|transport|trip)\s+plan|report|records?|file|bundle"
+    r"|referral|section\s+[a-k]|outcomes?|paperwork|chronology|(?:camhs|gp|medical|school|case|hospital|a&e|discharge|council|la'?s?|social\s+work\w*)\s+(?:notes|letter))"
+)
+# A plan, a what-if, or what a document says.
+_PLAN = (
+    r"what\s+(?:should|would|do|does|can|could|happens|to\s+do)\b.{0,50}\bif|(?:plan|plans|ready|prepared)\s+for\s+if"
+    r"|for\s+if\s+(?:he|she|they)|if\s+(?:a|any|the)\s+(?:child|pupil|student|young\s+person)|if\s+(?:he|she|they)\s+ever"
+    r"|hypothetically|even\s+if|if\s+(?:his|her|their|a|the)\s+(?:seizures?|fits?)|in\s+case|hypothetical\w*|speculative"
+    r"|(?:care|safety|crisis|health(?:care)?|behaviour(?:\s+support)?|transport|trip|evacuation|anaphylaxis|epilepsy|seizure)\s+plans?"
+    r"|risk\s+assessments?|policy|policies|procedures?|protocol"
+    r"|"
+    + _DOCUMENT
+    + r"\b.{0,40}\b(?:says?|said|mentions?|lists?|quotes?|quoted|includes?|describes?|refers?|records?|states?|still)"
+    r"|(?:says?|said|mentions?|lists?|quotes?|quoted|includes?|describes?|refers\s+to|states?)\b.{0,40}\b" + _DOCUMENT
+)
+# A topic, not an event: training, lessons, stories, what a word means.
+_TOPIC = (
+    r"training|(?<!of\s)courses?|workshops?|awareness|prevention|volunteer\w*|conference|talk\s+(?:on|about)"
+    r"|assembly|lessons?|rse|pshe|set\s+text|(?:a|the)\s+(?:book|novel|film|play)|school\s+play|drama|characters?|storyline|documentary"
+    r"|(?:the|in\s+the)\s+news|newsletter|leaflet"
+    r"|what\s+(?:does|do)\b.{0,40}\bmean|meaning\s+of|the\s+word|(?:learn|teach|taught)\w*\s+about"
+)
+_READINGS = tuple(re.compile(r"\b(?:" + reading + r")\b", re.IGNORECASE) for reading in (_PAST, _PLAN, _TOPIC))
+
+# Anywhere in the message: it is happening now, again, or very recently.
+_RECENT = re.compile(
+    r"\b(?:right\s+now|tonight|today|this\s+(?:morning|afternoon|evening|week)|last\s+night|yesterday|earlier|"
+    r"just\s+(?!(?:want|wanted|wondering|need|needed|curious|asking|checking|a|one|the|to|so|in\s+case)\b)\w+|(?<!never\s)(?<!not\s)(?<!hasnt\s)(?<!hasn't\s)(?<!happened\s)again|"
+    r"currently|at\s+the\s+(?:moment|minute)|started\s+(?:again|back)|fresh(?!\s+start)|new\s+(?:cuts|marks|bruises)|"
+    + _NUMBER
+    + r"\s+(?:hours?|hrs?|minutes?|mins?|days?|weeks?|nights?)\s+ago|"
+    r"since\s+(?:this|last|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday|the\s+weekend)|"
+    r"hasn'?t\s+come\s+home|(?:won'?t|will\s+not)\s+stop|not\s+stopping|"
+    # "still" when the danger goes on ("she's still bleeding"), not when the paperwork does ("the plan still says").
+    r"still(?!\s+(?:mention\w*|talk\w*|say|says|said|list\w*|on\s+(?:my\s+mind|her|his|the|their|my)|in\s+(?:the|her|his|their|my)|"
+    r"have\s+(?:it|this|that)|be\s+(?:in|on|there|mentioned|listed)|put|include\w*|need\w*|count\w*|relevant|matter\w*|true|there|"
+    r"written|apply|applies|affect\w*|worry|worried|have\s+a\s+right|get|entitled|eligible|bring\w*|bring\s+it|come\s+up|comes\s+up|has\s+(?:it|that|the|a)\b)))\b",
+    re.IGNORECASE,
+)
+# A sentence ends at . ! ? ; or a new line, and at ", now" / "but now" / "and now" (a turn to the present);
+# one that starts "that was…" goes back to the one before ("he took an overdose at 15. that was 4 years ago").
+_SENTENCE_END = re.compile(r"[.!?;\n]+|(?:,|\band\b|\bbut\b)\s*(?=now\b)", re.IGNORECASE)
+_GOES_BACK = re.compile(r"\s*(?:that|it|this)\s+(?:was|were|is\s+all|'s\s+all)\b", re.IGNORECASE)
+
+
+# How a long message is cut for the detector to read line by line (risk_model.RiskDetector.strongest_sentence).
+_LINE_BREAK = re.compile(r"(?<=[.!?;])\s+|\n+|\s+(?:also|oh\s+and|and\s+also|btw|ps|p\.s\.)\s+", re.IGNORECASE)
+MIN_LINE_WORDS = 3
+
+
+def lines_that_may_be_now(text: str, normalise: Callable[[str], str] = str) -> list[str]:
+    """The sentences of a message of two or more, leaving out those told as past, a plan or a topic (unless
+    the message says something is happening now or very recently). One line of danger in a long message
+    about school ("also he's been fitting since this morning") is then read on its own, not diluted."""
+    lines = [line for line in _LINE_BREAK.split(text or "") if line and len(line.split()) >= MIN_LINE_WORDS]
+    if len(lines) < 2:
+        return []
+    if _RECENT.search(normalise(text)):
+        return lines
+    return [line for line in lines if not _told_otherwise(normalise(line))]
+
+
+# A label in quotation marks ('a danger to others', "no suicidal ideation"): what a letter or a professional
+# wrote, not the parent's own account of danger now. Words a child said ("I want to die") keep emergency
+# help first, so a quotation with I, me, my or you in it is never a label. Straight quotes only; curly
+# ones are made plain by bot/text.normalise_text.
+_QUOTED = re.compile(r"""(?:(?<=[\s(])|^)(["'])[^"\n]{1,80}?\1(?=[\s.,;:!?)]|$)""")
+_SPOKEN = re.compile(r"\b(?:i|i'm|im|i'll|ill|i've|ive|i'd|me|my|myself|mine|you|your|yourself|u|ur)\b", re.IGNORECASE)
+
+
+def not_about_danger_now(text: str, risk_spans: Iterable[tuple[int, int]]) -> bool:
+    """True when every risk word (its span in `text`) sits in a sentence told as past and over, as a plan or
+    a what-if, or as a topic, and nothing in the message says it is happening now, again or very recently.
+    With no spans, False."""
+    spans = list(risk_spans)
+    if not spans or _RECENT.search(text):
+        return False
+    quoted = [m.span() for m in _QUOTED.finditer(text) if not _SPOKEN.search(m.group(0))]
+    return all(
+        any(q_start < start and end < q_end for q_start, q_end in quoted)
+        or _told_otherwise(_sentence_around(text, start, end))
+        for start, end in spans
+    )
+
+
+def _told_otherwise(sentence: str) -> bool:
+    return any(reading.search(sentence) for reading in _READINGS)
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
+    first = before[-1] if before else 0
+    stop = _SENTENCE_END.search(text, end)
+    last = stop.start() if stop else len(text)
+    if stop and _GOES_BACK.match(text, stop.end()):
+        following = _SENTENCE_END.search(text, stop.end())
+        last = following.start() if following else len(text)
+    return text[first:last]

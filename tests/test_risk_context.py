@@ -1,0 +1,160 @@
+"""Risk words told only as the past, a plan or a topic: the patterns step aside, the detector and model decide.
+
+Every example is written here for the test; none comes from an evaluation or tuning set.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.text import normalise_text
+from bot.understanding.risk_context import lines_that_may_be_now, not_about_danger_now
+from bot.understanding.risk_model import (
+    CHECK_AT,
+    EMERGENCY_AT,
+    LINE_CHECK_AT,
+    RiskDetector,
+    Verdict,
+    assess,
+)
+from bot.understanding.safety import risk_matches
+
+
+def set_aside(text: str) -> bool:
+    normalised = normalise_text(text)
+    return not_about_danger_now(normalised, [span for _, span in risk_matches(normalised)])
+
+
+NOT_NOW = [
+    # Long past and over.
+    "he self-harmed three years ago and has been fine ever since, does it have to stay in section B?",
+    "my daughter used to self harm in year 8, she's 17 now. can college see her old notes?",
+    "We escaped domestic abuse in 2019. Does the new school need to know?",
+    "she took an overdose when she was 14. that was 4 years ago. can she get DSA at uni?",
+    "I self-harmed as a teenager, will the council hold it against me in his assessment?",
+    # A plan, a what-if, or what a document says.
+    "what should school do if his seizure lasts more than 5 minutes on a trip?",
+    "the draft EHCP says he has suicidal thoughts, can I ask them to reword it",
+    "does the school need a care plan for anaphylaxis before she starts?",
+    # A topic.
+    "is there free suicide prevention training for teaching assistants?",
+    "my son's english set text has a character who self-harms, can he study a different book?",
+    "what does county lines mean? it came up in a school newsletter",
+]
+
+NOW = [
+    # Recency anywhere keeps emergency help first.
+    "she self-harmed two years ago and tonight I found fresh cuts",
+    "he used to run off when he was little, he's been missing since this morning",
+    "my son took an overdose in 2022, he's just taken all my tablets",
+    "she had a seizure that wouldn't stop an hour ago and she still isn't making sense",
+    "we escaped domestic abuse years ago but he found us today",
+    # The danger in a sentence of its own, without a past word.
+    "she used to self harm. she says she wants to die",
+    "he self-harmed two years ago, now he says he wants to die",
+    # Threats are conditional, and still danger now.
+    "my partner says if I leave he'll kill the kids",
+    "they said they'll stab him if he doesn't bring the money",
+    # A plan to die is not a document.
+    "he says he has a plan to end his life",
+    "she has written goodbye notes to her friends",
+    # Calm words of recovery are not the past.
+    "she says she's fine now but she took 20 paracetamol",
+    "I keep thinking about taking all my tablets at once",
+    "He's been missing since school finished at 3 and it's now 10pm",
+]
+
+
+@pytest.mark.parametrize("text", NOT_NOW)
+def test_past_plans_and_topics_are_not_danger_now(text: str) -> None:
+    assert risk_matches(normalise_text(text)), "the example must fire a pattern to test anything"
+    assert set_aside(text)
+
+
+@pytest.mark.parametrize("text", NOW)
+def test_danger_now_is_never_set_aside(text: str) -> None:
+    assert risk_matches(normalise_text(text)), "the example must fire a pattern to test anything"
+    assert not set_aside(text)
+
+
+def test_no_pattern_no_reading() -> None:
+    assert not not_about_danger_now("he was excluded two years ago", [])
+
+
+@pytest.mark.parametrize(
+    ("probability", "guess", "verdict"),
+    [
+        (0.0, "ehcp_content", Verdict.NONE),  # answered as usual
+        (CHECK_AT, "ehcp_content", Verdict.CHECK),  # the detector is unsure: one tap
+        (EMERGENCY_AT, "ehcp_content", Verdict.EMERGENCY),  # the detector is sure: emergency help
+        (0.0, "crisis", Verdict.CHECK),  # the model alone asks
+    ],
+)
+def test_when_the_patterns_step_aside_the_bands_decide(probability: float, guess: str, verdict: Verdict) -> None:
+    text = "my daughter self-harmed two years ago and has been fine since, should it still be in her EHCP?"
+    assert assess(text, probability, guess, 0.9) is verdict
+
+
+def test_danger_now_still_gets_emergency_help_whatever_the_models_say() -> None:
+    assert (
+        assess("she self-harmed years ago and I just found fresh cuts", 0.0, "ehcp_content", 0.99) is Verdict.EMERGENCY
+    )
+
+
+def test_a_long_message_is_read_line_by_line() -> None:
+    text = "We're in mediation next week about his plan. Also he's been fitting since breakfast and won't wake up properly."
+    assert lines_that_may_be_now(text) == [
+        "We're in mediation next week about his plan.",
+        "Also he's been fitting since breakfast and won't wake up properly.",
+    ]
+
+
+def test_a_single_sentence_has_no_lines_of_its_own() -> None:
+    assert lines_that_may_be_now("he has been fitting since breakfast") == []
+
+
+def test_lines_told_as_past_plan_or_topic_are_left_out_unless_something_is_recent() -> None:
+    text = "She used to self-harm years ago. Does the new college need to know about it?"
+    assert lines_that_may_be_now(text) == ["Does the new college need to know about it?"]
+    recent = "She used to self-harm years ago. Tonight she locked herself in the bathroom."
+    assert len(lines_that_may_be_now(recent)) == 2
+
+
+@pytest.mark.parametrize(
+    ("line", "verdict"),
+    [
+        (1.0, Verdict.CHECK),  # one line alone never gives emergency help
+        (LINE_CHECK_AT, Verdict.CHECK),
+        (LINE_CHECK_AT - 0.01, Verdict.NONE),
+    ],
+)
+def test_one_line_counts_only_when_the_detector_is_very_sure(line: float, verdict: Verdict) -> None:
+    assert assess("we have mediation next week. also something at home", 0.0, "mediation", 0.9, line) is verdict
+
+
+def test_the_detector_reads_the_surest_line() -> None:
+    detector = RiskDetector.train(
+        ["he is fitting and won't wake up", "she has taken all her tablets", "he is not breathing properly"],
+        ["we have mediation next week", "the plan is late again", "the school sent a letter"],
+    )
+    long = "The plan is late again and the school sent a letter. Also he is fitting and won't wake up."
+    assert detector.strongest_line(long) > detector.probability(long)
+    assert detector.strongest_line("he is fitting and won't wake up") == 0.0
+
+
+def test_words_in_quotation_marks_are_what_someone_said() -> None:
+    assert set_aside("the exclusion letter calls him 'a danger to others' because he threw a pencil case")
+    assert set_aside('the LA quotes "no suicidal ideation" as a reason to refuse CAMHS provision')
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'he keeps saying "I want to die" and won\'t come out of his room',
+        "she wrote 'nobody would miss me' on her mirror",
+        'my son said "you\'d be better off without me"',
+    ],
+)
+def test_words_a_child_said_in_quotation_marks_are_still_danger_now(text: str) -> None:
+    assert risk_matches(normalise_text(text)), "the example must fire a pattern to test anything"
+    assert not set_aside(text)
