@@ -94,7 +94,9 @@ _SENTENCE_END = re.compile(r"[.!?;\n]+|(?:,|\band\b|\bbut\b)\s*(?=now\b)", re.IG
 _GOES_BACK = re.compile(r"\s*(?:that|it|this)\s+(?:was|were|is\s+all|'s\s+all)\b", re.IGNORECASE)
 
 
-# How a long message is cut for the detector to read line by line (risk_model.RiskDetector.strongest_sentence).
+# How a long message is cut for the detector to read line by line (risk_model.RiskDetector.strongest_line):
+# unlike the sentence around a risk word above, it also breaks at "also", "btw" and "ps", where a long
+# message changes subject.
 _LINE_BREAK = re.compile(r"(?<=[.!?;])\s+|\n+|\s+(?:also|oh\s+and|and\s+also|btw|ps|p\.s\.)\s+", re.IGNORECASE)
 MIN_LINE_WORDS = 3
 
