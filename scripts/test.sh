@@ -68,6 +68,8 @@ done_step
 
 step "Understanding on the second fresh set (tests/fresh2: situations, risk, ordinary; never trained on)"
 "$PY" scripts/evaluate.py "$MODEL" --set fresh2 --gate || fail "understanding is below its floors (figures above; docs/nlu.md)"
+step "Risk on the third fresh set (tests/fresh3: risk and ordinary messages; never trained on)"
+"$PY" scripts/evaluate.py "$MODEL" --set fresh3 --gate || fail "risk handling is below its floors (figures above; docs/safety-and-privacy.md)"
 done_step
 
 step "Conversation tests (tests/stories)"

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TRAINING = sorted((ROOT / "data" / "nlu").glob("*.yml"))
 SAFETY_TRAINING = sorted((ROOT / "data" / "safety").glob("*.txt"))
 SAFETY_TUNING = ROOT / "tests" / "safety"
-FRESH_SETS = [ROOT / "tests" / "fresh", ROOT / "tests" / "fresh2"]
+FRESH_SETS = [ROOT / "tests" / "fresh", ROOT / "tests" / "fresh2", ROOT / "tests" / "fresh3"]
 HELD_OUT = sorted((ROOT / "tests" / "nlu").glob("*.yml"))
 SWAP_MIN_WORDS = 6
 
@@ -80,7 +80,8 @@ def training_items() -> list[tuple[str, str]]:
 def evaluation_items() -> list[tuple[str, str]]:
     items = [(f"{p.name}", t) for p in HELD_OUT for _, t in nlu_examples(p)]
     for fresh in FRESH_SETS:
-        items += [(f"{fresh.name}/situations.yml/{i}", t) for i, t in nlu_examples(fresh / "situations.yml")]
+        if (fresh / "situations.yml").exists():  # tests/fresh3 has risk and ordinary messages only
+            items += [(f"{fresh.name}/situations.yml/{i}", t) for i, t in nlu_examples(fresh / "situations.yml")]
         for name in ("risk.tsv", "ordinary.txt", "openers.txt"):
             items += [(f"{fresh.name}/{name}", t) for t in text_lines(fresh / name)]
     # The risk tuning sets choose thresholds and rules, so they must not be training data either.
