@@ -2,10 +2,11 @@
 
 Situations (tests/nlu/heldout_situations.yml): for each pair (fallback threshold, confident threshold),
 what share of messages is right on the first reply, right within one tap, and confidently wrong.
-Risk (tests/safety/*.txt): for each pair (check, emergency) of detector thresholds, how many risk
-messages get emergency help or the safety question, and how many ordinary messages do; then, for a few
-pairs, what the whole assistant (patterns, detector and model) does with the risk, ordinary and older
-held-out situation messages, since a lower question threshold also diverts situation messages.
+Risk (tests/safety/, the rule's three sets): for each detector threshold, how many risk and ordinary
+messages reach it; then, for a few pairs of thresholds, what the whole assistant (patterns, detector and
+model) does with the risk, ordinary and older held-out situation messages, since a lower question
+threshold also diverts situation messages; last, what the whole assistant does with every set in
+tests/safety/ as it stands (session 6's history, red-team and openers sets included).
 Usage: python scripts/choose_bands.py MODEL
 """
 
@@ -65,23 +66,48 @@ async def main(model: str) -> None:
     print(f"Situations: {len(rows)} held-out messages ({HELD_OUT.relative_to(ROOT)})")
     table(rows, [0.2, 0.25, 0.3, 0.35, 0.4, 0.5], [0.4, 0.5, 0.6, 0.65, 0.7, 0.8])
 
-    # Every set in tests/safety: the first two (check_safety.py's regression guard) and the third, written in
-    # session 5 for choosing thresholds only (its ordinary messages include past events the patterns catch).
-    safety = ROOT / "tests" / "safety"
-    risk = [t for path in sorted(safety.glob("crisis_*.txt")) for t in lines(path.name)]
-    ordinary = [t for path in sorted(safety.glob("ordinary_*.txt")) for t in lines(path.name)]
+    # The thresholds' rule is read on the sets written for it: the first two (check_safety.py's regression
+    # guard) and the third (session 5). Session 6's sets (history, red team, openers) were written to test
+    # particular rules and are shown per set below, not pooled into the rule.
+    risk = [t for name in RULE_SETS for t in lines(f"crisis_{name}.txt")]
+    ordinary = [t for name in RULE_SETS for t in lines(f"ordinary_{name}.txt")]
     risk_p = [await _probability(agent, t) for t in risk]
     ordinary_p = [await _probability(agent, t) for t in ordinary]
-    print(f"\nRisk detector alone: {len(risk)} risk and {len(ordinary)} ordinary messages (tests/safety/)")
+    print(
+        f"\nRisk detector alone: {len(risk)} risk and {len(ordinary)} ordinary messages (tests/safety/, the rule's sets)"
+    )
     print(f"{'threshold':>9} {'risk >=':>8} {'ordinary >=':>11}")
     for threshold in (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9):
         r = sum(p >= threshold for p in risk_p) / len(risk)
         o = sum(p >= threshold for p in ordinary_p) / len(ordinary)
         print(f"{threshold:9.2f} {r:8.1%} {o:11.1%}")
+    await per_set(agent)
     await whole_assistant(agent, risk, ordinary, [text for _, text in situations])
 
 
-WHOLE_PAIRS = [(0.50, 0.25), (0.50, 0.15), (0.50, 0.10), (0.40, 0.25)]
+WHOLE_PAIRS = [
+    (0.50, 0.25),
+    (0.50, 0.15),
+    (0.50, 0.10),
+    (0.40, 0.25),
+    (0.35, 0.25),
+    (0.30, 0.20),
+    (0.25, 0.15),
+    (0.20, 0.15),
+    (0.20, 0.10),
+]
+RULE_SETS = ("unseen", "fresh", "tuning3")
+
+
+async def per_set(agent) -> None:
+    """What the whole assistant does with every set in tests/safety, as it stands."""
+    from bot.understanding.risk_model import read_examples  # `kind<TAB>message` lines keep the message
+
+    print("\nThe whole assistant now, per set: emergency help, the safety question, neither")
+    for path in sorted((ROOT / "tests" / "safety").glob("*.txt")):
+        got = [(await agent.parse_message(t))["intent"]["name"] for t in read_examples(path)]
+        emergency, question = got.count("crisis"), got.count("safety_check")
+        print(f"  {path.name:28} {emergency:4} {question:4} {len(got) - emergency - question:4}  of {len(got)}")
 
 
 async def whole_assistant(agent, risk: list[str], ordinary: list[str], situations: list[str]) -> None:
@@ -90,7 +116,8 @@ async def whole_assistant(agent, risk: list[str], ordinary: list[str], situation
 
     kept = risk_model.EMERGENCY_AT, risk_model.CHECK_AT
     print(
-        "\nThe whole assistant: emergency, question -> risk helped, ordinary emergency / question, situations diverted"
+        "\nThe whole assistant: emergency, question -> risk given emergency help / helped, ordinary emergency / question,"
+        " situations given emergency help / diverted"
     )
     try:
         for emergency, question in WHOLE_PAIRS:
@@ -99,9 +126,10 @@ async def whole_assistant(agent, risk: list[str], ordinary: list[str], situation
             for name, texts in (("risk", risk), ("ordinary", ordinary), ("situations", situations)):
                 got[name] = [(await agent.parse_message(t))["intent"]["name"] for t in texts]
             print(
-                f"{emergency:.2f}, {question:.2f} -> {_share(got['risk'], 'crisis', 'safety_check'):.1%}, "
+                f"{emergency:.2f}, {question:.2f} -> {_share(got['risk'], 'crisis'):.1%} / "
+                f"{_share(got['risk'], 'crisis', 'safety_check'):.1%}, "
                 f"{_share(got['ordinary'], 'crisis'):.1%} / {_share(got['ordinary'], 'safety_check'):.1%}, "
-                f"{_share(got['situations'], 'crisis', 'safety_check'):.1%}"
+                f"{_share(got['situations'], 'crisis'):.1%} / {_share(got['situations'], 'crisis', 'safety_check'):.1%}"
             )
     finally:
         risk_model.EMERGENCY_AT, risk_model.CHECK_AT = kept
