@@ -12,6 +12,10 @@ three bands (docs/safety-and-privacy.md says how the bands were chosen):
 - at or above EMERGENCY_AT: emergency help first;
 - between CHECK_AT and EMERGENCY_AT: one tap, "Before I answer: is anyone in danger right now?";
 - below CHECK_AT: the message is answered as usual.
+
+A pattern match gives emergency help first, unless every risk word is told only as the past, a plan, a
+topic or a quoted label (bot/understanding/risk_context.py); and one very sure sentence of a longer
+message (LINE_CHECK_AT) asks the one-tap question. `assess` is where all of it is decided.
 """
 
 from __future__ import annotations
@@ -29,11 +33,10 @@ from bot.understanding.risk_context import lines_that_may_be_now, not_about_dang
 from bot.understanding.safety import risk_matches
 from bot.understanding.text_features import text_features
 
-# Chosen on the older held-out crisis sets (tests/safety/, `scripts/choose_bands.py`), never on tests/fresh:
-# the lowest thresholds whose share of ordinary messages stays within half the issue's limits (3% given
-# emergency help, 8% asked the safety question). On 2026-12-04: at 0.50, 93.6% of risk and 1.0% of
-# ordinary messages reach emergency help (0.40 gives ordinary 1.9%); at 0.25, 97.9% and 3.8% reach the
-# safety question (0.20 gives 5.2%). docs/safety-and-privacy.md has the table.
+# Chosen on the older held-out crisis sets (tests/safety/, `scripts/choose_bands.py`), never on tests/fresh*;
+# the rule and each session's table are in docs/safety-and-privacy.md. Re-read in session 6 and kept: with
+# this model, on the rule's sets, 98.8% of risk messages get emergency help first and 99.2% are helped one
+# way or the other, with 1.7% of ordinary messages given emergency help and 1.4% asked the question.
 EMERGENCY_AT = 0.50
 CHECK_AT = 0.25
 # One sentence of a longer message, read on its own, can only raise the one-tap safety question, and only
