@@ -16,6 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.understanding.risk_model import read_examples  # noqa: E402
 from bot.understanding.safety import shows_immediate_risk  # noqa: E402
 from scripts.evaluate import quiet_rasa_logs  # noqa: E402
 
@@ -25,7 +26,8 @@ MAX_ORDINARY_ROUTED_TO_CRISIS = 0.03  # through the model too, over all ordinary
 
 
 def lines(name: str) -> list[str]:
-    return [line.strip() for line in (ROOT / "tests" / "safety" / name).read_text().splitlines() if line.strip()]
+    """The messages of a set in tests/safety/, read as every risk file is (`kind<TAB>message` keeps the message)."""
+    return read_examples(ROOT / "tests" / "safety" / name)
 
 
 async def main(model_path: str) -> int:

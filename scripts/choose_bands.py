@@ -101,11 +101,9 @@ RULE_SETS = ("unseen", "fresh", "tuning3")
 
 async def per_set(agent) -> None:
     """What the whole assistant does with every set in tests/safety, as it stands."""
-    from bot.understanding.risk_model import read_examples  # `kind<TAB>message` lines keep the message
-
     print("\nThe whole assistant now, per set: emergency help, the safety question, neither")
     for path in sorted((ROOT / "tests" / "safety").glob("*.txt")):
-        got = [(await agent.parse_message(t))["intent"]["name"] for t in read_examples(path)]
+        got = [(await agent.parse_message(t))["intent"]["name"] for t in lines(path.name)]
         emergency, question = got.count("crisis"), got.count("safety_check")
         print(f"  {path.name:28} {emergency:4} {question:4} {len(got) - emergency - question:4}  of {len(got)}")
 

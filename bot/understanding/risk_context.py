@@ -19,7 +19,9 @@ never "past" here.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+
+from bot.text import normalise_text
 
 _NUMBER = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few|couple\s+of|many)"
 _SCHOOL_YEARS = r"(?:year|yr|primary|reception|nursery|infants|juniors|secondary)"
@@ -101,16 +103,17 @@ _LINE_BREAK = re.compile(r"(?<=[.!?;])\s+|\n+|\s+(?:also|oh\s+and|and\s+also|btw
 MIN_LINE_WORDS = 3
 
 
-def lines_that_may_be_now(text: str, normalise: Callable[[str], str] = str) -> list[str]:
+def lines_that_may_be_now(text: str) -> list[str]:
     """The sentences of a message of two or more, leaving out those told as past, a plan or a topic (unless
     the message says something is happening now or very recently). One line of danger in a long message
-    about school ("also he's been fitting since this morning") is then read on its own, not diluted."""
+    about school ("also he's been fitting since this morning") is then read on its own, not diluted. The
+    lines are returned as typed (the detector learned on typed text) and read as `normalise_text` reads them."""
     lines = [line for line in _LINE_BREAK.split(text or "") if line and len(line.split()) >= MIN_LINE_WORDS]
     if len(lines) < 2:
         return []
-    if _RECENT.search(normalise(text)):
+    if _RECENT.search(normalise_text(text)):
         return lines
-    return [line for line in lines if not _told_otherwise(normalise(line))]
+    return [line for line in lines if not _told_otherwise(normalise_text(line))]
 
 
 # A label in quotation marks ('a danger to others', "no suicidal ideation"): what a letter or a professional

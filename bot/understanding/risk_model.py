@@ -92,7 +92,7 @@ class RiskDetector:
 
     def strongest_line(self, text: str) -> float:
         """The highest probability of any one sentence of a longer message (0.0 for a single sentence)."""
-        lines = lines_that_may_be_now(text, normalise_text)
+        lines = lines_that_may_be_now(text)
         if not lines:
             return 0.0
         return float(self._pipeline.predict_proba(lines)[:, 1].max())

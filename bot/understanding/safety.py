@@ -237,7 +237,10 @@ _COMPILED = tuple((name, re.compile(pattern, re.IGNORECASE)) for name, pattern i
 def risk_signals(text: str) -> list[str]:
     """Names of the risk patterns a message matches (empty when none), read as `normalise_text` reads it:
     invisible characters, look-alike letters and curly apostrophes neither hide a risk nor invent one."""
-    return list(dict.fromkeys(name for name, _ in risk_matches(normalise_text(text))))
+    if not text:
+        return []
+    normalised = normalise_text(text)
+    return [name for name, pattern in _COMPILED if pattern.search(normalised)]
 
 
 def risk_matches(normalised: str) -> list[tuple[str, tuple[int, int]]]:
