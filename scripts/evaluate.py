@@ -11,7 +11,7 @@ trained model, reads the result the way the assistant acts on it, and reports:
 - openers ("my son"): answered with "tell me what's happening".
 
 With --gate it fails (exit 1) when a figure is below the floors in GATES. With --json it writes the
-figures for docs. Usage: python scripts/evaluate.py MODEL [--set fresh|fresh2|fresh3] [--gate] [--json out.json] [--no-middle-band]
+figures for docs. Usage: python scripts/evaluate.py MODEL [--set fresh|fresh2|fresh3|fresh4] [--gate] [--json out.json] [--no-middle-band]
 """
 
 from __future__ import annotations
@@ -37,7 +37,12 @@ from bot.dialogue.clarify import CONFIDENT_AT  # noqa: E402
 # figures after every change since), tests/fresh2 (session 5; no openers) and tests/fresh3 (session 6, risk
 # and ordinary messages only, measured once on session 5's model and once on session 6's, after every
 # change of session 6 was made).
-SETS = {"fresh": ROOT / "tests" / "fresh", "fresh2": ROOT / "tests" / "fresh2", "fresh3": ROOT / "tests" / "fresh3"}
+SETS = {
+    "fresh": ROOT / "tests" / "fresh",
+    "fresh2": ROOT / "tests" / "fresh2",
+    "fresh3": ROOT / "tests" / "fresh3",
+    "fresh4": ROOT / "tests" / "fresh4",
+}
 SPECIAL = {"crisis": "emergency", "safety_check": "check", "opener": "opener", "nlu_fallback": "unsure"}
 
 # Floors enforced by `make test` (--gate), per set. On tests/fresh they are the issue's aims, met since
