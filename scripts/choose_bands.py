@@ -6,7 +6,8 @@ Risk (tests/safety/, the rule's three sets): for each detector threshold, how ma
 messages reach it; then, for a few pairs of thresholds, what the whole assistant (patterns, detector and
 model) does with the risk, ordinary and older held-out situation messages, since a lower question
 threshold also diverts situation messages; last, what the whole assistant does with every set in
-tests/safety/ as it stands (session 6's history, red-team and openers sets included).
+tests/safety/ as it stands (session 6's history, red-team and openers sets included), and the threshold for a
+sentence that says now (risk_model.LINE_EMERGENCY_AT) on all of them.
 Usage: python scripts/choose_bands.py MODEL
 """
 
@@ -83,6 +84,7 @@ async def main(model: str) -> None:
         print(f"{threshold:9.2f} {r:8.1%} {o:11.1%}")
     await per_set(agent)
     await whole_assistant(agent, risk, ordinary, [text for _, text in situations])
+    await sentence_that_says_now(agent)
 
 
 WHOLE_PAIRS = [
@@ -131,6 +133,34 @@ async def whole_assistant(agent, risk: list[str], ordinary: list[str], situation
             )
     finally:
         risk_model.EMERGENCY_AT, risk_model.CHECK_AT = kept
+
+
+LINE_EMERGENCY_TRIED = (0.85, 0.90, 0.93, 0.96, 0.98, 1.01)
+
+
+async def sentence_that_says_now(agent) -> None:
+    """risk_model.LINE_EMERGENCY_AT on every set in tests/safety: the crisis sets against all the others."""
+    from bot.understanding import risk_model
+
+    risk = [t for path in sorted((ROOT / "tests" / "safety").glob("crisis_*.txt")) for t in lines(path.name)]
+    ordinary = [
+        t
+        for path in sorted((ROOT / "tests" / "safety").glob("*.txt"))
+        if not path.name.startswith("crisis_")
+        for t in lines(path.name)
+    ]
+    kept = risk_model.LINE_EMERGENCY_AT
+    print(
+        f"\nA sentence that says now: threshold -> emergency help for risk (of {len(risk)}), ordinary (of {len(ordinary)})"
+    )
+    try:
+        for threshold in LINE_EMERGENCY_TRIED:
+            risk_model.LINE_EMERGENCY_AT = threshold
+            risk_got = [(await agent.parse_message(t))["intent"]["name"] for t in risk]
+            ordinary_got = [(await agent.parse_message(t))["intent"]["name"] for t in ordinary]
+            print(f"{threshold:9.2f} -> {risk_got.count('crisis'):4} {ordinary_got.count('crisis'):4}")
+    finally:
+        risk_model.LINE_EMERGENCY_AT = kept
 
 
 def _share(intents: list[str], *wanted: str) -> float:

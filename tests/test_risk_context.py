@@ -13,6 +13,8 @@ from bot.understanding.risk_model import (
     CHECK_AT,
     EMERGENCY_AT,
     LINE_CHECK_AT,
+    LINE_EMERGENCY_AT,
+    LineReading,
     RiskDetector,
     Verdict,
     assess,
@@ -121,25 +123,32 @@ def test_lines_told_as_past_plan_or_topic_are_left_out_unless_something_is_recen
 
 
 @pytest.mark.parametrize(
-    ("line", "verdict"),
+    ("lines", "verdict"),
     [
-        (1.0, Verdict.CHECK),  # one line alone never gives emergency help
-        (LINE_CHECK_AT, Verdict.CHECK),
-        (LINE_CHECK_AT - 0.01, Verdict.NONE),
+        (LineReading(surest=1.0), Verdict.CHECK),  # a sure line that does not say now only asks
+        (LineReading(surest=LINE_CHECK_AT), Verdict.CHECK),
+        (LineReading(surest=LINE_CHECK_AT - 0.01), Verdict.NONE),
+        (LineReading(surest=LINE_EMERGENCY_AT, surest_now=LINE_EMERGENCY_AT), Verdict.EMERGENCY),
+        (LineReading(surest=LINE_EMERGENCY_AT - 0.01, surest_now=LINE_EMERGENCY_AT - 0.01), Verdict.CHECK),
+        (LineReading(surest=LINE_CHECK_AT - 0.01, surest_now=LINE_CHECK_AT - 0.01), Verdict.NONE),
     ],
 )
-def test_one_line_counts_only_when_the_detector_is_very_sure(line: float, verdict: Verdict) -> None:
-    assert assess("we have mediation next week. also something at home", 0.0, "mediation", 0.9, line) is verdict
+def test_one_line_counts_only_when_the_detector_is_sure(lines: LineReading, verdict: Verdict) -> None:
+    assert assess("we have mediation next week. also something at home", 0.0, "mediation", 0.9, lines) is verdict
 
 
-def test_the_detector_reads_the_surest_line() -> None:
+def test_the_detector_reads_the_surest_line_and_the_surest_that_says_now() -> None:
     detector = RiskDetector.train(
         ["he is fitting and won't wake up", "she has taken all her tablets", "he is not breathing properly"],
         ["we have mediation next week", "the plan is late again", "the school sent a letter"],
     )
-    long = "The plan is late again and the school sent a letter. Also he is fitting and won't wake up."
-    assert detector.strongest_line(long) > detector.probability(long)
-    assert detector.strongest_line("he is fitting and won't wake up") == 0.0
+    long = "The plan is late and the school sent a letter. Also he is fitting and won't wake up."
+    reading = detector.read_lines(long)
+    assert reading.surest > detector.probability(long)
+    assert reading.surest_now == 0.0  # nothing in it says now or very recently
+    now = "The plan is late and the school sent a letter. Also he is fitting right now and won't wake up."
+    assert detector.read_lines(now).surest_now == detector.read_lines(now).surest > 0.5
+    assert detector.read_lines("he is fitting and won't wake up") == LineReading()
 
 
 def test_words_in_quotation_marks_are_what_someone_said() -> None:

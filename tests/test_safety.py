@@ -7,7 +7,8 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.rasa_ext.safety_net import CrisisSafetyNet
 from bot.text import normalise_text
-from bot.understanding.safety import risk_signals, shows_immediate_risk
+from bot.understanding.risk_model import Verdict, assess
+from bot.understanding.safety import asks_about_safety, risk_signals, shows_immediate_risk
 
 AT_RISK = [
     "my son said he wants to kill himself",
@@ -281,3 +282,26 @@ def test_normalise_text() -> None:
     assert normalise_text("a\x00b\x1bc") == "abc"
     assert normalise_text("Zoë and José, Привет") == "Zoë and José, Привет"  # real accents and alphabets kept
     assert normalise_text("") == "" and normalise_text("\u200b \u00ad") == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["she says she has a plan now", "he told me he's got a plan and won't say what", "my son said he has a plan"],
+)
+def test_a_plan_said_of_a_child_asks_the_safety_question(text: str) -> None:
+    assert asks_about_safety(normalise_text(text))
+    assert assess(text, 0.0, "ehc_provision_not_delivered", 0.5) is Verdict.CHECK
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "she says she has a plan for college next year",
+        "the SENCO says she has a plan",
+        "he said he has a plan to ask the council again",
+        "school said they have a plan but the EHCP hasn't changed",
+        "she says she has a plan b if the tribunal fails",
+    ],
+)
+def test_a_plan_of_another_kind_does_not_ask(text: str) -> None:
+    assert not asks_about_safety(normalise_text(text))

@@ -31,7 +31,7 @@ from bot.settings import PROJECT_ROOT
 from bot.understanding import risk_model, text_features
 from bot.understanding.intents import CRISIS_INTENT
 from bot.understanding.openers import OPENER_INTENT
-from bot.understanding.risk_model import RiskDetector, Verdict, assess, read_examples, top_guess
+from bot.understanding.risk_model import LineReading, RiskDetector, Verdict, assess, read_examples, top_guess
 
 SAFETY_CHECK_INTENT = "safety_check"
 # Where a message that only names a place goes: its rule answers with the place's local help.
@@ -71,8 +71,8 @@ class CrisisSafetyNet(StoredModelComponent):
                 continue
             guess, confidence = top_guess(message.get(INTENT_RANKING_KEY) or [])
             probability = self.detector.probability(text) if self.detector else 0.0
-            line = self.detector.strongest_line(text) if self.detector else 0.0
-            verdict = assess(text, probability, guess, confidence, line)
+            lines = self.detector.read_lines(text) if self.detector else LineReading()
+            verdict = assess(text, probability, guess, confidence, lines)
             if verdict is Verdict.CHECK and only_names_a_place(text):
                 # A town typed alone ("Hull") is where the parent is, not a sign of danger: the place's
                 # local help answers it (action_out_of_scope), as for any other place name.
@@ -81,7 +81,12 @@ class CrisisSafetyNet(StoredModelComponent):
             # Kept in the parse result (not in the stored conversation's text) for evaluation and logs.
             message.set(
                 "risk",
-                {"probability": round(probability, 4), "line": round(line, 4), "verdict": verdict.value},
+                {
+                    "probability": round(probability, 4),
+                    "line": round(lines.surest, 4),
+                    "line_now": round(lines.surest_now, 4),
+                    "verdict": verdict.value,
+                },
                 add_to_output=True,
             )
             if verdict in _INTENT_FOR:

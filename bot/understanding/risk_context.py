@@ -77,7 +77,7 @@ _READINGS = tuple(re.compile(r"\b(?:" + reading + r")\b", re.IGNORECASE) for rea
 
 # Anywhere in the message: it is happening now, again, or very recently.
 _RECENT = re.compile(
-    r"\b(?:right\s+now|tonight|today|this\s+(?:morning|afternoon|evening|week)|last\s+night|yesterday|earlier|"
+    r"\b(?:right\s+now|as\s+(?:i|we)\s+(?:type|write|speak)|tonight|today|this\s+(?:morning|afternoon|evening|week)|last\s+night|yesterday|earlier|"
     r"just\s+(?!(?:want|wanted|wondering|need|needed|curious|asking|checking|a|one|the|to|so|in\s+case)\b)\w+|(?<!never\s)(?<!not\s)(?<!hasnt\s)(?<!hasn't\s)(?<!happened\s)again|"
     r"currently|at\s+the\s+(?:moment|minute)|started\s+(?:again|back)|fresh(?!\s+start)|new\s+(?:cuts|marks|bruises)|"
     + _NUMBER
@@ -103,6 +103,11 @@ _LINE_BREAK = re.compile(r"(?<=[.!?;])\s+|\n+|\s+(?:also|oh\s+and|and\s+also|btw
 MIN_LINE_WORDS = 3
 
 
+def says_now(text: str) -> bool:
+    """The words say something is happening now, again or very recently ("tonight", "2 hours ago", "still")."""
+    return bool(_RECENT.search(normalise_text(text)))
+
+
 def lines_that_may_be_now(text: str) -> list[str]:
     """The sentences of a message of two or more, leaving out those told as past, a plan or a topic (unless
     the message says something is happening now or very recently). One line of danger in a long message
@@ -111,7 +116,7 @@ def lines_that_may_be_now(text: str) -> list[str]:
     lines = [line for line in _LINE_BREAK.split(text or "") if line and len(line.split()) >= MIN_LINE_WORDS]
     if len(lines) < 2:
         return []
-    if _RECENT.search(normalise_text(text)):
+    if says_now(text):
         return lines
     return [line for line in lines if not _told_otherwise(normalise_text(line))]
 

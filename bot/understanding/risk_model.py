@@ -14,14 +14,17 @@ three bands (docs/safety-and-privacy.md says how the bands were chosen):
 - below CHECK_AT: the message is answered as usual.
 
 A pattern match gives emergency help first, unless every risk word is told only as the past, a plan, a
-topic or a quoted label (bot/understanding/risk_context.py); and one very sure sentence of a longer
-message (LINE_CHECK_AT) asks the one-tap question. `assess` is where all of it is decided.
+topic or a quoted label (bot/understanding/risk_context.py). A longer message is also read sentence by
+sentence: a sure sentence that itself says now or very recently (LINE_EMERGENCY_AT: "also she's been
+drowsy and breathing weird since lunch") gives emergency help, and any very sure sentence (LINE_CHECK_AT)
+asks the one-tap question. `assess` is where all of it is decided.
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from sklearn.linear_model import LogisticRegression
@@ -29,8 +32,8 @@ from sklearn.pipeline import Pipeline, make_pipeline
 
 from bot.text import normalise_text
 from bot.understanding.openers import is_opener
-from bot.understanding.risk_context import lines_that_may_be_now, not_about_danger_now
-from bot.understanding.safety import risk_matches
+from bot.understanding.risk_context import lines_that_may_be_now, not_about_danger_now, says_now
+from bot.understanding.safety import asks_about_safety, risk_matches
 from bot.understanding.text_features import text_features
 
 # Chosen on the older held-out crisis sets (tests/safety/, `scripts/choose_bands.py`), never on tests/fresh*;
@@ -44,6 +47,12 @@ CHECK_AT = 0.25
 # dry") scores higher alone than the whole message does. Chosen on the tuning sets in tests/safety/
 # (session 6, docs/safety-and-privacy.md says how, and what the fresh sets showed first).
 LINE_CHECK_AT = 0.95
+# A sentence that is sure of danger and itself says now or very recently ("tonight I found a rope in his
+# wardrobe", "he's just found us") is the parent telling us what is happening: emergency help, even when the
+# rest of the message is about an EHC plan. Chosen on the tuning sets in tests/safety/ (session 7,
+# `scripts/choose_bands.py`, docs/safety-and-privacy.md): the lowest that gives no ordinary message of those
+# sets emergency help (0.93 gave it to "help the deadline is tonight!!").
+LINE_EMERGENCY_AT = 0.96
 # The situation model's own crisis guess decides only with the detector's agreement and a confident
 # model; on its own it asks (one tap) rather than showing emergency numbers to "my son".
 MODEL_CRISIS_CONFIDENT = 0.65
@@ -70,6 +79,14 @@ def build_pipeline(c: float = DETECTOR_C, class_weight: str | dict | None = "bal
     return make_pipeline(text_features(char_min_df=2), classifier)
 
 
+@dataclass(frozen=True)
+class LineReading:
+    """The detector's reading of a longer message sentence by sentence (all 0.0 for a single sentence)."""
+
+    surest: float = 0.0  # the surest sentence
+    surest_now: float = 0.0  # the surest sentence that itself says now or very recently
+
+
 class RiskDetector:
     """Probability that a message shows immediate risk, learned from examples."""
 
@@ -90,12 +107,14 @@ class RiskDetector:
             return 0.0
         return float(self._pipeline.predict_proba([text])[0][1])
 
-    def strongest_line(self, text: str) -> float:
-        """The highest probability of any one sentence of a longer message (0.0 for a single sentence)."""
+    def read_lines(self, text: str) -> LineReading:
+        """Each sentence of a longer message on its own, so one line of danger is not diluted by the rest."""
         lines = lines_that_may_be_now(text)
         if not lines:
-            return 0.0
-        return float(self._pipeline.predict_proba(lines)[:, 1].max())
+            return LineReading()
+        scores = [float(p) for p in self._pipeline.predict_proba(lines)[:, 1]]
+        now = [score for line, score in zip(lines, scores, strict=True) if says_now(line)]
+        return LineReading(surest=max(scores), surest_now=max(now, default=0.0))
 
 
 def _clean(texts: Iterable[str]) -> list[str]:
@@ -111,20 +130,26 @@ def read_examples(path: Path) -> list[str]:
 
 
 def assess(
-    text: str, risk_probability: float, model_guess: str | None, model_confidence: float, line_probability: float = 0.0
+    text: str,
+    risk_probability: float,
+    model_guess: str | None,
+    model_confidence: float,
+    lines: LineReading = LineReading(),
 ) -> Verdict:
     """The single decision on risk, for the pipeline component and for the evaluation scripts alike.
 
-    `risk_probability` is the detector's reading of the whole message, `line_probability` its surest reading of
-    any one sentence of it (RiskDetector.strongest_line): a very sure line asks the safety question.
+    `risk_probability` is the detector's reading of the whole message, `lines` its reading sentence by sentence
+    (RiskDetector.read_lines): a sure sentence that says now gives emergency help, a very sure one asks.
     """
-    if line_probability >= LINE_CHECK_AT:
-        risk_probability = max(risk_probability, CHECK_AT)
     normalised = normalise_text(text)
+    if lines.surest >= LINE_CHECK_AT or asks_about_safety(normalised):
+        risk_probability = max(risk_probability, CHECK_AT)
     matches = risk_matches(normalised)
     # Risk words told only as the past, a plan or a topic ("self-harmed two years ago, doing well now",
     # "suicide prevention training") leave the decision to the detector and the model, below.
     if matches and not not_about_danger_now(normalised, [span for _, span in matches]):
+        return Verdict.EMERGENCY
+    if lines.surest_now >= LINE_EMERGENCY_AT:
         return Verdict.EMERGENCY
     if is_opener(text):
         return Verdict.OPENER

@@ -233,6 +233,21 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
 
 _COMPILED = tuple((name, re.compile(pattern, re.IGNORECASE)) for name, pattern in _RISK_PATTERNS)
 
+# Words that on their own only ask the one-tap safety question: said of a child, "a plan" is how a suicide
+# plan is told ("she says she has a plan now"), but to a SEND service it is usually an EHC plan; so only
+# where nothing else in the message names a plan of that kind.
+_ASKS = re.compile(
+    r"\b(?:says?|said|saying|told\s+(?:me|us))\s+(?:that\s+)?(?:she|he|they)\s*(?:'s\s+got|'s|\s+has|\s+have|\s+had|\s+made|\s+'?s\s+got|\s+'?ve\s+got)"
+    r"\s+(?:a\s+)?plan\b(?!\s+(?:for|to|b\b|in\s+place|at|with|from|of))",
+    re.IGNORECASE,
+)
+_PLAN_OF_ANOTHER_KIND = re.compile(
+    r"\b(?:ehc\w*|care|support|health|travel|transport|transition|provision|section|draft|annual|review|behaviou?r|"
+    r"personal|learning|education|sen\w*|school|college|uni\w*|council|la|iep|pep|meeting|revision|study|exam\w*|"
+    r"work|job|holiday|trip|party|birthday|weekend|money|budget|business)\b",
+    re.IGNORECASE,
+)
+
 
 def risk_signals(text: str) -> list[str]:
     """Names of the risk patterns a message matches (empty when none), read as `normalise_text` reads it:
@@ -248,6 +263,11 @@ def risk_matches(normalised: str) -> list[tuple[str, tuple[int, int]]]:
     if not normalised:
         return []
     return [(name, match.span()) for name, pattern in _COMPILED for match in pattern.finditer(normalised)]
+
+
+def asks_about_safety(normalised: str) -> bool:
+    """Words in already normalised text that ask the one-tap safety question, never more (see _ASKS)."""
+    return bool(_ASKS.search(normalised)) and not _PLAN_OF_ANOTHER_KIND.search(normalised)
 
 
 def shows_immediate_risk(text: str) -> bool:
