@@ -135,7 +135,7 @@ async def whole_assistant(agent, risk: list[str], ordinary: list[str], situation
         risk_model.EMERGENCY_AT, risk_model.CHECK_AT = kept
 
 
-LINE_EMERGENCY_TRIED = (0.85, 0.90, 0.93, 0.96, 0.98, 1.01)
+LINE_EMERGENCY_TRIED = (0.85, 0.90, 0.93, 0.96, 0.98, 0.99, 1.01)
 
 
 async def sentence_that_says_now(agent) -> None:

@@ -70,6 +70,8 @@ step "Understanding on the second fresh set (tests/fresh2: situations, risk, ord
 "$PY" scripts/evaluate.py "$MODEL" --set fresh2 --gate || fail "understanding is below its floors (figures above; docs/nlu.md)"
 step "Risk on the third fresh set (tests/fresh3: risk and ordinary messages; never trained on)"
 "$PY" scripts/evaluate.py "$MODEL" --set fresh3 --gate || fail "risk handling is below its floors (figures above; docs/safety-and-privacy.md)"
+step "Risk on the fourth fresh set (tests/fresh4: risk and ordinary messages; never trained on)"
+"$PY" scripts/evaluate.py "$MODEL" --set fresh4 --gate || fail "risk handling is below its floors (figures above; docs/safety-and-privacy.md)"
 done_step
 
 step "Conversation tests (tests/stories)"

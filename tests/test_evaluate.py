@@ -92,8 +92,9 @@ def test_a_set_without_openers_is_gated_on_the_rest(evaluate) -> None:
     assert evaluate.failures(figures(0.96, 0.02), gates) == []
 
 
-def test_a_set_without_situations_is_gated_on_risk_and_ordinary(evaluate) -> None:
-    gates = evaluate.GATES["fresh3"]
+@pytest.mark.parametrize("name", ["fresh3", "fresh4"])
+def test_a_set_without_situations_is_gated_on_risk_and_ordinary(evaluate, name: str) -> None:
+    gates = evaluate.GATES[name]
     found = {k: v for k, v in figures(0.0, 0.02).items() if k != "situations"}
     assert evaluate.failures(found, gates) == []  # a first reply of 0 is not looked at: there is none
     found["risk"] = {"emergency": gates["risk_emergency_first"] - 0.01, "check": 0.0}

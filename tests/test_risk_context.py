@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from bot.text import normalise_text
-from bot.understanding.risk_context import lines_that_may_be_now, not_about_danger_now
+from bot.understanding.risk_context import lines_that_may_be_now, not_about_danger_now, says_it_is_over
 from bot.understanding.risk_model import (
     CHECK_AT,
     EMERGENCY_AT,
@@ -167,3 +167,23 @@ def test_words_in_quotation_marks_are_what_someone_said() -> None:
 def test_words_a_child_said_in_quotation_marks_are_still_danger_now(text: str) -> None:
     assert risk_matches(normalise_text(text)), "the example must fire a pattern to test anything"
     assert not set_aside(text)
+
+
+def test_a_sure_sentence_that_says_now_only_asks_when_the_message_says_it_is_over() -> None:
+    sure_now = LineReading(surest=0.99, surest_now=0.99)
+    happening = "Tom hit his TA today and she has a bruise. School want to review his placement."
+    over = "Tom hit his TA today and she has a bruise. Nobody else was hurt and he's fine now. Can they exclude him?"
+    assert assess(happening, 0.1, "suspension", 0.5, sure_now) is Verdict.EMERGENCY
+    assert assess(over, 0.1, "suspension", 0.5, sure_now) is Verdict.CHECK
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["nobody was hurt", "he's fine now", "we found her within two minutes", "no harm done", "she's calmed down"],
+)
+def test_words_that_say_it_is_over(text: str) -> None:
+    assert says_it_is_over(text)
+
+
+def test_seeming_fine_is_not_over() -> None:
+    assert not says_it_is_over("she took the tablets an hour ago and seems fine")

@@ -192,21 +192,24 @@ def _risk_messages() -> list[str]:
 
 
 def test_narrowing_the_patterns_lost_no_risk_message() -> None:
-    # Session 6 narrowed the patterns against a red-team set (below); before it (at the start of session 6) they fired on 683 of these
-    # 1,720 risk messages (training, tuning and older held-out); every one of those still fires, and new
-    # patterns catch 15 more.
-    assert sum(map(shows_immediate_risk, _risk_messages())) >= 698
+    # Session 6 narrowed the patterns against a red-team set (below); before it (at the start of session 6) they fired on 683 of
+    # the then 1,720 risk messages (training, tuning and older held-out); every one of those still fires, and new
+    # patterns catch 15 more. Session 7's narrowing (objects, not people: "the tie is choking him", "his
+    # reading book hasn't come home all term") was checked message by message against the patterns before it:
+    # of 1,960 risk messages (the seventh wave added), 754 fired before and the same 754 fire after.
+    assert sum(map(shows_immediate_risk, _risk_messages())) >= 754
 
 
 def test_the_red_team_ordinary_messages_rarely_fire_a_pattern() -> None:
     # tests/safety/ordinary_redteam.txt: 200 ordinary messages written by a helper who read the patterns and
     # aimed every one at them ("the council is seizing on one comment", "sleeping in the car on the taxi
-    # journey"). All 200 fired before session 6's narrowing; the rest are left on purpose (docs/safety-and-privacy.md).
+    # journey"). All 200 fired before session 6's narrowing, 55 after it, 42 after session 7's; the rest are left
+    # on purpose (docs/safety-and-privacy.md).
     from bot.understanding.risk_model import read_examples
 
     red_team = read_examples(SAFETY_DIR / "ordinary_redteam.txt")
     assert len(red_team) == 200
-    assert sum(map(shows_immediate_risk, red_team)) <= 55
+    assert sum(map(shows_immediate_risk, red_team)) <= 42
 
 
 def test_component_asks_the_safety_question_for_an_unsure_crisis_guess() -> None:
@@ -305,3 +308,21 @@ def test_a_plan_said_of_a_child_asks_the_safety_question(text: str) -> None:
 )
 def test_a_plan_of_another_kind_does_not_ask(text: str) -> None:
     assert not asks_about_safety(normalise_text(text))
+
+
+@pytest.mark.parametrize(
+    ("danger", "not_danger"),
+    [
+        ("she's got cuts on her arms", "he came home with cuts on his legs from the brambles at forest school"),
+        ("he keeps cutting her arm", "the OT is cutting her arm splint down to size today"),
+        ("she had a whole box of paracetamol", "the pharmacy had a box of tablets waiting for him"),
+        ("dad keeps kicking me", "the baby keeps kicking me, I'm 8 months pregnant"),
+        ("he is choking him", "the school tie is choking him, can he wear a clip-on"),
+        ("he came home with bruises", "he won't eat apples with bruises on them"),
+        ("she's been missing since 3", "the only thing missing from home education is friends"),
+        ("she hasnt come home", "his reading book hasnt come home all term"),
+    ],
+)
+def test_an_object_is_not_a_person_in_danger(danger: str, not_danger: str) -> None:
+    assert shows_immediate_risk(danger)
+    assert not shows_immediate_risk(not_danger)

@@ -108,6 +108,25 @@ def says_now(text: str) -> bool:
     return bool(_RECENT.search(normalise_text(text)))
 
 
+# Words that say what happened is over and everyone is safe ("nobody was hurt", "he's fine now", "we found
+# her"). They never set a pattern aside (a child who "seems fine" after tablets is still in danger); they only
+# keep one sentence of a longer message from giving emergency help on its own (risk_model.assess), so
+# "Tom hit his TA today ... he's fine now, can they exclude him?" is asked the question instead.
+_WHO = r"(?:he|she|they|we|i|everyone|everybody|both|all|son|daughter|child|lad|boy|girl)"
+_OVER = re.compile(
+    r"\b(?:" + _WHO + r"(?:'s|'re|'m|\s+is|\s+are|\s+am|\s+was|\s+were)?\s+(?:all\s+)?"
+    r"(?:fine|ok|okay|safe|home|calm|settled|asleep|alright|all\s+right)(?:\s+now)?"
+    r"|no(?:body|\s+one|one)\s+(?:was\s+|got\s+)?hurt|no\s+harm\s+done|nothing\s+broken|not\s+hurt|all\s+(?:fine|ok|okay|good)\s+now"
+    r"|(?:calmed|settled)\s+down|came\s+round|found\s+(?:him|her|them))\b",
+    re.IGNORECASE,
+)
+
+
+def says_it_is_over(text: str) -> bool:
+    """The words say what happened is over and everyone is safe (see _OVER: never enough to set danger aside)."""
+    return bool(_OVER.search(normalise_text(text)))
+
+
 def lines_that_may_be_now(text: str) -> list[str]:
     """The sentences of a message of two or more, leaving out those told as past, a plan or a topic (unless
     the message says something is happening now or very recently). One line of danger in a long message

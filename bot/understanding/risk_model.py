@@ -32,7 +32,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 
 from bot.text import normalise_text
 from bot.understanding.openers import is_opener
-from bot.understanding.risk_context import lines_that_may_be_now, not_about_danger_now, says_now
+from bot.understanding.risk_context import lines_that_may_be_now, not_about_danger_now, says_it_is_over, says_now
 from bot.understanding.safety import asks_about_safety, risk_matches
 from bot.understanding.text_features import text_features
 
@@ -49,10 +49,11 @@ CHECK_AT = 0.25
 LINE_CHECK_AT = 0.95
 # A sentence that is sure of danger and itself says now or very recently ("tonight I found a rope in his
 # wardrobe", "he's just found us") is the parent telling us what is happening: emergency help, even when the
-# rest of the message is about an EHC plan. Chosen on the tuning sets in tests/safety/ (session 7,
+# rest of the message is about an EHC plan; unless the message also says it is over and everyone is safe
+# (risk_context.says_it_is_over), when the sentence only asks the question. Chosen on the tuning sets in tests/safety/ (session 7,
 # `scripts/choose_bands.py`, docs/safety-and-privacy.md): the lowest that gives no ordinary message of those
-# sets emergency help (0.93 gave it to "help the deadline is tonight!!").
-LINE_EMERGENCY_AT = 0.96
+# sets emergency help (0.93 gave it to "help the deadline is tonight!!", 0.98 to a hospital discharge today).
+LINE_EMERGENCY_AT = 0.99
 # The situation model's own crisis guess decides only with the detector's agreement and a confident
 # model; on its own it asks (one tap) rather than showing emergency numbers to "my son".
 MODEL_CRISIS_CONFIDENT = 0.65
@@ -149,7 +150,8 @@ def assess(
     # "suicide prevention training") leave the decision to the detector and the model, below.
     if matches and not not_about_danger_now(normalised, [span for _, span in matches]):
         return Verdict.EMERGENCY
-    if lines.surest_now >= LINE_EMERGENCY_AT:
+    # ...unless the message also says it is over ("nobody was hurt", "he's fine now"): then it asks, below.
+    if lines.surest_now >= LINE_EMERGENCY_AT and not says_it_is_over(text):
         return Verdict.EMERGENCY
     if is_opener(text):
         return Verdict.OPENER

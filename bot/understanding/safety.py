@@ -80,16 +80,20 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "self-harm",
         r"\bself[\s-]?harm\w*|\bself[\s-]?injur\w*|\bcuts\s+are\s+deep\b(?!\s+(?:this|in|across|for|again\s+this))"
-        r"|\bcuts\s+on\s+(?:" + _POSSESSIVE + r"|my\s+\w+'?s)\s+(?:arms?|legs?|wrists?|thighs?|body)"
-        r"|\bcut(?:s|ting)?\s+" + _POSSESSIVE + r"\s+(?:arms?|wrists?|legs?|skin|thighs?)\b"
-        r"|(?:\b(?:been|is|was|started|keeps|keep)|'s)\s+cutting\b(?!\s+(?:his|her|the|their|my|back|down|funding|hours|costs|support|corners|out|class|lessons?|paper|up|salt|ot|pe|\d|\w+\s+(?:hours|sessions|from)))",
+        r"|\bcuts\s+on\s+(?:"
+        + _POSSESSIVE
+        + r"|my\s+\w+'?s)\s+(?:arms?|legs?|wrists?|thighs?|body)\b(?!\s+from\s+(?:the\s+|a\s+)?(?:brambles|thorns|bushes|nettles|hedge|fall|trampoline|bike|scooter|cat|dog|rabbit))"
+        r"|\bcut(?:s|ting)?\s+"
+        + _POSSESSIVE
+        + r"\s+(?:arms?|wrists?|legs?|skin|thighs?)\b(?!\s+(?:splints?|casts?|braces?|sleeves?|plaster))"
+        r"|(?:\b(?:been|is|was|started|keeps|keep)|'s)\s+cutting\b(?!\s+(?:his|her|the|their|my|back|down|funding|hours|costs|support|corners|out|class|lessons?|paper|up|salt|ot|pe|hair|nails|fringe|food|grass|\d|\w+\s+(?:hours|sessions|from)))",
     ),
     (
         "overdose",
         r"\bover\s?dos\w*\b(?!\s+of\s+(?!"
         + _PILLS
         + r"|his|her|their|my))(?!\s+on\s+(?:screen|tv|telly|sugar|games|gaming|youtube|tiktok|sweets|chocolate|ipad|phone|minecraft|fortnite|lego|books?|trains|dinosaurs))|\bod'd\b|\bod'?d\s+on\b|\boded\b"
-        r"|\b(?:took|take|taking|taken|had|swallowed|swallowing)\s+(?:\w+\s+){0,2}?(?:loads|lots|a\s+load|a\s+handful|a\s+(?:whole\s+)?(?:strip|box|packet|bottle)"
+        r"|(?<!pharmacy\s)(?<!chemist\s)(?<!pharmacist\s)\b(?:took|take|taking|taken|had|swallowed|swallowing)\s+(?:\w+\s+){0,2}?(?:loads|lots|a\s+load|a\s+handful|a\s+(?:whole\s+)?(?:strip|box|packet|bottle)"
         r"|all|too\s+many|every|a\s+bunch)\s+(?:of\s+)?(?:[\w']+\s+){0,3}?"
         + _PILLS
         + r"\b"
@@ -100,7 +104,7 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         r"(?:[6-9]|\d{2,}|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty)\s+(?:of\s+(?:his|her|their|my)\s+)?"
         + _PILLS
         + r"\b(?!\s+(?:a|per|each|every)\s+(?:day|week|morning|night|meal))"
-        r"|\b"
+        r"|(?<!\bon\s)\b"
         + _PILLS
         + r"\W+(?:loads|lots|all)\s+of\s+them\b|\b"
         + _PILLS
@@ -120,6 +124,7 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "hurt by someone",
+        r"(?<!baby\s)(?<!baby\skeeps\s)(?<!bump\skeeps\s)(?<!tie\sis\s)(?<!tie\skeeps\s)(?<!collar\sis\s)(?<!shoes\sare\s)(?<!splints\sare\s)(?<!boots\sare\s)(?<!strikes\sare\s)"
         r"\b(?:hits|hitting|hit|beat|beats|beating|punch(?:es|ed|ing)?|kick(?:s|ed|ing)?|strangl\w*|chok(?:ed|ing)|attack(?:s|ed|ing)?|shook|slapped|grabbed|dragged|hurting|been\s+rough\s+with)\s+"
         + _CHILD
         + r"\b(?!\s+(?:out|off|back|from|a|an|some|at\s+(?:chess|draughts|cards|snap|uno|monopoly|football|tennis|swimming|running|fifa|minecraft|fortnite|the\s+game|(?:a|the)\s+race)|by\s+accident|accidentally|in\s+(?:every|each)|in\s+(?:the|their|its)\s+(?:tribunal|response|letter|meeting|report|press)"
@@ -130,9 +135,9 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "injury",
-        r"\bbruises\b(?!\s+easily)|\bbruised\s+(?:"
+        r"(?<!apples\swith\s)(?<!fruit\swith\s)(?<!bananas\swith\s)\bbruises\b(?!\s+easily)|\bbruised\s+(?:"
         + _POSSESSIVE
-        + r"\s+|him|her)|\bcovered\s+in\s+bruis\w*|\bblack\s+eye\b(?!\s+patch)|\bcut\s+lip\b|(?<!nose\s)\bbleed(?:ing|s)?\b(?!\s+(?:us|me|them|money|cash|staff|teachers|pupils|members|through|out\s+on)\b)(?!(?:\s+\w+){0,3}\s+dry\b)|\btil+\s+(?:they|it)\s+bleeds?\b|\b(?:he|she|they|i|son|daughter|child|boy|girl)\s+(?:has\s+|just\s+|'s\s+)?collapsed\b(?!\s+(?:with\s+exhaustion|on\s+(?:the\s+)?(?:sofa|bed|couch)|in\s+(?:giggles|laughter|fits)|into\s+bed))"
+        + r"\s+|him|her)(?!\s*(?:pride|ego|feelings)\b)|\bcovered\s+in\s+bruis\w*|\bblack\s+eye\b(?!\s+patch)|\bcut\s+lip\b|(?<!nose\s)\bbleed(?:ing|s)?\b(?!\s+(?:us|me|them|money|cash|staff|teachers|pupils|members|through|out\s+on)\b)(?!(?:\s+\w+){0,3}\s+dry\b)|\btil+\s+(?:they|it)\s+bleeds?\b|\b(?:he|she|they|i|son|daughter|child|boy|girl)\s+(?:has\s+|just\s+|'s\s+)?collapsed\b(?!\s+(?:with\s+exhaustion|on\s+(?:the\s+)?(?:sofa|bed|couch)|in\s+(?:giggles|laughter|fits)|into\s+bed))"
         r"|(?<!felt\stip\s)(?<!pen\s)(?<!ink\s)\bmarks\s+on\s+"
         + _POSSESSIVE
         + r"\s+(?:arms?|legs?|neck|wrists?|body|face|back)\b",
@@ -157,11 +162,11 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "missing",
         r"\b(?:he|she|they|(?:my|our)\s+(?:son|daughter|child|boy|girl|kid|teenager)|\w+\s+year\s+old)(?:'s|\s+has|\s+have|\s+is|\s+was)?\s+(?:gone|went|go|goes|going|reported|been)\s+missing\b(?!\s+(?:off|out|school|lessons?|education|class|classes|days|weeks|months|exams?|a\s+lot|so\s+much|the|his|her|their|my|from\s+(?:school|lessons?|class(?:es)?|the\s+\w+)))"
-        r"|\b(?:he|she|son|daughter|child|boy|girl|kid|teen|teenager|lad|old)\s+is\s+missing\s*(?:[.!?]|$)|\bmissing\s+(?:since|overnight|from\s+home)\b|\bran\s+away\s+from\s+home\b"
+        r"|\b(?:he|she|son|daughter|child|boy|girl|kid|teen|teenager|lad|old)\s+is\s+missing\s*(?:[.!?]|$)|\bmissing\s+(?:since|overnight|from\s+home)\b(?!\s+(?:education|ed|schooling|learning|educating))|\bran\s+away\s+from\s+home\b"
         r"|\b(?:"
         + _CANT
         + r"\s+(?:find|see)|lost)\s+(?:him|her|them|my\s+(?:son|daughter|child))\b(?!\s+(?:at|in)\s+(?:the\s+)?(?:meeting|plan))(?!\s+(?:temper|place|patience|voice|cool|job|way|rag|paperwork|papers|file|forms?|details|records?|reports?|appointments?|referral|spot|seat|slot|turn))(?!\s+(?:a|an|any)\s)"
-        r"|\b(?:hasn'?t|hasnt|has\s+not|didn'?t|didnt|did\s+not|'s\s+not|is\s+not)\s+(?:come|came)\s+home\b|\b(?:hasn'?t|hasnt|has\s+not)\s+been\s+seen\s+since\b"
+        r"|\b(?:hasn'?t|hasnt|has\s+not|didn'?t|didnt|did\s+not|'s\s+not|is\s+not)\s+(?:come|came)\s+home\b(?!\s+all\s+(?:term|year|week|half\s+term))|\b(?:hasn'?t|hasnt|has\s+not)\s+been\s+seen\s+since\b"
         r"|\b(?:nobody|no\s+one|noone)\s+knows\s+where\s+(?:he|she|they)\s+(?:is|are)\b"
         + _NOT_A_PLACE
         # "school don't know where he is" - a child, not a place on a waiting list or in a process.
