@@ -196,8 +196,9 @@ def test_narrowing_the_patterns_lost_no_risk_message() -> None:
     # the then 1,720 risk messages (training, tuning and older held-out); every one of those still fires, and new
     # patterns catch 15 more. Session 7's narrowing (objects, not people: "the tie is choking him", "his
     # reading book hasn't come home all term") was checked message by message against the patterns before it:
-    # of 1,960 risk messages (the seventh wave added), 754 fired before and the same 754 fire after.
-    assert sum(map(shows_immediate_risk, _risk_messages())) >= 754
+    # of 1,960 risk messages (the seventh wave added), 754 fired before and the same 754 fire after. With the
+    # eighth wave (2,120 messages) 792 fired, and the NHS's signs to call 999 (blue lips...) catch 17 more.
+    assert sum(map(shows_immediate_risk, _risk_messages())) >= 809
 
 
 def test_the_red_team_ordinary_messages_rarely_fire_a_pattern() -> None:
@@ -324,5 +325,21 @@ def test_a_plan_of_another_kind_does_not_ask(text: str) -> None:
     ],
 )
 def test_an_object_is_not_a_person_in_danger(danger: str, not_danger: str) -> None:
+    assert shows_immediate_risk(danger)
+    assert not shows_immediate_risk(not_danger)
+
+
+@pytest.mark.parametrize(
+    ("danger", "not_danger"),
+    [
+        ("cant breathe properly lips going blue", "her lips are chapped and a bit sore from the cold"),
+        ("his chest is sucking in under his ribs", "the OT says his posture is fine under his ribs"),
+        ("she's asleep and i cant wake her", "i cant wake her up for school in the morning"),
+        ("a rash that doesn't fade when I press a glass on it", "her eczema rash doesn't go with the cream"),
+        ("his face is swelling up after the party food", "his face lights up at the party"),
+        ("her breath smells like pear drops and she's vomiting", "she likes pear drops as a reward in class"),
+    ],
+)
+def test_the_signs_to_call_999_for_a_child(danger: str, not_danger: str) -> None:
     assert shows_immediate_risk(danger)
     assert not shows_immediate_risk(not_danger)

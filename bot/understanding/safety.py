@@ -217,7 +217,16 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\bthroat\s+(?:is\s+)?(?:swelling|closing)\b"
         r"|\bfloppy\b(?!\s+baby).{0,40}\b(?:not|won'?t|isn'?t)\s+(?:drink\w*|eat\w*|respond\w*|wak\w*)"
         r"|\b(?:not|won'?t|isn'?t)\s+(?:drink\w*|respond\w*)\b.{0,40}\bfloppy\b"
-        r"|\b(?:hit|banged|bumped)\s+(?:his|her|their)\s+head\b.{0,60}\b(?:drowsy|sleepy|vomit\w*|being\s+sick|confused)\b",
+        r"|\b(?:hit|banged|bumped)\s+(?:his|her|their)\s+head\b.{0,60}\b(?:drowsy|sleepy|vomit\w*|being\s+sick|confused)\b"
+        # The NHS's signs to call 999 for a child, in parents' words: blue or grey lips, sucking in under the
+        # ribs, can't be woken, a rash that doesn't fade under a glass, a swelling face or tongue, and the
+        # pear-drop breath of a diabetic emergency (session 7; none of 16,000 ordinary messages fires these).
+        r"|\blips\s+(?:are\s+|look\s+|looking\s+|going\s+|have\s+gone\s+|gone\s+|turned\s+|turning\s+|a\s+bit\s+)?(?:blue|grey|gray|purple)\b"
+        r"|\b(?:sucking|pulling)\s+in\s+(?:under|between|at)\s+(?:his|her|their|the)\s+ribs\b"
+        r"|\bcan'?t\s+wake\s+(?:him|her|them)\b(?!\s+(?:up\s+)?(?:for|in\s+time|on\s+time|in\s+the\s+morning|for\s+school))"
+        r"|\brash\b.{0,60}\b(?:doesn'?t|does\s+not|won'?t|didn'?t)\s+(?:fade|go\s+away)\s+(?:under|with|when\s+(?:i|you)\s+(?:press|roll))"
+        r"|\b(?:tongue|lips|face)\s+(?:is\s+|are\s+|keeps\s+|started\s+)?(?:swelling|swollen)\s+up\b"
+        r"|\bbreath\s+smells\s+(?:of|like)\s+pear\s*drops\b",
     ),
     (
         "nowhere to sleep",
