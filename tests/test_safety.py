@@ -197,8 +197,9 @@ def test_narrowing_the_patterns_lost_no_risk_message() -> None:
     # patterns catch 15 more. Session 7's narrowing (objects, not people: "the tie is choking him", "his
     # reading book hasn't come home all term") was checked message by message against the patterns before it:
     # of 1,960 risk messages (the seventh wave added), 754 fired before and the same 754 fire after. With the
-    # eighth wave (2,120 messages) 792 fired, and the NHS's signs to call 999 (blue lips...) catch 17 more.
-    assert sum(map(shows_immediate_risk, _risk_messages())) >= 809
+    # eighth wave (2,120 messages) 792 fired; the NHS's signs to call 999 (blue lips, a stiff neck with a fever...)
+    # catch 20 more.
+    assert sum(map(shows_immediate_risk, _risk_messages())) >= 812
 
 
 def test_the_red_team_ordinary_messages_rarely_fire_a_pattern() -> None:
@@ -338,6 +339,9 @@ def test_an_object_is_not_a_person_in_danger(danger: str, not_danger: str) -> No
         ("a rash that doesn't fade when I press a glass on it", "her eczema rash doesn't go with the cream"),
         ("his face is swelling up after the party food", "his face lights up at the party"),
         ("her breath smells like pear drops and she's vomiting", "she likes pear drops as a reward in class"),
+        ("she's been seizing as i type this, its been over 5 mins now", "his seizures last under a minute, 5 mins max"),
+        ("a temperature since Tuesday and now a stiff neck", "a stiff neck from sleeping on the coach trip"),
+        ("he's refused all food and water since friday and can barely stand", "he won't drink from the school cups"),
     ],
 )
 def test_the_signs_to_call_999_for_a_child(danger: str, not_danger: str) -> None:

@@ -207,7 +207,7 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         "medical emergency",
         # "what to do if a fit doesn't stop" (a care plan) is not an emergency happening now.
         r"(?<!if\sa\s)(?<!if\sthe\s)(?<!if\shis\s)(?<!if\sher\s)(?<!if\s)\b(?:seizures?|fits(?!\s+(?:fine|well|ok|okay|perfectly|better|him|her|them|in|into|the))|(?:a|his|her|the|another|this)\s+fit|fitting|seizing(?!\s+on\b))\b.{0,40}\b(?:won'?t|will\s+not|wouldn'?t|would\s+not|didn'?t|not|hasn'?t|isn'?t|doesn'?t)\s+(?:stop|stopping|stopped|ending|ended)\b"
-        r"|\b(?:fitting|seizing|seizure|(?:a|his|her|the|this)\s+fit)\b.{0,30}\b(?:\d+|five|ten|fifteen|twenty)\s+min"
+        r"|\b(?:fitting|seizing|seizure|(?:a|his|her|the|this)\s+fit)\b.{0,50}\b(?:\d+|five|ten|fifteen|twenty)\s+min"
         # Seizures coming one after another ("fitting on and off since this morning, the gaps getting shorter").
         r"|\b(?:fitting|seizing)\s+on\s+and\s+off\b|\b(?:fits|seizures)\s+(?:are\s+|keep\s+|have\s+been\s+)?(?:coming\s+|came\s+)?(?:one\s+after\s+(?:another|the\s+other)|back\s+to\s+back)\b"
         r"|\bgaps\s+(?:between\s+(?:them|(?:the\s+)?(?:fits|seizures))\s+)?(?:are\s+)?getting\s+shorter\b"
@@ -220,13 +220,18 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\b(?:hit|banged|bumped)\s+(?:his|her|their)\s+head\b.{0,60}\b(?:drowsy|sleepy|vomit\w*|being\s+sick|confused)\b"
         # The NHS's signs to call 999 for a child, in parents' words: blue or grey lips, sucking in under the
         # ribs, can't be woken, a rash that doesn't fade under a glass, a swelling face or tongue, and the
-        # pear-drop breath of a diabetic emergency (session 7; none of 16,000 ordinary messages fires these).
+        # pear-drop breath of a diabetic emergency (session 7; none of about 16,000 ordinary training and tuning
+        # messages fires these).
         r"|\blips\s+(?:are\s+|look\s+|looking\s+|going\s+|have\s+gone\s+|gone\s+|turned\s+|turning\s+|a\s+bit\s+)?(?:blue|grey|gray|purple)\b"
         r"|\b(?:sucking|pulling)\s+in\s+(?:under|between|at)\s+(?:his|her|their|the)\s+ribs\b"
         r"|\bcan'?t\s+wake\s+(?:him|her|them)\b(?!\s+(?:up\s+)?(?:for|in\s+time|on\s+time|in\s+the\s+morning|for\s+school))"
         r"|\brash\b.{0,60}\b(?:doesn'?t|does\s+not|won'?t|didn'?t)\s+(?:fade|go\s+away)\s+(?:under|with|when\s+(?:i|you)\s+(?:press|roll))"
         r"|\b(?:tongue|lips|face)\s+(?:is\s+|are\s+|keeps\s+|started\s+)?(?:swelling|swollen)\s+up\b"
-        r"|\bbreath\s+smells\s+(?:of|like)\s+pear\s*drops\b",
+        r"|\bbreath\s+smells\s+(?:of|like)\s+pear\s*drops\b"
+        # A fever with a stiff neck (meningitis); no drink for days and now can't stand or wake (dehydration).
+        r"|\b(?:temperature|fever|temp)\b.{0,80}\bstiff\s+neck\b|\bstiff\s+neck\b.{0,80}\b(?:temperature|fever|temp|rash)\b"
+        r"|\b(?:refused|refusing|not|won'?t|hasn'?t|isn'?t)\s+(?:\w+\s+){0,4}?(?:drink\w*|water|fluids)\b.{0,80}"
+        r"\b(?:barely|can'?t|cannot)\s+(?:stand|walk|wake|keep\s+(?:his|her)\s+eyes\s+open)",
     ),
     (
         "nowhere to sleep",
