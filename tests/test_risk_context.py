@@ -37,7 +37,7 @@ NOT_NOW = [
     # A plan, a what-if, or what a document says.
     "what should school do if his seizure lasts more than 5 minutes on a trip?",
     "the draft EHCP says he has suicidal thoughts, can I ask them to reword it",
-    "does the school need a care plan for anaphylaxis before she starts?",
+    "does the school need a care plan in case she goes into anaphylaxis before she starts?",
     # A topic.
     "is there free suicide prevention training for teaching assistants?",
     "my son's english set text has a character who self-harms, can he study a different book?",

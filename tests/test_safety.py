@@ -347,3 +347,47 @@ def test_an_object_is_not_a_person_in_danger(danger: str, not_danger: str) -> No
 def test_the_signs_to_call_999_for_a_child(danger: str, not_danger: str) -> None:
     assert shows_immediate_risk(danger)
     assert not shows_immediate_risk(not_danger)
+
+
+def test_the_second_red_team_mostly_no_longer_fires() -> None:
+    # tests/safety/ordinary_redteam2.txt (session 7): a helper read the patterns and risk_context.py and wrote 200
+    # ordinary messages that each fired a pattern on danger now. After narrowing, 91 still do, left on purpose where
+    # narrowing would risk a real danger ("my husband's going to kill me", "can't go on like this"); across
+    # 2,120 risk messages none was lost (test above). docs/safety-and-privacy.md says which were narrowed.
+    from bot.understanding.risk_context import not_about_danger_now
+    from bot.understanding.risk_model import read_examples
+    from bot.understanding.safety import risk_matches
+
+    def fires(text: str) -> bool:
+        normalised = normalise_text(text)
+        spans = [span for _, span in risk_matches(normalised)]
+        return bool(spans) and not not_about_danger_now(normalised, spans)
+
+    red_team = read_examples(SAFETY_DIR / "ordinary_redteam2.txt")
+    assert len(red_team) == 200
+    assert sum(map(fires, red_team)) <= 91
+
+
+@pytest.mark.parametrize(
+    ("danger", "not_danger"),
+    [
+        ("she said she wants to die", "I'm going to die of embarrassment, he told the SENCo she smells"),
+        ("I'm killing myself, I can't do this", "I'm killing myself doing all the paperwork for the tribunal bundle"),
+        ("he's cut himself again", "he just cut himself shaving and now refuses to shave"),
+        ("my son is being groomed online", "she wants to do dog grooming at college"),
+        ("dad beats him every night", "his sister always beats him at scrabble"),
+        ("he pushed his baby sister down the stairs", "he pushed his scooter down the stairs at school"),
+        ("he's got a knife and won't put it down", "he struggles to cut his food with a knife"),
+        ("he's on the roof and won't come down", "the football is on the roof at school"),
+        ("his seizures won't stop, it's been ages", "his seizures didn't stop him getting his GCSEs"),
+        ("she's in danger, he's outside the house", "our transport is in danger, the council say"),
+        (
+            "we're in county lines, he's carrying for them",
+            "we're right on the county lines between Surrey and Hampshire",
+        ),
+        ("he's unresponsive on the floor", "our LA is unresponsive, I've emailed six times"),
+    ],
+)
+def test_second_red_team_narrowing_both_ways(danger: str, not_danger: str) -> None:
+    assert shows_immediate_risk(danger)
+    assert not shows_immediate_risk(not_danger)

@@ -24,10 +24,10 @@ _ROUTINE_DOSE = (
     r"|every\s+day|a\s+day|daily|on\s+time|now\s+for|into\s+the|for\s+(?:his|her|their)\s+(?:epilepsy|adhd|asthma|condition|diabetes)))"
 )
 # Everyday touch that a sensory programme or a TA's hand on a shoulder is, not abuse.
-_EVERYDAY_TOUCH = r"(?!\s+(?:with\s+(?:the|a)\s+brush|on\s+the\s+(?:shoulder|arm|hand|back)|for\s+(?:the\s+)?sensory))"
+_EVERYDAY_TOUCH = r"(?!\s+(?:with\s+(?:the|a)\s+brush|on\s+the\s+(?:shoulder|arm|hand|back)|for\s+(?:the\s+)?sensory|without\s+(?:warning|asking)))"
 # "nobody knows where he is on the waiting list": a place in a process, not a missing child.
 _NOT_A_PLACE = (
-    r"(?!\s+(?:on|in|at|with|up\s+to)\s+(?:the|his|her|their)\s+(?:list|queue|waiting|process|assessment|plan|ehcp|referral|reading|learning|work|curriculum))"
+    r"(?!\s+(?:on|in|at|with|up\s+to)\s+(?:the|his|her|their)\s+(?:list|queue|waiting|process|assessment|plan|ehcp|referral|reading|learning|work|curriculum|phonics|maths|spelling|targets|pathway))"
     r"(?!\s+(?:on|in)\s+(?:the\s+)?(?:list|queue|waiting\s+list|process|spectrum))(?!\s+(?:up\s+to|at\s+with|at\s+in)\b)"
 )
 _CANT = r"(?:can'?t|cannot|cant|can\s+not)"
@@ -36,7 +36,7 @@ _PILLS = r"(?:pills|tablets|paracet\w*mol|meds|medication|medicine|painkillers)"
 _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "suicide",
-        r"(?<!social\s)(?<!career\s)(?<!political\s)\bsu[i1]?c[i1]?d(?:e|es|al|ally)\b(?!\s+squad)|\bunaliv\w*|\bkms\b|\bgoodbye\s+(?:note|letter)s?\b|\b(?:left|leave|leaving|wrote|written|found)\s+(?:a|her|his|their|me\s+a)\s+note\b.{0,40}\bgoodbye\b"
+        r"(?<!social\s)(?<!career\s)(?<!political\s)(?<!financial\s)(?<!money\s)(?<!tribunal\s)(?<!professional\s)\bsu[i1]?c[i1]?d(?:e|es|al|ally)\b(?!\s+squad)|\bunaliv\w*|\bkms\b|\bgoodbye\s+(?:note|letter)s?\b|\b(?:left|leave|leaving|wrote|written|found)\s+(?:a|her|his|their|me\s+a)\s+note\b.{0,40}\bgoodbye\b"
         r"|\bwritten\s+(?:goodbye\s+)?letters?\s+(?:for|to)\s+(?:the\s+kids|the\s+children|my\s+\w+|everyone\b(?!\s+at\b))\b"
         # The means of hanging, named: "he's already got the rope" (tests/safety, second set).
         r"|\bnoose\b|(?=.*\b(?:already|neck|hang\w*|banister|ceiling|beam)\b).*\b(?:got|has|have|had|bought|found|hid|tied)\s+(?:a|the)\s+rope\b(?!\s+(?:ladder|swing|bridge|course|toy|pull|for\s+\w+\s+to\s+climb|to\s+climb))"
@@ -44,21 +44,21 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "wants to die",
-        r"\bto\s+die\b(?!\s+for)|\bbe\s+dead\b(?!\s+(?:long|quiet|good|easy|nice|busy|boring|funny|simple|hard|slow|quick|expensive|cheap|loud|late|early|proud|lucky|keen|jealous|excited))|\bnever\s+wake\s+up\b(?!\s+(?:in\s+time|on\s+time|early|for))"
+        r"\bto\s+die\b(?!\s+(?:for|of\s+(?:embarrassment|shame|boredom|laughter|laughing|cringe)))|\bbe\s+dead\b(?!\s+(?:long|quiet|good|easy|nice|busy|boring|funny|simple|hard|slow|quick|expensive|cheap|loud|late|early|proud|lucky|keen|jealous|excited|awkward|handy|chuffed|useful|pleased|tired))|\bnever\s+wake\s+up\b(?!\s+(?:in\s+time|on\s+time|early|for|before))"
         r"|\bwish(?:es|ed)?\s+(?:i|he|she|they)\s+(?:was|were|had)\s+(?:dead|never\s+been\s+born)\b"
-        r"|\bend(?:ing)?\s+(?:it\s+all\b(?!\s+one\s+way)|things\b(?!\s+with)|"
+        r"|\bend(?:ing)?\s+(?:it\s+all\b(?!\s+one\s+way)|things\b(?!\s+(?:with|on\s+a))|"
         + _POSSESSIVE
         + r"\s+(?:own\s+)?life)\b|\btake\s+"
         + _POSSESSIVE
         + r"\s+own\s+life\b"
-        r"|(?<!council\s)(?<!school\s)(?<!college\s)\b(?:want|wants|going|gonna|thinking\s+about|thoughts\s+of|talking\s+about)\s+(?:to\s+)?end\s+it\b(?!\s+and\s+(?:put|move|send|replace|give|offer|start|go))(?!\s+(?:with|after|by|before|the\s+placement))",
+        r"|(?<!council\s)(?<!school\s)(?<!college\s)\b(?:want|wants|going|gonna|thinking\s+about|thoughts\s+of|talking\s+about)\s+(?:to\s+)?end\s+it\b(?!\s+and\s+(?:put|move|send|replace|give|offer|start|go))(?!\s+(?:with|after|by|before|at|the\s+placement))",
     ),
     (
         "kill self",
-        r"\b(?:kill|killing|killed|kills|stab|stabbing|hang|hanging|harm|harming|cut|cutting|burn|burning"
+        r"(?<!rope\sto\s)\b(?:kill|killing|killed|kills|stab|stabbing|hang|hanging|harm|harming|cut|cutting|burn|burning"
         r"|strangle|starve|starving|starved)\s+"
         + _SELF
-        + r"\b(?!\s+(?:laugh|trying|working|running\s+around|to\s+get|to\s+keep|to\s+finish|over\s+(?:this|the|it)|a\s+(?:fringe|slice|piece)))"
+        + r"\b(?!\s+(?:laugh|trying|working|running\s+around|to\s+get|to\s+keep|to\s+finish|to\s+cover|doing\s+(?:all\s+)?(?:the|this|his|her)|over\s+(?:this|the|it)|a\s+(?:fringe|slice|piece)|shaving|out\s+of|from\s+midnight|before\s+(?:the|her|his)\s+(?:operation|op|anaesthetic|general)|of\s+sleep|on\s+the\s+(?:toaster|oven|kettle|iron|hob|stove|cooker|radiator)))"
         r"|(?<!not\s)(?<!isnt\s)(?<!isn't\s)(?<!wasnt\s)(?<!wasn't\s)\bhurt(?:s|ing)?\s+"
         + _SELF
         + r"\s+(?:on\s+purpose|deliberately)\b|\bto\s+hurt\s+"
@@ -71,28 +71,30 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         r"\b(?:better\s+off\s+(?:dead|without\s+(?:me|him|her))|no\s+(?:reason|point)\s+(?:in\s+)?(?:to\s+)?(?:living|live(?!\s+(?:in|at|near|here|there|on|with))|being\s+alive|going\s+on(?!\s+(?:with|to|at|about)))"
         r"|(?:don'?t|dont)\s+see\s+the\s+point\s+(?:any\s*more\b(?!\s+(?:of|in)\s+(?!living|life|anything|going\s+on))|in\s+(?:living|anything|going\s+on))"
         r"|(?:nobody|no\s+one|noone)\s+would\s+miss\s+(?:me|him|her)"
-        r"|(?:not|don'?t|dont|doesn'?t|doesnt|didn'?t)\s+want\s+to\s+(?:be\s+)?(?:alive|live(?!\s+(?:in|at|with|near|there|on|away|independently|by|nearby))|exist|here\s+any\s*more)"
+        r"|(?:not|don'?t|dont|doesn'?t|doesnt|didn'?t)\s+want\s+to\s+(?:be\s+)?(?:alive|live(?!\s+(?:in|at|with|near|there|on|away|independently|by|nearby|so\s+far|next\s+door|far))|exist|here\s+any\s*more)"
         r"|had\s+enough\s+of\s+(?:life|living|being\s+alive|everything\s+and\s+everyone)"
-        r"|do\s+something\s+stupid(?!\s+like)|(?:scared|frightened|terrified|afraid)\s+(?:of\s+)?what\s+(?:i|he|she)\s+might\s+do(?!\s+(?:at|in|on|when)\s+(?:the\s+)?(?:tribunal|meeting|review|exam|interview|hearing))"
-        r"|(?:don'?t|dont)\s+trust\s+myself(?!\s+to\s+(?:remember|get|do|fill|write|say|speak|spell|read))|(?:drive|crash)\s+(?:the|my)\s+car\s+into(?!\s+(?:the\s+)?(?:gate|kerb|curb|bollard|post|car\s+park)))\b"
-        r"|\b" + _CANT + r"\s+go\s+on(?=\s*$|\s*[.!,?]|\s+(?:like\s+this|any\s*more|living|much\s+longer|with\s+life))",
+        r"|do\s+something\s+stupid(?!\s+like)|(?:scared|frightened|terrified|afraid)\s+(?:of\s+)?what\s+(?:i|he|she)\s+might\s+do(?!\s+(?:at|in|on|when)\s+(?:the\s+)?(?:tribunal|meeting|review|exam|interview|hearing|zoo|trip|party|museum|shops?|sports\s+day|assembly|concert|wedding))"
+        r"|(?:don'?t|dont)\s+trust\s+myself(?!\s+to\s+(?:remember|get|do|fill|write|say|speak|spell|read))(?!\s+(?:on\s+the\s+phone|with\s+(?:the\s+)?(?:deadlines|dates|money|paperwork|forms|figures|numbers)))|(?:drive|crash)\s+(?:the|my)\s+car\s+into(?!\s+(?:the\s+)?(?:gate|kerb|curb|bollard|post|car\s+park|garage|drive|driveway)))\b"
+        r"|\b"
+        + _CANT
+        + r"\s+go\s+on(?=\s*$|\s*[.!,?]|\s+(?:like\s+this|any\s*more(?!\s+(?:trips?|outings?|visits?|residentials?))|living|much\s+longer|with\s+life))",
     ),
     (
         "self-harm",
         r"\bself[\s-]?harm\w*|\bself[\s-]?injur\w*|\bcuts\s+are\s+deep\b(?!\s+(?:this|in|across|for|again\s+this))"
         r"|\bcuts\s+on\s+(?:"
         + _POSSESSIVE
-        + r"|my\s+\w+'?s)\s+(?:arms?|legs?|wrists?|thighs?|body)\b(?!\s+from\s+(?:the\s+|a\s+)?(?:brambles|thorns|bushes|nettles|hedge|fall|trampoline|bike|scooter|cat|dog|rabbit))"
-        r"|\bcut(?:s|ting)?\s+"
+        + r"|my\s+\w+'?s)\s+(?:arms?|legs?|wrists?|thighs?|body)\b(?!\s+from\s+(?:the\s+|a\s+|his\s+|her\s+)?(?:brambles|thorns|bushes|nettles|hedge|fall|trampoline|bike|scooter|cat|dog|rabbit|football\s+boots|boots|shoes|splints?|afos?|straps?))"
+        r"|(?<!afos\s)(?<!splints\s)(?<!straps\s)(?<!shoes\s)(?<!boots\s)\bcut(?:s|ting)?\s+"
         + _POSSESSIVE
         + r"\s+(?:arms?|wrists?|legs?|skin|thighs?)\b(?!\s+(?:splints?|casts?|braces?|sleeves?|plaster))"
-        r"|(?:\b(?:been|is|was|started|keeps|keep)|'s)\s+cutting\b(?!\s+(?:his|her|the|their|my|back|down|funding|hours|costs|support|corners|out|class|lessons?|paper|up|salt|ot|pe|hair|nails|fringe|food|grass|\d|\w+\s+(?:hours|sessions|from)))",
+        r"|(?:\b(?:been|is|was|started|keeps|keep)|'s)\s+cutting\b(?!\s+(?:his|her|the|their|my|our|back|down|funding|hours|costs|support|corners|out|class|lessons?|paper|up|salt|ot|pe|hair|nails|fringe|food|grass|in|swimming|art|music|drama|sessions?|provision|services|staff|direct|budgets?|transport|\d|\w+\s+(?:hours|sessions|from)))",
     ),
     (
         "overdose",
         r"\bover\s?dos\w*\b(?!\s+of\s+(?!"
         + _PILLS
-        + r"|his|her|their|my))(?!\s+on\s+(?:screen|tv|telly|sugar|games|gaming|youtube|tiktok|sweets|chocolate|ipad|phone|minecraft|fortnite|lego|books?|trains|dinosaurs))|\bod'd\b|\bod'?d\s+on\b|\boded\b"
+        + r"|his|her|their|my))(?!\s+on\s+(?:screen|tv|telly|sugar|games|gaming|youtube|tiktok|sweets|chocolate|haribo|soft\s+play|ipad|phone|minecraft|fortnite|lego|books?|trains|dinosaurs))|\bod'?d\s+on\b(?!\s+(?:soft\s+play|sugar|sweets|haribo|chocolate|screen|tv|games|youtube))|\bod'd\b(?!\s+on\b)|\boded\b"
         r"|(?<!pharmacy\s)(?<!chemist\s)(?<!pharmacist\s)\b(?:took|take|taking|taken|had|swallowed|swallowing)\s+(?:\w+\s+){0,2}?(?:loads|lots|a\s+load|a\s+handful|a\s+(?:whole\s+)?(?:strip|box|packet|bottle)"
         r"|all|too\s+many|every|a\s+bunch)\s+(?:of\s+)?(?:[\w']+\s+){0,3}?"
         + _PILLS
@@ -103,7 +105,7 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\b(?:took|take|taking|taken|swallowed)\s+(?:about\s+|around\s+|like\s+|maybe\s+|over\s+|at\s+least\s+)?"
         r"(?:[6-9]|\d{2,}|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty)\s+(?:of\s+(?:his|her|their|my)\s+)?"
         + _PILLS
-        + r"\b(?!\s+(?:a|per|each|every)\s+(?:day|week|morning|night|meal))"
+        + r"\b(?!\s+(?:a|per|each|every)\s+(?:day|week|morning|night|meal))(?!\s+with\s+(?:every|each)\s+(?:meal|snack|dose))"
         r"|(?<!\bon\s)\b"
         + _PILLS
         + r"\W+(?:loads|lots|all)\s+of\s+them\b|\b"
@@ -114,55 +116,56 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "abuse",
-        r"(?<!alcohol\s)(?<!substance\s)(?<!drug\s)\babus(?:e|ed|es|ing|ive)\b(?!\s+(?:the|of|their|its|his|her)\s+(?:system|rules|process|timetable|part|power|position|authority|discretion|time\s+out|card|pass))|\bmolest\w*|\bgroom(?:ed|ing)\b|\bsexually\s+(?:assaulted|touched)"
+        r"(?<!alcohol\s)(?<!substance\s)(?<!drug\s)\babus(?:e|ed|es|ing|ive)\b(?!\s+(?:the|of|their|its|his|her)\s+(?:system|rules|process|timetable|part|power|position|authority|discretion|time\s+out|card|pass))|\bmolest\w*|(?<!dog\s)(?<!pet\s)(?<!personal\s)(?<!horse\s)(?<!pony\s)\bgroom(?:ed|ing)\b(?!\s+like\s)|\bsexually\s+(?:assaulted|touched)"
         r"|\b(?:has|have|had|was|were|is|been)\s+(?:been\s+)?(?:touching|groping)\s+(?:him|her|them)\b"
         + _EVERYDAY_TOUCH
         + r"|\b(?:someone|somebody|a\s+(?:man|woman|teacher|ta|carer|stranger|driver)|an\s+adult|staff)\b.{0,30}\b(?:touching|touched|groping)\s+(?:her|him|them)\b"
         + _EVERYDAY_TOUCH
         + r"|\bdomestic\s+(?:violence|abuse)\b|\bgone\s+off\s+with\s+(?:a|an|some)\s+(?:[\w-]+\s+){0,3}?(?:man|men|adults?|strangers?|boys|lads)\b"
-        r"|\b(?:man|adult|older\s+\w+)\s+(?:she|he)\s+met\s+online\b|\bwon'?t\s+tell\s+me\s+where\s+(?:she|he)\s+is\b(?!\s+(?:up\s+to|at\s+with|with\s+(?:her|his)\s+(?:work|coursework)))",
+        r"|\b(?:man|adult|older\s+\w+)\s+(?:she|he)\s+met\s+online\b|\bwon'?t\s+tell\s+me\s+where\s+(?:she|he)\s+is\b(?!\s+(?:up\s+to|at\s+with|with\s+(?:her|his)\s+(?:work|coursework)|doing\s+(?:her|his)))",
     ),
     (
         "hurt by someone",
         r"(?<!baby\s)(?<!baby\skeeps\s)(?<!bump\skeeps\s)(?<!tie\sis\s)(?<!tie\skeeps\s)(?<!collar\sis\s)(?<!shoes\sare\s)(?<!splints\sare\s)(?<!boots\sare\s)(?<!strikes\sare\s)"
         r"\b(?:hits|hitting|hit|beat|beats|beating|punch(?:es|ed|ing)?|kick(?:s|ed|ing)?|strangl\w*|chok(?:ed|ing)|attack(?:s|ed|ing)?|shook|slapped|grabbed|dragged|hurting|been\s+rough\s+with)\s+"
         + _CHILD
-        + r"\b(?!\s+(?:out|off|back|from|a|an|some|at\s+(?:chess|draughts|cards|snap|uno|monopoly|football|tennis|swimming|running|fifa|minecraft|fortnite|the\s+game|(?:a|the)\s+race)|by\s+accident|accidentally|in\s+(?:every|each)|in\s+(?:the|their|its)\s+(?:tribunal|response|letter|meeting|report|press)"
+        + r"\b(?!\s+(?:out|off|back|from|a|an|some|at\s+(?:chess|draughts|cards|snap|uno|monopoly|scrabble|board\s+games|connect\s+4|mario\s+kart|pool|darts|football|tennis|swimming|running|fifa|minecraft|fortnite|the\s+game|(?:a|the)\s+race)|under\s+the\s+table|(?:now\s+)?how\s+(?:much|bad|far)|by\s+accident|accidentally|in\s+(?:every|each)|in\s+(?:the|their|its)\s+(?:tribunal|response|letter|meeting|report|press|hearing)"
         r"|(?:to|along\s+to|round|around)\s+(?:every|all|the|appointments?)"
-        r"|with\s+(?:a|another|the|more|yet)\s+(?:\w+\s+)?(?:fine|bill|letter|penalty|charge|delay|demand|refusal))\b)"
+        r"|with\s+(?:a|another|the|more|yet)\s+(?:[\w\u00a3$]+\s+)?(?:fine|bill|letter|penalty|charge|delay|demand|refusal))\b)"
         r"|\b(?:violent|violence)\s+(?:with|towards?|to)\s+(?:me|us|him|her|them)\b|\bgets\s+violent\b"
-        r"|\bpushed\s+(?:\w+\s+){1,3}down\s+the\s+stairs\b|\blocked\s+(?:me|us)\b(?:\s+and\s+the\s+\w+)?\s+in\b",
+        r"|\bpushed\s+(?:him|her|me|them|us|(?:his|her|their|my|our|the)\s+(?:\w+\s+)?(?:son|daughter|child|kids?|brother|sister|baby|mum|dad|wife|partner|girlfriend|boyfriend|nan|gran))\s+(?:\w+\s+){0,2}?down\s+the\s+stairs\b|\blocked\s+(?:me|us)\b(?:\s+and\s+the\s+\w+)?\s+in\b",
     ),
     (
         "injury",
-        r"(?<!apples\swith\s)(?<!fruit\swith\s)(?<!bananas\swith\s)\bbruises\b(?!\s+easily)|\bbruised\s+(?:"
+        r"(?<!apples\swith\s)(?<!fruit\swith\s)(?<!bananas\swith\s)\bbruises\b(?!\s+easily)(?!\s+from\s+(?:the\s+|his\s+|her\s+)?(?:splints?|afos?|boots|shoes|straps?|football|rugby|pe|falling|the\s+trampoline))|\bbruised\s+(?:"
         + _POSSESSIVE
-        + r"\s+|him|her)(?!\s*(?:pride|ego|feelings)\b)|\bcovered\s+in\s+bruis\w*|\bblack\s+eye\b(?!\s+patch)|\bcut\s+lip\b|(?<!nose\s)\bbleed(?:ing|s)?\b(?!\s+(?:us|me|them|money|cash|staff|teachers|pupils|members|through|out\s+on)\b)(?!(?:\s+\w+){0,3}\s+dry\b)|\btil+\s+(?:they|it)\s+bleeds?\b|\b(?:he|she|they|i|son|daughter|child|boy|girl)\s+(?:has\s+|just\s+|'s\s+)?collapsed\b(?!\s+(?:with\s+exhaustion|on\s+(?:the\s+)?(?:sofa|bed|couch)|in\s+(?:giggles|laughter|fits)|into\s+bed))"
-        r"|(?<!felt\stip\s)(?<!pen\s)(?<!ink\s)\bmarks\s+on\s+"
+        + r"\s+|him|her)(?!\s*(?:pride|ego|feelings)\b)|\bcovered\s+in\s+bruis\w*|\bblack\s+eye\b(?!\s+patch)(?!\s+from\s+(?:walking|running|falling|the\s+door|a\s+door|football|rugby|pe))|\bcut\s+lip\b|(?<!nose\s)(?<!colours\sare\s)(?<!colour\sis\s)\bbleed(?:ing|s)?\b(?!\s+(?:us|me|them|money|cash|staff|teachers|pupils|members|through|out\s+on|school|bus|taxi|council|la|form|website|phone|computer|thing|in\s+the\s+wash)\b)(?!(?:\s+\w+){0,3}\s+dry\b)|\btil+\s+(?:they|it)\s+bleeds?\b|\b(?:he|she|they|i|son|daughter|child|boy|girl)\s+(?:has\s+|just\s+|'s\s+)?collapsed\b(?!\s+(?:with\s+exhaustion|on\s+(?:the\s+)?(?:sofa|bed|couch)|in\s+(?:giggles|laughter|fits|a\s+heap)|on\s+the\s+floor\s+laughing|into\s+bed))"
+        r"|(?<!felt\stip\s)(?<!pen\s)(?<!ink\s)(?<!biro\s)(?<!marker\s)(?<!paint\s)\bmarks\s+on\s+"
         + _POSSESSIVE
         + r"\s+(?:arms?|legs?|neck|wrists?|body|face|back)\b",
     ),
     (
         "threat",
-        r"\bthreaten(?:ed|ing|s)?\s+(?:to\s+(?:kill|hurt|harm|stab|jump|take\s+(?:the\s+kids|them|him|her)(?!\s+(?:off|out\s+of)\s+(?:roll|the\s+register|school)))|(?:his|her|my)\s+(?:sister|brother|mum|dad|sibling)(?!\s+with\s+(?:tickle|water|a\s+water)))\b"
-        r"|\b(?:going\s+to|gonna|will|'ll|wants?\s+to)\s+(?:kill|hurt|harm|stab)\s+(?:me|us|him|her|them|the\s+kids|the\s+children|my\s+\w+)\b(?!\s+(?:feelings|chances|case|in\s+(?:minecraft|fortnite|the\s+game)))(?<!my\scharacter)(?<!my\savatar)"
+        r"\bthreaten(?:ed|ing|s)?\s+(?:to\s+(?:kill|hurt|harm|stab|jump|take\s+(?:the\s+kids|them|him|her)(?!\s+(?:off|out\s+of)\s+(?:roll|the\s+register|school))(?!\s+to\s+court)(?!\s+(?:phone|ipad|tablet|laptop|console|xbox|switch)))|(?:his|her|my)\s+(?:sister|brother|mum|dad|sibling)(?!\s+with\s+(?:tickle|water|a\s+water|a\s+nerf|nerf|a\s+toy|toy)))\b"
+        r"|\b(?:going\s+to|gonna|will|'ll|wants?\s+to)\s+(?:kill|hurt|harm|stab)\s+(?:me|us|him|her|them|the\s+kids|the\s+children|my\s+\w+)\b(?!\s+(?:feelings|chances|case|academically|grades|education|prospects|progress|learning|confidence|in\s+(?:minecraft|fortnite|the\s+game)))(?<!my\scharacter)(?<!my\savatar)(?<!my\sback)(?<!my\sshoulder)(?<!my\sknee)"
         r"|\b(?:i|I)\s*(?:'m|\s+am)?\s*(?:going\s+to|gonna)\s+(?:hurt|harm)\s+(?:him|her|them|my|myself)\b(?!\s+(?:feelings|chances|case))"
-        r"|\b(?:scared|afraid|worried|frightened|terrified)\s+(?:i|I)\s*(?:'ll|\s+will|\s+might|\s+may)\s+(?:hurt|harm|hit)\b(?!\s+(?:the\s+wrong|a\s+wrong|the\s+(?:button|key)|send|his\s+(?:feelings|chances)|her\s+(?:feelings|chances)))",
+        r"|\b(?:scared|afraid|worried|frightened|terrified)\s+(?:i|I)\s*(?:'ll|\s+will|\s+might|\s+may)\s+(?:hurt|harm|hit)\b(?!\s+(?:the\s+wrong|a\s+wrong|the\s+(?:button|key)|send|reply|his\s+(?:feelings|chances)|her\s+(?:feelings|chances)))",
     ),
     (
         "danger",
-        r"(?<!placement\sis\s)(?<!ehcp\sis\s)(?<!plan\sis\s)(?<!funding\sis\s)(?<!place\sis\s)\bin\s+(?:immediate\s+)?danger\b(?!\s+of\s+(?!being\s+(?:hurt|harmed|killed)))(?!\s+because)|\b(?:not|isn'?t)\s+safe\s+at\s+home\b|\bunsafe\s+at\s+home\b|\bscared\s+to\s+go\s+home\b"
-        r"|\ba\s+danger\s+to\s+(?:my\s+(?:kids|children|son|daughter|family)|the\s+(?:kids|children)|him|her|them|myself|others)\b"
-        r"|\b(?:can'?t|cannot|cant|can\s+not|not\s+able\s+to|unable\s+to|don'?t\s+think\s+i\s+can)\s+keep\s+(?:them|him|her|us|my\s+\w+|the\s+\w+)\s+(?:both\s+|all\s+)?safe\b(?!\s+(?:at\s+(?:lunch\w*|school|break\w*|play\w*|dinner\w*)|on\s+(?:the\s+)?(?:bus|trips?|the\s+playground)|in\s+(?:class|school|the\s+classroom|the\s+playground|lessons?|pe)))"
-        r"|\b(?:worried|scared|frightened|fear(?:ful)?)\s+(?:for|about)\s+(?:his|her|their|my\s+\w+'?s?)\s+safety\b"
+        r"(?<!placement\sis\s)(?<!ehcp\sis\s)(?<!plan\sis\s)(?<!funding\sis\s)(?<!place\sis\s)(?<!transport\sis\s)(?<!base\sis\s)(?<!unit\sis\s)"
+        r"(?<!service\sis\s)(?<!provision\sis\s)(?<!club\sis\s)\bin\s+(?:immediate\s+)?danger\b(?!\s+of\s+(?!being\s+(?:hurt|harmed|killed)))(?!\s+because)|\b(?:not|isn'?t)\s+safe\s+at\s+home\b|\bunsafe\s+at\s+home\b|\bscared\s+to\s+go\s+home\b"
+        r"|(?<!calls\shim\s)(?<!called\shim\s)(?<!calls\sher\s)(?<!called\sher\s)\ba\s+danger\s+to\s+(?:my\s+(?:kids|children|son|daughter|family)|the\s+(?:kids|children)|him|her|them|myself|others)\b"
+        r"|\b(?:can'?t|cannot|cant|can\s+not|not\s+able\s+to|unable\s+to|don'?t\s+think\s+i\s+can)\s+keep\s+(?:them|him|her|us|my\s+\w+|the\s+\w+)\s+(?:both\s+|all\s+)?safe\b(?!\s+(?:at\s+(?:lunch\w*|school|break\w*|play\w*|dinner\w*)|on\s+(?:the\s+)?(?:bus|minibus|trips?|the\s+playground)|in\s+(?:class|school|the\s+classroom|the\s+playground|the\s+dining\s+hall|the\s+canteen|the\s+hall|lessons?|pe)))"
+        r"|\b(?:worried|scared|frightened|fear(?:ful)?)\s+(?:for|about)\s+(?:his|her|their|my\s+\w+'?s?)\s+safety\b(?!\s+on\s+the\s+(?:walk|way|road|journey|bus))"
         r"|\b(?:threatening\s+to\s+jump|jump(?:s|ing|ed)?\s+(?:off|from)\s+(?:a|the)\s+(?:bridge|roof|building|cliff|window))\b"
-        r"|\b(?:(?:he|she|they|he's|she's|'s|is|are|got|climbed|climbing|went|gone|up|window|out)\s+on(?:to)?\s+the\s+roof|railway\s+line|(?<!path\s)(?<!road\s)(?:ran|run|running)\s+(?:towards?|into|onto)\s+(?:the\s+)?(?:main\s+)?road)\b"
-        r"|\b(?:has|had|with|holding|took|grabbed|got)\s+(?:a|the)\s+(?:knife|hammer|blade|weapon|gun)\b(?!\s+(?:and\s+fork|out\s+in\s+(?:dt|design)|to\s+cut\s+(?:his\s+|her\s+|the\s+)?food|set))",
+        r"|(?<!ball\s)(?<!football\s)(?<!frisbee\s)(?<!kite\s)\b(?:(?:he|she|they|he's|she's|'s|is|are|got|climbed|climbing|went|gone|up|window|out)\s+on(?:to)?\s+the\s+roof|railway\s+line|(?<!path\s)(?<!road\s)(?:ran|run|running)\s+(?:towards?|into|onto)\s+(?:the\s+)?(?:main\s+)?road)\b"
+        r"|(?<!food\s)\b(?:has|had|with|holding|took|grabbed|got)\s+(?:a|the)\s+(?:knife|hammer|blade|weapon|gun)\b(?!\s+(?:and\s+fork|out\s+in\s+(?:dt|design)|to\s+cut\s+(?:his\s+|her\s+|the\s+)?food|set|properly|correctly|the\s+right\s+way|for\s+(?:his|her|their)\s+birthday|for\s+christmas))",
     ),
     (
         "missing",
         r"\b(?:he|she|they|(?:my|our)\s+(?:son|daughter|child|boy|girl|kid|teenager)|\w+\s+year\s+old)(?:'s|\s+has|\s+have|\s+is|\s+was)?\s+(?:gone|went|go|goes|going|reported|been)\s+missing\b(?!\s+(?:off|out|school|lessons?|education|class|classes|days|weeks|months|exams?|a\s+lot|so\s+much|the|his|her|their|my|from\s+(?:school|lessons?|class(?:es)?|the\s+\w+)))"
-        r"|\b(?:he|she|son|daughter|child|boy|girl|kid|teen|teenager|lad|old)\s+is\s+missing\s*(?:[.!?]|$)|\bmissing\s+(?:since|overnight|from\s+home)\b(?!\s+(?:education|ed|schooling|learning|educating))|\bran\s+away\s+from\s+home\b"
+        r"|(?<!support\sthe\s)\b(?:he|she|son|daughter|child|boy|girl|kid|teen|teenager|lad|old)\s+is\s+missing\s*(?:[.!?]|$)|\bmissing\s+(?:since|overnight|from\s+home)\b(?!\s+(?:education|ed|schooling|learning|educating))|\bran\s+away\s+from\s+home\b"
         r"|\b(?:"
         + _CANT
         + r"\s+(?:find|see)|lost)\s+(?:him|her|them|my\s+(?:son|daughter|child))\b(?!\s+(?:at|in)\s+(?:the\s+)?(?:meeting|plan))(?!\s+(?:temper|place|patience|voice|cool|job|way|rag|paperwork|papers|file|forms?|details|records?|reports?|appointments?|referral|spot|seat|slot|turn))(?!\s+(?:a|an|any)\s)"
@@ -170,21 +173,21 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\b(?:nobody|no\s+one|noone)\s+knows\s+where\s+(?:he|she|they)\s+(?:is|are)\b"
         + _NOT_A_PLACE
         # "school don't know where he is" - a child, not a place on a waiting list or in a process.
-        + r"|\b(?:don'?t|do\s+not|doesn'?t|does\s+not|didn'?t)\s+know\s+where\s+(?:he|she|they)\s+(?:is|are|went|has\s+gone|'s\s+gone)\b"
+        + r"|\b(?:don'?t|do\s+not|doesn'?t|does\s+not|didn'?t)\s+know\s+where\s+(?:he|she|they)\s+(?:is|are|went|has\s+gone|'s\s+gone)\b(?!\s+to\s+(?:school|college|nursery))"
         + _NOT_A_PLACE,
     ),
     (
         "warning signs",
         r"\bif\s+(?:i|he|she|they)\s+(?:wasn'?t|weren'?t|was\s+not|were\s+not)\s+(?:here|around|alive)\b(?!\s+(?:to\s+(?:chase|do|help|push|sort|fight|drive|take|get|ring|phone)|in\s+the|for\s+))"
         r"|\bgiv(?:ing|en|es)\s+(?:away\s+)?(?:his|her|their|my|all\s+(?:his|her|their|my))\s+(?:things|stuff|games|belongings|possessions|toys)\b(?!\s+(?:to\s+do|back))"
-        r"|\bsaying\s+goodbye\s+to\s+(?:her|his|their|my|everyone)\b(?!\s+(?:ta|teacher|class|classmates|friends\s+at|at\s+the|at\s+school|key\s*worker|tutor))|\bletter\s+to\s+open\s+['\"]?later"
+        r"|\bsaying\s+goodbye\s+to\s+(?:her|his|their|my|everyone)\b(?!\s+(?:ta|teacher|class|classmates|friends\s+at|at\s+the|at\s+school|key\s*worker|tutor|nursery|old\s+school|school|on\s+the\s+last))|\bletter\s+to\s+open\s+['\"]?later"
         r"|\b(?:think\w*|thoughts|talk\w*)\s+(?:about|of)\s+ending\s+it\b(?!\s+with)|\bscared\s+to\s+go\s+to\s+bed\b",
     ),
     (
         "exploitation",
-        r"\b(?:carry|carrying|selling|deliver\w*)\s+drugs\b(?!\s+(?:straight|to\s+(?:the\s+)?(?:school|home)|on\s+the\s+bus|in\s+science))|\bcounty\s+lines\b"
+        r"\b(?:carry|carrying|selling|deliver\w*)\s+drugs\b(?!\s+(?:straight|to\s+(?:the\s+)?(?:school|home)|on\s+the\s+bus|in\s+science|for\s+(?:his|her|their)\s+(?:asthma|epilepsy|diabetes|allergies|condition|seizures)|like\s+(?:his|her|their)))|\bcounty\s+lines?\b(?!\s+between)"
         r"|\b(?:men|man|lads|adults?)\b.{0,30}\b(?:give|gave|giving|gives)\s+(?:him|her|them)\s+(?:stuff|money|drugs|presents|gifts)\b(?!\s+(?:for\s+(?:the|his|her|their)\s+(?:veg|work|help|jobs?|birthday|christmas)|at\s+(?:christmas|birthdays?|eid|diwali)))"
-        r"|\basking\s+(?:my\s+)?(?:[\w-]+\s+){0,4}for\s+(?:photos|pictures|pics|nudes)\b(?!\s+of\s+(?:(?:him|her|them)\s+(?:at\s+home|as\s+a\s+baby|for\s+(?:his|her|the))|(?:his|her|their|the)\s+(?:lego|models?|work|drawings?|project|room|bedroom|house)))|\b(?:photos|pictures|pics|nudes)\s+of\s+(?:herself|himself)\b(?!\s+as\s+a\s+(?:baby|child|toddler))"
+        r"|\basking\s+(?:my\s+)?(?:[\w-]+\s+){0,4}for\s+(?:photos|pictures|pics|nudes)\b(?!\s+of\s+(?:(?:him|her|them)\s+(?:at\s+home|as\s+a\s+baby|for\s+(?:his|her|the))|(?:his|her|their|the)\s+(?:lego|models?|work|drawings?|project|room|bedroom|house|meltdowns?|stairs|portfolio|splints?|equipment|garden)))|\b(?:photos|pictures|pics|nudes)\s+of\s+(?:herself|himself)\b(?!\s+as\s+a\s+(?:baby|child|toddler))"
         # Sexual exploitation described as "favours" for older men, or paying off someone's debt.
         r"|\b(?:favours?|favors?)[\"'\u2019\u201d]?\s+for\s+(?:older|grown|adult)\s+(?:men|boys|lads)\b"
         r"|\b(?:made|making|make|forced|forcing)\s+to\s+(?:do\s+(?:things|stuff)|have\s+sex)\b.{0,40}\b(?:debt|owes?|pay\s+off)\b",
@@ -206,14 +209,15 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "medical emergency",
         # "what to do if a fit doesn't stop" (a care plan) is not an emergency happening now.
-        r"(?<!if\sa\s)(?<!if\sthe\s)(?<!if\shis\s)(?<!if\sher\s)(?<!if\s)\b(?:seizures?|fits(?!\s+(?:fine|well|ok|okay|perfectly|better|him|her|them|in|into|the))|(?:a|his|her|the|another|this)\s+fit|fitting|seizing(?!\s+on\b))\b.{0,40}\b(?:won'?t|will\s+not|wouldn'?t|would\s+not|didn'?t|not|hasn'?t|isn'?t|doesn'?t)\s+(?:stop|stopping|stopped|ending|ended)\b"
-        r"|\b(?:fitting|seizing|seizure|(?:a|his|her|the|this)\s+fit)\b.{0,50}\b(?:\d+|five|ten|fifteen|twenty)\s+min"
+        r"(?<!if\sa\s)(?<!if\sthe\s)(?<!if\shis\s)(?<!if\sher\s)(?<!if\s)\b(?:seizures?|fits(?!\s+(?:fine|well|ok|okay|perfectly|better|him|her|them|in|into|the))|(?:a|his|her|the|another|this)\s+fit|fitting|seizing(?!\s+on\b))\b.{0,40}\b(?:won'?t|will\s+not|wouldn'?t|would\s+not|didn'?t|not|hasn'?t|isn'?t|doesn'?t)\s+(?:stop|stopping|stopped|ending|ended)\b(?!\s+(?:him|her|them)\s+(?:from|getting|doing|going|having|sliding|slipping))"
+        r"|(?<!splint\s)(?<!uniform\s)(?<!shoe\s)(?<!seat\s)(?<!wheelchair\s)(?<!brace\s)\b(?:fitting|seizing|seizure|(?:a|his|her|the|this)\s+fit)\b(?!\s+(?:takes|only\s+takes|of\s+(?:his|her|the)))"
+        r".{0,50}\b(?:\d+|five|ten|fifteen|twenty)\s+min"
         # Seizures coming one after another ("fitting on and off since this morning, the gaps getting shorter").
         r"|\b(?:fitting|seizing)\s+on\s+and\s+off\b|\b(?:fits|seizures)\s+(?:are\s+|keep\s+|have\s+been\s+)?(?:coming\s+|came\s+)?(?:one\s+after\s+(?:another|the\s+other)|back\s+to\s+back)\b"
         r"|\bgaps\s+(?:between\s+(?:them|(?:the\s+)?(?:fits|seizures))\s+)?(?:are\s+)?getting\s+shorter\b"
-        r"|\b(?:not|isn'?t|stopped|hardly)\s+breathing\b(?!\s+down)|\bcan'?t\s+breathe\b|\bstruggling\s+to\s+breathe\b"
+        r"|\b(?:not|isn'?t|stopped|hardly)\s+breathing\b(?!\s+(?:down|through\s+(?:his|her|their|my)\s+nose))|\bcan'?t\s+breathe\b(?!\s+in\s+(?:the\s+)?(?:busy\s+|noisy\s+)?(?:canteen|hall|dining\s+hall|classroom|corridor))|\bstruggling\s+to\s+breathe\b"
         r"|\b(?:a\s+few|one\s+or\s+two|two|three)\s+words\s+(?:out\s+)?between\s+breaths\b|\bcan'?t\s+(?:get|catch)\s+(?:his|her|their|my)\s+breath\b"
-        r"|\bunconscious\b(?!\s+bias)|\bunresponsive\b(?!\s+(?:for|to)\s+(?:\d+|six|five|four|three|two|several|many)?\s*(?:weeks|months|emails|letters|calls))|\bwon'?t\s+wake\s+up\b(?!\s+(?:for|in\s+time|on\s+time|early|in\s+the\s+morning))|\bblue\s+lips\b|\banaphyla\w*"
+        r"|\bunconscious\b(?!\s+bias)|(?<!la\sis\s)(?<!council\sis\s)(?<!caseworker\sis\s)(?<!senco\sis\s)(?<!school\sis\s)(?<!case\sworker\sis\s)\bunresponsive\b(?!\s+(?:for|to)\s+(?:\d+|six|five|four|three|two|several|many)?\s*(?:weeks|months|emails|letters|calls))|\bwon'?t\s+wake\s+up\b(?!\s+(?:for|in\s+time|on\s+time|early|in\s+the\s+morning|before))|\bblue\s+lips\b(?!\s+in\s+the\s+(?:swimming\s+)?pool)|(?<!for\s)(?<!of\s)(?<!is\s)(?<!he's\s)(?<!she's\s)\banaphyla\w*(?!\s+to\s)"
         r"|\bthroat\s+(?:is\s+)?(?:swelling|closing)\b"
         r"|\bfloppy\b(?!\s+baby).{0,40}\b(?:not|won'?t|isn'?t)\s+(?:drink\w*|eat\w*|respond\w*|wak\w*)"
         r"|\b(?:not|won'?t|isn'?t)\s+(?:drink\w*|respond\w*)\b.{0,40}\bfloppy\b"
@@ -235,18 +239,18 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "nowhere to sleep",
-        r"\bnowhere\s+(?:safe\s+)?to\s+sleep\b(?!\s+that'?s\s+quiet)|\bnowhere\s+(?:safe\s+)?to\s+(?:stay|go)\s+tonight\b|(?<!the\s)\bhomeless\s+tonight\b"
+        r"\bnowhere\s+(?:safe\s+)?to\s+sleep\b(?!\s+that'?s\s+quiet)(?!\s+(?:for\s+(?:a\s+wheelchair|wheelchair|the\s+overnight|overnight\s+stays)|at\s+the\s+(?:respite|residential|unit|camp)))|\bnowhere\s+(?:safe\s+)?to\s+(?:stay|go)\s+tonight\b|(?<!the\s)\bhomeless\s+tonight\b"
         r"|(?<!people\s)\b(?:sleeping|sleep|slept|sleep\s+tonight)\s+(?:in\s+(?:the|my|our)\s+car|rough|on\s+the\s+streets?)\b"
-        r"(?!\s+(?:on\s+the\s+(?:way|journey|taxi)|all\s+the\s+way|park|between|during|journey|there\s+and\s+back|to\s+and\s+from))"
+        r"(?!\s+(?:on\s+the\s+(?:way|journey|taxi)|all\s+the\s+way|park|between|during|journey|there\s+and\s+back|to\s+and\s+from|after\s+school|at\s+the\s+festival|for\s+one\s+night|under\s+tarps|on\s+(?:the|an)\s+expedition))"
         r"|\b(?:kicked|thrown|threw|put)\s+(?:us|me)\s+out\b(?!\s+(?:early|of\s+(?:the\s+)?(?:swimming|pool|class|club|session|meeting|shop|cafe|park|lesson)))"
         r".{0,40}\btonight\b",
     ),
     (
         "crisis",
         # A crisis of the parent's or child's own, not a school's staffing, a boiler or a support fund.
-        r"(?:\b(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:in\s+)?(?:a\s+)?(?:mental\s+health\s+)?crisis\b|\b(?:having|in)\s+a\s+(?:mental\s+health\s+)?crisis\b)"
+        r"(?:\b(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:in\s+)?(?:a\s+)?(?:mental\s+health\s+)?crisis\b|(?<!school\sis\s)(?<!department\sis\s)(?<!nursery\sis\s)(?<!system\sis\s)(?<!council\sis\s)\b(?:having|in)\s+a\s+(?:mental\s+health\s+)?crisis\b)"
         r"(?!\s+(?:with|of|over|about|mode|at\s+(?:work|school)))"
-        r"|\bcrisis\s+(?:help|line|team|support|number)\b(?!\s+(?:fund|grant|payment|scheme|voucher|loan|plan|letter))",
+        r"|(?<!council's\s)\bcrisis\s+(?:help|line|team|support|number)\b(?!\s+(?:fund|grant|payment|scheme|voucher|loan|plan|letter))(?!\s+(?:for\s+(?:energy|bills|food|fuel|gas|electric)|from\s+(?:the\s+)?(?:local|council)))",
     ),
 )
 
