@@ -1,6 +1,6 @@
 """How the whole understanding layer (model + safety net + bands) does on the fresh evaluation sets.
 
-The sets in tests/fresh/, tests/fresh2/ and tests/fresh3/ were written by authors who never saw the
+The sets in tests/fresh/ to tests/fresh4/ were written by authors who never saw the
 training data, and are never trained on (tests/test_nlu_data.py fails on any overlap). This script parses every message through the
 trained model, reads the result the way the assistant acts on it, and reports:
 
@@ -169,7 +169,7 @@ async def evaluate(model: str, middle_band: bool, folder: Path) -> dict:
         return reading(await agent.parse_message(text), middle_band, replies)
 
     figures: dict = {}
-    if (folder / "situations.yml").exists():  # tests/fresh3 holds risk and ordinary messages only
+    if (folder / "situations.yml").exists():  # tests/fresh3 and fresh4 hold risk and ordinary messages only
         figures["situations"] = await situation_figures(read, situation_examples(folder / "situations.yml"))
     figures.update(await risk_figures(read, folder))
     return figures

@@ -37,22 +37,24 @@ from bot.understanding.safety import asks_about_safety, risk_matches
 from bot.understanding.text_features import text_features
 
 # Chosen on the older held-out crisis sets (tests/safety/, `scripts/choose_bands.py`), never on tests/fresh*;
-# the rule and each session's table are in docs/safety-and-privacy.md. Re-read in session 6 and kept: with
-# this model, on the rule's sets, 98.8% of risk messages get emergency help first and 99.2% are helped one
-# way or the other, with 1.7% of ordinary messages given emergency help and 1.4% asked the question.
+# the rule and each session's table are in docs/safety-and-privacy.md. Re-read in session 7 and kept: with
+# this model, on the rule's sets, 98.8% of risk messages get emergency help first and 99.6% are helped one
+# way or the other, with 1.7% of ordinary messages given emergency help and 2.2% asked the question.
 EMERGENCY_AT = 0.50
 CHECK_AT = 0.25
-# One sentence of a longer message, read on its own, can only raise the one-tap safety question, and only
-# when the detector is very sure of it: a short line of an ordinary message ("the council is bleeding us
-# dry") scores higher alone than the whole message does. Chosen on the tuning sets in tests/safety/
-# (session 6, docs/safety-and-privacy.md says how, and what the fresh sets showed first).
+# One sentence of a longer message, read on its own, asks the one-tap safety question when the detector is
+# very sure of it: a short line of an ordinary message ("the council is bleeding us dry") scores higher
+# alone than the whole message does, so a sure line alone is not enough for emergency help. Chosen on the
+# tuning sets in tests/safety/ (session 6, docs/safety-and-privacy.md says how, and what the fresh sets
+# showed first).
 LINE_CHECK_AT = 0.95
-# A sentence that is sure of danger and itself says now or very recently ("tonight I found a rope in his
-# wardrobe", "he's just found us") is the parent telling us what is happening: emergency help, even when the
-# rest of the message is about an EHC plan; unless the message also says it is over and everyone is safe
-# (risk_context.says_it_is_over), when the sentence only asks the question. Chosen on the tuning sets in tests/safety/ (session 7,
-# `scripts/choose_bands.py`, docs/safety-and-privacy.md): the lowest that gives no ordinary message of those
-# sets emergency help (0.93 gave it to "help the deadline is tonight!!", 0.98 to a hospital discharge today).
+# The exception: a sentence that is sure of danger and itself says now or very recently ("tonight I found a
+# rope in his wardrobe", "he's just found us") is the parent telling us what is happening, so it gives
+# emergency help even when the rest of the message is about an EHC plan; unless the message also says it
+# is over and everyone is safe (risk_context.says_it_is_over), when it only asks. Chosen on the tuning sets
+# in tests/safety/ (session 7, `scripts/choose_bands.py`, docs/safety-and-privacy.md): the lowest that
+# gives no ordinary message of those sets emergency help (0.93 gave it to "help the deadline is
+# tonight!!", 0.98 to a hospital discharge today).
 LINE_EMERGENCY_AT = 0.99
 # The situation model's own crisis guess decides only with the detector's agreement and a confident
 # model; on its own it asks (one tap) rather than showing emergency numbers to "my son".
@@ -150,7 +152,8 @@ def assess(
     # "suicide prevention training") leave the decision to the detector and the model, below.
     if matches and not not_about_danger_now(normalised, [span for _, span in matches]):
         return Verdict.EMERGENCY
-    # ...unless the message also says it is over ("nobody was hurt", "he's fine now"): then it asks, below.
+    # A sure sentence that says now, unless the message says it is over ("nobody was hurt"): then the
+    # sentence has already raised the question, above.
     if lines.surest_now >= LINE_EMERGENCY_AT and not says_it_is_over(text):
         return Verdict.EMERGENCY
     if is_opener(text):
