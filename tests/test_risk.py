@@ -269,3 +269,21 @@ def test_medical_emergencies_and_nowhere_to_sleep_get_emergency_help(text: str) 
 )
 def test_everyday_idioms_are_not_taken_for_danger(text: str) -> None:
     assert not risk_signals(text)
+
+
+def test_an_unsure_model_asks_the_safety_question_from_a_lower_reading() -> None:
+    from bot.understanding.risk_model import UNSURE_CHECK_AT
+
+    text = "she has barely eaten in a week and fainted at school today"
+    assert assess(text, UNSURE_CHECK_AT, "nlu_fallback", 0.3, model_unsure=True) is Verdict.CHECK
+    # A confident situation is answered as usual: nothing the model recognises is diverted.
+    assert assess(text, UNSURE_CHECK_AT, "school_refusal_anxiety", 0.9, model_unsure=False) is Verdict.NONE
+    assert assess(text, UNSURE_CHECK_AT - 0.01, "nlu_fallback", 0.3, model_unsure=True) is Verdict.NONE
+
+
+def test_unsure_means_the_fallback_came_first() -> None:
+    from bot.understanding.risk_model import is_unsure
+
+    assert is_unsure([{"name": "nlu_fallback", "confidence": 0.65}, {"name": "mediation", "confidence": 0.4}])
+    assert not is_unsure([{"name": "mediation", "confidence": 0.9}])
+    assert not is_unsure([])

@@ -31,7 +31,15 @@ from bot.settings import PROJECT_ROOT
 from bot.understanding import risk_model, text_features
 from bot.understanding.intents import CRISIS_INTENT
 from bot.understanding.openers import OPENER_INTENT
-from bot.understanding.risk_model import LineReading, RiskDetector, Verdict, assess, read_examples, top_guess
+from bot.understanding.risk_model import (
+    LineReading,
+    RiskDetector,
+    Verdict,
+    assess,
+    is_unsure,
+    read_examples,
+    top_guess,
+)
 
 SAFETY_CHECK_INTENT = "safety_check"
 # Where a message that only names a place goes: its rule answers with the place's local help.
@@ -69,10 +77,11 @@ class CrisisSafetyNet(StoredModelComponent):
             text = message.get(TEXT) or ""
             if text.startswith("/"):  # a button's payload: the RegexMessageHandler reads it
                 continue
-            guess, confidence = top_guess(message.get(INTENT_RANKING_KEY) or [])
+            ranking = message.get(INTENT_RANKING_KEY) or []
+            guess, confidence = top_guess(ranking)
             probability = self.detector.probability(text) if self.detector else 0.0
             lines = self.detector.read_lines(text) if self.detector else LineReading()
-            verdict = assess(text, probability, guess, confidence, lines)
+            verdict = assess(text, probability, guess, confidence, lines, is_unsure(ranking))
             if verdict is Verdict.CHECK and only_names_a_place(text):
                 # A town typed alone ("Hull") is where the parent is, not a sign of danger: the place's
                 # local help answers it (action_out_of_scope), as for any other place name.

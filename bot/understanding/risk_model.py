@@ -10,7 +10,8 @@ the situation model (bot/understanding/text_features.py), then a balanced logist
 three bands (docs/safety-and-privacy.md says how the bands were chosen):
 
 - at or above EMERGENCY_AT: emergency help first;
-- between CHECK_AT and EMERGENCY_AT: one tap, "Before I answer: is anyone in danger right now?";
+- between CHECK_AT and EMERGENCY_AT (from UNSURE_CHECK_AT when the situation model is not sure what the
+  message is about): one tap, "Before I answer: is anyone in danger right now?";
 - below CHECK_AT: the message is answered as usual.
 
 A pattern match gives emergency help first, unless every risk word is told only as the past, a plan, a
@@ -56,6 +57,12 @@ LINE_CHECK_AT = 0.95
 # gives no ordinary message of those sets emergency help (0.93 gave it to "help the deadline is
 # tonight!!", 0.98 to a hospital discharge today).
 LINE_EMERGENCY_AT = 0.99
+# When the situation model is not sure what the message is about (it would answer "did you mean"), a lower
+# reading asks the safety question instead: the issue's "a one-tap safety question instead of a plain 'not
+# sure'". Confident answers are untouched, so no situation the model recognises is diverted. Chosen on the
+# tuning sets in tests/safety/ (session 7, docs/safety-and-privacy.md): the highest that leaves no risk
+# message of those sets with neither emergency help nor the question.
+UNSURE_CHECK_AT = 0.20
 # The situation model's own crisis guess decides only with the detector's agreement and a confident
 # model; on its own it asks (one tap) rather than showing emergency numbers to "my son".
 MODEL_CRISIS_CONFIDENT = 0.65
@@ -138,11 +145,13 @@ def assess(
     model_guess: str | None,
     model_confidence: float,
     lines: LineReading = LineReading(),
+    model_unsure: bool = False,
 ) -> Verdict:
     """The single decision on risk, for the pipeline component and for the evaluation scripts alike.
 
     `risk_probability` is the detector's reading of the whole message, `lines` its reading sentence by sentence
     (RiskDetector.read_lines): a sure sentence that says now gives emergency help, a very sure one asks.
+    `model_unsure` is true when the situation model fell back ("did you mean"): then a lower reading asks.
     """
     normalised = normalise_text(text)
     if lines.surest >= LINE_CHECK_AT or asks_about_safety(normalised):
@@ -167,6 +176,8 @@ def assess(
         return Verdict.EMERGENCY
     if risk_probability >= CHECK_AT or model_says_crisis:
         return Verdict.CHECK
+    if model_unsure and risk_probability >= UNSURE_CHECK_AT:
+        return Verdict.CHECK
     return Verdict.NONE
 
 
@@ -176,6 +187,11 @@ def is_chat_command(text: str, model_guess: str | None, model_confidence: float)
         and model_confidence >= MODEL_CRISIS_CONFIDENT
         and len(text.split()) <= CHAT_COMMAND_MAX_WORDS
     )
+
+
+def is_unsure(ranking: Sequence[dict]) -> bool:
+    """The situation model fell back: its first entry is the fallback, not a situation."""
+    return bool(ranking) and ranking[0].get("name") == "nlu_fallback"
 
 
 def top_guess(ranking: Sequence[dict]) -> tuple[str | None, float]:
