@@ -312,82 +312,60 @@ def test_a_plan_of_another_kind_does_not_ask(text: str) -> None:
     assert not asks_about_safety(normalise_text(text))
 
 
-@pytest.mark.parametrize(
-    ("danger", "not_danger"),
-    [
-        ("she's got cuts on her arms", "he came home with cuts on his legs from the brambles at forest school"),
-        ("he keeps cutting her arm", "the OT is cutting her arm splint down to size today"),
-        ("she had a whole box of paracetamol", "the pharmacy had a box of tablets waiting for him"),
-        ("dad keeps kicking me", "the baby keeps kicking me, I'm 8 months pregnant"),
-        ("he is choking him", "the school tie is choking him, can he wear a clip-on"),
-        ("he came home with bruises", "he won't eat apples with bruises on them"),
-        ("she's been missing since 3", "the only thing missing from home education is friends"),
-        ("she hasnt come home", "his reading book hasnt come home all term"),
-    ],
-)
-def test_an_object_is_not_a_person_in_danger(danger: str, not_danger: str) -> None:
-    assert shows_immediate_risk(danger)
-    assert not shows_immediate_risk(not_danger)
-
-
-@pytest.mark.parametrize(
-    ("danger", "not_danger"),
-    [
-        ("cant breathe properly lips going blue", "her lips are chapped and a bit sore from the cold"),
-        ("his chest is sucking in under his ribs", "the OT says his posture is fine under his ribs"),
-        ("she's asleep and i cant wake her", "i cant wake her up for school in the morning"),
-        ("a rash that doesn't fade when I press a glass on it", "her eczema rash doesn't go with the cream"),
-        ("his face is swelling up after the party food", "his face lights up at the party"),
-        ("her breath smells like pear drops and she's vomiting", "she likes pear drops as a reward in class"),
-        ("she's been seizing as i type this, its been over 5 mins now", "his seizures last under a minute, 5 mins max"),
-        ("a temperature since Tuesday and now a stiff neck", "a stiff neck from sleeping on the coach trip"),
-        ("he's refused all food and water since friday and can barely stand", "he won't drink from the school cups"),
-    ],
-)
-def test_the_signs_to_call_999_for_a_child(danger: str, not_danger: str) -> None:
-    assert shows_immediate_risk(danger)
-    assert not shows_immediate_risk(not_danger)
-
-
 def test_the_second_red_team_mostly_no_longer_fires() -> None:
     # tests/safety/ordinary_redteam2.txt (session 7): a helper read the patterns and risk_context.py and wrote 200
     # ordinary messages that each fired a pattern on danger now. After narrowing, 91 still do, left on purpose where
     # narrowing would risk a real danger ("my husband's going to kill me", "can't go on like this"); across
     # 2,120 risk messages none was lost (test above). docs/safety-and-privacy.md says which were narrowed.
-    from bot.understanding.risk_context import not_about_danger_now
-    from bot.understanding.risk_model import read_examples
-    from bot.understanding.safety import risk_matches
-
-    def fires(text: str) -> bool:
-        normalised = normalise_text(text)
-        spans = [span for _, span in risk_matches(normalised)]
-        return bool(spans) and not not_about_danger_now(normalised, spans)
+    from bot.understanding.risk_model import patterns_show_danger_now, read_examples
 
     red_team = read_examples(SAFETY_DIR / "ordinary_redteam2.txt")
     assert len(red_team) == 200
-    assert sum(map(fires, red_team)) <= 91
+    assert sum(patterns_show_danger_now(normalise_text(text)) for text in red_team) <= 91
 
 
-@pytest.mark.parametrize(
-    ("danger", "not_danger"),
-    [
-        ("she said she wants to die", "I'm going to die of embarrassment, he told the SENCo she smells"),
-        ("I'm killing myself, I can't do this", "I'm killing myself doing all the paperwork for the tribunal bundle"),
-        ("he's cut himself again", "he just cut himself shaving and now refuses to shave"),
-        ("my son is being groomed online", "she wants to do dog grooming at college"),
-        ("dad beats him every night", "his sister always beats him at scrabble"),
-        ("he pushed his baby sister down the stairs", "he pushed his scooter down the stairs at school"),
-        ("he's got a knife and won't put it down", "he struggles to cut his food with a knife"),
-        ("he's on the roof and won't come down", "the football is on the roof at school"),
-        ("his seizures won't stop, it's been ages", "his seizures didn't stop him getting his GCSEs"),
-        ("she's in danger, he's outside the house", "our transport is in danger, the council say"),
-        (
-            "we're in county lines, he's carrying for them",
-            "we're right on the county lines between Surrey and Hampshire",
-        ),
-        ("he's unresponsive on the floor", "our LA is unresponsive, I've emailed six times"),
-    ],
-)
-def test_second_red_team_narrowing_both_ways(danger: str, not_danger: str) -> None:
+# Each pattern narrowed in session 7, beside the danger it must still catch (tests both ways).
+THINGS_NOT_PEOPLE = [
+    ("she's got cuts on her arms", "he came home with cuts on his legs from the brambles at forest school"),
+    ("he keeps cutting her arm", "the OT is cutting her arm splint down to size today"),
+    ("she had a whole box of paracetamol", "the pharmacy had a box of tablets waiting for him"),
+    ("dad keeps kicking me", "the baby keeps kicking me, I'm 8 months pregnant"),
+    ("he is choking him", "the school tie is choking him, can he wear a clip-on"),
+    ("he came home with bruises", "he won't eat apples with bruises on them"),
+    ("she's been missing since 3", "the only thing missing from home education is friends"),
+    ("she hasnt come home", "his reading book hasnt come home all term"),
+]
+SIGNS_TO_CALL_999 = [
+    ("cant breathe properly lips going blue", "her lips are chapped and a bit sore from the cold"),
+    ("his chest is sucking in under his ribs", "the OT says his posture is fine under his ribs"),
+    ("she's asleep and i cant wake her", "i cant wake her up for school in the morning"),
+    ("a rash that doesn't fade when I press a glass on it", "her eczema rash doesn't go with the cream"),
+    ("his face is swelling up after the party food", "his face lights up at the party"),
+    ("her breath smells like pear drops and she's vomiting", "she likes pear drops as a reward in class"),
+    ("she's been seizing as i type this, its been over 5 mins now", "his seizures last under a minute, 5 mins max"),
+    ("a temperature since Tuesday and now a stiff neck", "a stiff neck from sleeping on the coach trip"),
+    ("he's refused all food and water since friday and can barely stand", "he won't drink from the school cups"),
+]
+SECOND_RED_TEAM = [
+    ("she said she wants to die", "I'm going to die of embarrassment, he told the SENCo she smells"),
+    ("I'm killing myself, I can't do this", "I'm killing myself doing all the paperwork for the tribunal bundle"),
+    ("he's cut himself again", "he just cut himself shaving and now refuses to shave"),
+    ("my son is being groomed online", "she wants to do dog grooming at college"),
+    ("dad beats him every night", "his sister always beats him at scrabble"),
+    ("he pushed his baby sister down the stairs", "he pushed his scooter down the stairs at school"),
+    ("he's got a knife and won't put it down", "he struggles to cut his food with a knife"),
+    ("he's on the roof and won't come down", "the football is on the roof at school"),
+    ("his seizures won't stop, it's been ages", "his seizures didn't stop him getting his GCSEs"),
+    ("she's in danger, he's outside the house", "our transport is in danger, the council say"),
+    (
+        "we're in county lines, he's carrying for them",
+        "we're right on the county lines between Surrey and Hampshire",
+    ),
+    ("he's unresponsive on the floor", "our LA is unresponsive, I've emailed six times"),
+]
+
+
+@pytest.mark.parametrize(("danger", "not_danger"), THINGS_NOT_PEOPLE + SIGNS_TO_CALL_999 + SECOND_RED_TEAM)
+def test_each_narrowing_keeps_the_danger_beside_it(danger: str, not_danger: str) -> None:
     assert shows_immediate_risk(danger)
     assert not shows_immediate_risk(not_danger)

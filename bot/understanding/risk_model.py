@@ -156,10 +156,7 @@ def assess(
     normalised = normalise_text(text)
     if lines.surest >= LINE_CHECK_AT or asks_about_safety(normalised):
         risk_probability = max(risk_probability, CHECK_AT)
-    matches = risk_matches(normalised)
-    # Risk words told only as the past, a plan or a topic ("self-harmed two years ago, doing well now",
-    # "suicide prevention training") leave the decision to the detector and the model, below.
-    if matches and not not_about_danger_now(normalised, [span for _, span in matches]):
+    if patterns_show_danger_now(normalised):
         return Verdict.EMERGENCY
     # A sure sentence that says now, unless the message says it is over ("nobody was hurt"): then the
     # sentence has already raised the question, above.
@@ -179,6 +176,14 @@ def assess(
     if model_unsure and risk_probability >= UNSURE_CHECK_AT:
         return Verdict.CHECK
     return Verdict.NONE
+
+
+def patterns_show_danger_now(normalised: str) -> bool:
+    """A risk pattern fires on already normalised text, and not only on words told as the past, a plan or a
+    topic ("self-harmed two years ago, doing well now", "suicide prevention training"): those leave the
+    decision to the detector and the model."""
+    spans = [span for _, span in risk_matches(normalised)]
+    return bool(spans) and not not_about_danger_now(normalised, spans)
 
 
 def is_chat_command(text: str, model_guess: str | None, model_confidence: float) -> bool:
