@@ -43,6 +43,7 @@ SETS = {
     "fresh2": ROOT / "tests" / "fresh2",
     "fresh3": ROOT / "tests" / "fresh3",
     "fresh4": ROOT / "tests" / "fresh4",
+    "fresh5": ROOT / "tests" / "fresh5",
 }
 SPECIAL = {"crisis": "emergency", "safety_check": "check", "opener": "opener", "nlu_fallback": "unsure"}
 

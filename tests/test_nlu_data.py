@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TRAINING = sorted((ROOT / "data" / "nlu").glob("*.yml"))
 SAFETY_TRAINING = sorted((ROOT / "data" / "safety").glob("*.txt"))
 SAFETY_TUNING = ROOT / "tests" / "safety"
-FRESH_SETS = [ROOT / "tests" / "fresh", ROOT / "tests" / "fresh2", ROOT / "tests" / "fresh3", ROOT / "tests" / "fresh4"]
+FRESH_SETS = [ROOT / "tests" / "fresh", ROOT / "tests" / "fresh2", ROOT / "tests" / "fresh3", ROOT / "tests" / "fresh4", ROOT / "tests" / "fresh5"]
 HELD_OUT = sorted((ROOT / "tests" / "nlu").glob("*.yml"))
 SWAP_MIN_WORDS = 6
 
@@ -80,7 +80,7 @@ def training_items() -> list[tuple[str, str]]:
 def evaluation_items() -> list[tuple[str, str]]:
     items = [(f"{p.name}", t) for p in HELD_OUT for _, t in nlu_examples(p)]
     for fresh in FRESH_SETS:
-        if (fresh / "situations.yml").exists():  # tests/fresh3 and fresh4 have risk and ordinary messages only
+        if (fresh / "situations.yml").exists():  # tests/fresh3 to fresh5 have risk and ordinary messages only
             items += [(f"{fresh.name}/situations.yml/{i}", t) for i, t in nlu_examples(fresh / "situations.yml")]
         for name in ("risk.tsv", "ordinary.txt", "openers.txt"):
             items += [(f"{fresh.name}/{name}", t) for t in text_lines(fresh / name)]
