@@ -365,7 +365,19 @@ SECOND_RED_TEAM = [
 ]
 
 
-@pytest.mark.parametrize(("danger", "not_danger"), THINGS_NOT_PEOPLE + SIGNS_TO_CALL_999 + SECOND_RED_TEAM)
+# Added in session 8 from tuning-set misses; none of about 16,800 ordinary training and tuning messages fires them.
+GUNS_GREY_AND_SWALLOWED = [
+    ("he's got his dad's shotgun out of the cabinet", "he got his nerf gun out at the party"),
+    ("I'm sitting here with a knife", "I'm sitting with a cuppa and his EHCP draft"),
+    ("he's going grey round the mouth after the fit", "the sky looks grey, is the school trip still on"),
+    ("her lips look a bit blue and she's wheezing", "she looks really blue since her TA left"),
+    ("he swallowed a couple of magnets from his fidget toy", "he swallowed a couple of grapes whole, is that normal"),
+]
+
+
+@pytest.mark.parametrize(
+    ("danger", "not_danger"), THINGS_NOT_PEOPLE + SIGNS_TO_CALL_999 + SECOND_RED_TEAM + GUNS_GREY_AND_SWALLOWED
+)
 def test_each_narrowing_keeps_the_danger_beside_it(danger: str, not_danger: str) -> None:
     assert shows_immediate_risk(danger)
     assert not shows_immediate_risk(not_danger)

@@ -160,7 +160,10 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\b(?:worried|scared|frightened|fear(?:ful)?)\s+(?:for|about)\s+(?:his|her|their|my\s+\w+'?s?)\s+safety\b(?!\s+on\s+the\s+(?:walk|way|road|journey|bus))"
         r"|\b(?:threatening\s+to\s+jump|jump(?:s|ing|ed)?\s+(?:off|from)\s+(?:a|the)\s+(?:bridge|roof|building|cliff|window))\b"
         r"|(?<!ball\s)(?<!football\s)(?<!frisbee\s)(?<!kite\s)\b(?:(?:he|she|they|he's|she's|'s|is|are|got|climbed|climbing|went|gone|up|window|out)\s+on(?:to)?\s+the\s+roof|railway\s+line|(?<!path\s)(?<!road\s)(?:ran|run|running)\s+(?:towards?|into|onto)\s+(?:the\s+)?(?:main\s+)?road)\b"
-        r"|(?<!food\s)\b(?:has|had|with|holding|took|grabbed|got)\s+(?:a|the)\s+(?:knife|hammer|blade|weapon|gun)\b(?!\s+(?:and\s+fork|out\s+in\s+(?:dt|design)|to\s+cut\s+(?:his\s+|her\s+|the\s+)?food|set|properly|correctly|the\s+right\s+way|for\s+(?:his|her|their)\s+birthday|for\s+christmas))",
+        r"|(?<!food\s)\b(?:has|had|with|holding|took|grabbed|got)\s+(?:a|the)\s+(?:knife|hammer|blade|weapon|gun)\b(?!\s+(?:and\s+fork|out\s+in\s+(?:dt|design)|to\s+cut\s+(?:his\s+|her\s+|the\s+)?food|set|properly|correctly|the\s+right\s+way|for\s+(?:his|her|their)\s+birthday|for\s+christmas))"
+        # A gun taken out of where it is kept, or someone sitting with a gun or a blade (session 8).
+        r"|\b(?:taken|took|got|get|getting)\s+(?:my|his|her|their|the|a)\s+(?:\w+'?s\s+)?(?:gun|shotgun|rifle|air\s+rifle)\s+out\b"
+        r"|\bsitting\s+(?:here\s+)?with\s+(?:a|the|my|his|her)\s+(?:\w+'?s\s+)?(?:gun|shotgun|rifle|knife|blade)\b",
     ),
     (
         "missing",
@@ -198,7 +201,7 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\bgrab(?:s|bed|bing)?\s+(?:him|her|them)\s+(?:round|around|by)\s+the\s+(?:neck|throat)\b"
         r"|\b(?:he|she(?!\s+(?:has\s+)?hurt\s+her\s+(?:ankle|knee|wrist|arm|leg|back|foot|hand|finger|toe|head|neck|shoulder|elbow|hip))|they|someone|somebody)\s+(?:has\s+)?hurt\s+(?:her|him|me|them)\b(?!\s+(?:feelings|pride|chances))"
         r"|\bsplit\s+(?:his|her|their|my)\s+(?!(?:jeans|trousers|pants|bag|coat|shirt|skirt|tights|school\s+bag)\b)(?:\w+\s+)?open\b"
-        r"|\b(?:drank|drunk|swallowed|ate|eaten)\s+(?:some\s+(?:of\s+)?)?(?:the\s+)?(?:bleach|(?:a\s+|some\s+)?(?:button\s+|little\s+|small\s+)?batter(?:y|ies)|magnets?|detergent|chemicals|poison(?!\s+apple)|washing\s+(?:tablets|pods)|antifreeze|weed\s*killer)\b"
+        r"|\b(?:drank|drunk|swallowed|ate|eaten)\s+(?:some\s+(?:of\s+)?|a\s+couple\s+of\s+|a\s+few\s+|two\s+|three\s+|several\s+|\d+\s+)?(?:the\s+)?(?:bleach|(?:a\s+|some\s+)?(?:button\s+|little\s+|small\s+)?batter(?:y|ies)|magnets?|detergent|chemicals|poison(?!\s+apple)|washing\s+(?:tablets|pods)|antifreeze|weed\s*killer)\b"
         r"|\b(?:standing|sitting|stood|sat|climbed)\b.{0,30}\b(?:bridge|ledge|window\s*sill|roof)\b(?!\s+(?:reading|watching|looking\s+at|to\s+(?:read|watch)))"
         # A blade or glass held to someone's own neck or wrists; driving a car into something on purpose.
         r"|(?<!hairdresser's\s)(?<!barber's\s)\b(?:knife|knives|blade|razor|glass|scissors)\b.{0,40}\b(?:to|against|at|across)\s+"
@@ -228,6 +231,9 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         # messages fires these).
         r"|\blips\s+(?:are\s+|look\s+|looking\s+|going\s+|have\s+gone\s+|gone\s+|turned\s+|turning\s+|a\s+bit\s+)?(?:blue|grey|gray|purple)\b"
         r"|\b(?:sucking|pulling)\s+in\s+(?:under|between|at)\s+(?:his|her|their|the)\s+ribs\b"
+        # Going grey or blue, said of the child or the lips ("he's going grey round the mouth").
+        r"|\b(?:he|she|they|lips|face|skin)(?:'s|'re|\s+is|\s+are|\s+has|\s+have)?\s+(?:gone|going|turned|turning|looks?|looking)\s+"
+        r"(?:a\s+bit\s+|really\s+|very\s+|quite\s+)?(?:grey|gray|blue|purple)\b(?!\s+(?:since|about|because|over|when|these\s+days|at\s+the\s+moment|lately))|\b(?:blue|grey|gray)\s+(?:round|around)\s+(?:the|his|her|their)\s+(?:lips|mouth)\b"
         r"|\bcan'?t\s+wake\s+(?:him|her|them)\b(?!\s+(?:up\s+)?(?:for|in\s+time|on\s+time|in\s+the\s+morning|for\s+school))"
         r"|\brash\b.{0,60}\b(?:doesn'?t|does\s+not|won'?t|didn'?t)\s+(?:fade|go\s+away)\s+(?:under|with|when\s+(?:i|you)\s+(?:press|roll))"
         r"|\b(?:tongue|lips|face)\s+(?:is\s+|are\s+|keeps\s+|started\s+)?(?:swelling|swollen)\s+up\b"
