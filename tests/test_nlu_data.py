@@ -19,7 +19,13 @@ ROOT = Path(__file__).resolve().parent.parent
 TRAINING = sorted((ROOT / "data" / "nlu").glob("*.yml"))
 SAFETY_TRAINING = sorted((ROOT / "data" / "safety").glob("*.txt"))
 SAFETY_TUNING = ROOT / "tests" / "safety"
-FRESH_SETS = [ROOT / "tests" / "fresh", ROOT / "tests" / "fresh2", ROOT / "tests" / "fresh3", ROOT / "tests" / "fresh4", ROOT / "tests" / "fresh5"]
+FRESH_SETS = [
+    ROOT / "tests" / "fresh",
+    ROOT / "tests" / "fresh2",
+    ROOT / "tests" / "fresh3",
+    ROOT / "tests" / "fresh4",
+    ROOT / "tests" / "fresh5",
+]
 HELD_OUT = sorted((ROOT / "tests" / "nlu").glob("*.yml"))
 SWAP_MIN_WORDS = 6
 
