@@ -72,6 +72,8 @@ step "Risk on the third fresh set (tests/fresh3: risk and ordinary messages; nev
 "$PY" scripts/evaluate.py "$MODEL" --set fresh3 --gate || fail "risk handling is below its floors (figures above; docs/safety-and-privacy.md)"
 step "Risk on the fourth fresh set (tests/fresh4: risk and ordinary messages; never trained on)"
 "$PY" scripts/evaluate.py "$MODEL" --set fresh4 --gate || fail "risk handling is below its floors (figures above; docs/safety-and-privacy.md)"
+step "Risk on the fifth fresh set (tests/fresh5: risk and ordinary messages; never trained on)"
+"$PY" scripts/evaluate.py "$MODEL" --set fresh5 --gate || fail "risk handling is below its floors (figures above; docs/safety-and-privacy.md)"
 done_step
 
 step "Conversation tests (tests/stories)"

@@ -216,6 +216,23 @@ def test_the_safety_question_offers_danger_carry_on_and_something_else() -> None
     assert [b["payload"] for b in reply.buttons] == ["/crisis", "/suspension", "/something_else"]
 
 
+def test_the_safety_question_carries_on_with_the_best_two_guesses_above_the_floor() -> None:
+    ranking = [
+        {"name": "safety_check", "confidence": 1.0},
+        {"name": "informal_exclusion", "confidence": 0.4},
+        {"name": "suspension", "confidence": 0.2},
+        {"name": "ehc_delay", "confidence": 0.1},
+    ]
+    reply = clarify.safety_question(ranking, TITLES)
+    assert [b["payload"] for b in reply.buttons] == ["/crisis", "/informal_exclusion", "/suspension", "/something_else"]
+    below_floor = ranking[:2] + [{"name": "suspension", "confidence": clarify.ALTERNATIVE_FLOOR / 2}]
+    assert [b["payload"] for b in clarify.safety_question(below_floor, TITLES).buttons] == [
+        "/crisis",
+        "/informal_exclusion",
+        "/something_else",
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
@@ -281,9 +298,14 @@ def test_an_unsure_model_asks_the_safety_question_from_a_lower_reading() -> None
     assert assess(text, UNSURE_CHECK_AT - 0.01, "nlu_fallback", 0.3, model_unsure=True) is Verdict.NONE
 
 
-def test_unsure_means_the_fallback_came_first() -> None:
+def test_unsure_means_did_you_mean_or_the_middle_band() -> None:
+    from bot.dialogue.clarify import CONFIDENT_AT
     from bot.understanding.risk_model import is_unsure
 
-    assert is_unsure([{"name": "nlu_fallback", "confidence": 0.65}, {"name": "mediation", "confidence": 0.4}])
-    assert not is_unsure([{"name": "mediation", "confidence": 0.9}])
-    assert not is_unsure([])
+    fell_back = [{"name": "nlu_fallback", "confidence": 0.75}, {"name": "mediation", "confidence": 0.4}]
+    assert is_unsure(fell_back, CONFIDENT_AT)
+    # The middle band: the assistant answers its best guess and asks "is this about X?".
+    assert is_unsure([{"name": "mediation", "confidence": CONFIDENT_AT - 0.01}], CONFIDENT_AT)
+    assert not is_unsure([{"name": "mediation", "confidence": CONFIDENT_AT}], CONFIDENT_AT)
+    assert not is_unsure([{"name": "mediation", "confidence": 0.9}], CONFIDENT_AT)
+    assert not is_unsure([], CONFIDENT_AT)

@@ -44,10 +44,12 @@ def check_guess(
 
 
 def safety_question(ranking: Sequence[Mapping[str, object]], titles: Mapping[str, str]) -> Reply:
-    """Asked before anything else when a message might show risk but the signs are not clear."""
+    """Asked before anything else when a message might show risk but the signs are not clear. "No" carries
+    on with the model's best two guesses, as the middle band offers them: the question is now also asked
+    when the model was not sure (bot/understanding/risk_model.UNSURE_CHECK_AT)."""
     carry_on = [
         {"title": f"No. Carry on: {titles[name]}", "payload": f"/{name}"}
-        for name in _guesses(ranking, titles, {"crisis"})[:1]
+        for name in _guesses(ranking, titles, {"crisis"})[:2]
     ]
     no = {"title": "No, something else" if carry_on else "No, nobody is in danger", "payload": "/something_else"}
     return Reply("Before I answer: is anyone in danger right now?", [DANGER_NOW, *carry_on, no])

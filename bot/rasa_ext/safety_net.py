@@ -25,6 +25,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.dialogue.clarify import CONFIDENT_AT
 from bot.directory.entities import only_names_a_place
 from bot.rasa_ext.stored_model import StoredModelComponent
 from bot.settings import PROJECT_ROOT
@@ -81,7 +82,7 @@ class CrisisSafetyNet(StoredModelComponent):
             guess, confidence = top_guess(ranking)
             probability = self.detector.probability(text) if self.detector else 0.0
             lines = self.detector.read_lines(text) if self.detector else LineReading()
-            verdict = assess(text, probability, guess, confidence, lines, is_unsure(ranking))
+            verdict = assess(text, probability, guess, confidence, lines, is_unsure(ranking, CONFIDENT_AT))
             if verdict is Verdict.CHECK and only_names_a_place(text):
                 # A town typed alone ("Hull") is where the parent is, not a sign of danger: the place's
                 # local help answers it (action_out_of_scope), as for any other place name.

@@ -57,12 +57,14 @@ LINE_CHECK_AT = 0.95
 # gives no ordinary message of those sets emergency help (0.93 gave it to "help the deadline is
 # tonight!!", 0.98 to a hospital discharge today).
 LINE_EMERGENCY_AT = 0.99
-# When the situation model is not sure what the message is about (it would answer "did you mean"), a lower
-# reading asks the safety question instead: the issue's "a one-tap safety question instead of a plain 'not
-# sure'". Confident answers are untouched, so no situation the model recognises is diverted. Chosen on the
-# tuning sets in tests/safety/ (session 7, docs/safety-and-privacy.md): the highest that leaves no risk
-# message of those sets with neither emergency help nor the question.
-UNSURE_CHECK_AT = 0.20
+# When the situation model is not sure what the message is about (below its confident band: it would
+# answer "did you mean", or answer its best guess and ask "is this about X?"), a lower reading asks the
+# safety question instead: the issue's "a one-tap safety question instead of a plain 'not sure'".
+# Confident answers are untouched, so no situation the model recognises is diverted. Chosen on the tuning
+# sets in tests/safety/ (docs/safety-and-privacy.md): the highest that leaves no risk message of those sets
+# with neither emergency help nor the question. Session 7 applied it to "did you mean" only, at 0.20;
+# session 8 to both unsure bands, at 0.12 (no held-out situation message diverted).
+UNSURE_CHECK_AT = 0.12
 # The situation model's own crisis guess decides only with the detector's agreement and a confident
 # model; on its own it asks (one tap) rather than showing emergency numbers to "my son".
 MODEL_CRISIS_CONFIDENT = 0.65
@@ -194,9 +196,13 @@ def is_chat_command(text: str, model_guess: str | None, model_confidence: float)
     )
 
 
-def is_unsure(ranking: Sequence[dict]) -> bool:
-    """The situation model fell back: its first entry is the fallback, not a situation."""
-    return bool(ranking) and ranking[0].get("name") == "nlu_fallback"
+def is_unsure(ranking: Sequence[dict], confident_at: float) -> bool:
+    """The situation model is not sure: it fell back ("did you mean"), or its best guess is below the
+    confident band `confident_at` (the assistant would answer it and ask "is this about X?")."""
+    if not ranking:
+        return False
+    first = ranking[0]
+    return first.get("name") == "nlu_fallback" or float(first.get("confidence") or 0.0) < confident_at
 
 
 def top_guess(ranking: Sequence[dict]) -> tuple[str | None, float]:
