@@ -34,6 +34,9 @@ NOT_NOW = [
     "We escaped domestic abuse in 2019. Does the new school need to know?",
     "she took an overdose when she was 14. that was 4 years ago. can she get DSA at uni?",
     "I self-harmed as a teenager, will the council hold it against me in his assessment?",
+    # A season, a term or a month back counts as "a month ago" does (session 8).
+    "he ran onto the road on holiday last summer, he was fine. are there road safety courses for autistic kids?",
+    "she took an overdose last term, CAMHS discharged her in june. can the school ask for her notes?",
     # A plan, a what-if, or what a document says.
     "what should school do if his seizure lasts more than 5 minutes on a trip?",
     "the draft EHCP says he has suicidal thoughts, can I ask them to reword it",
@@ -51,6 +54,7 @@ NOW = [
     "my son took an overdose in 2022, he's just taken all my tablets",
     "she had a seizure that wouldn't stop an hour ago and she still isn't making sense",
     "we escaped domestic abuse years ago but he found us today",
+    "she overdosed last summer and tonight she's taken tablets again",
     # The danger in a sentence of its own, without a past word.
     "she used to self harm. she says she wants to die",
     "he self-harmed two years ago, now he says he wants to die",

@@ -31,7 +31,7 @@ _SCHOOL_YEARS = r"(?:year|yr|primary|reception|nursery|infants|juniors|secondary
 # but she took 20 paracetamol").
 _PAST = (
     _NUMBER + r"\s+(?:years?|yrs?|months?)\s+(?:ago|back|before|earlier)|years\s+ago|(?:a\s+)?long\s+(?:time\s+)?ago"
-    r"|last\s+year|the\s+year\s+before|(?:in|from|during)\s+(?:19|20)\d\d|back\s+in\s+"
+    r"|last\s+(?:year|month|term|summer|spring|autumn|winter|christmas|easter|(?:school\s+)?holidays)|the\s+year\s+before|(?:in|from|during)\s+(?:19|20)\d\d|back\s+in\s+"
     + _SCHOOL_YEARS
     + r"|back\s+when"
     r"|(?<!being\s)(?<!been\s)(?<!is\s)(?<!was\s)(?<!get\s)(?<!got\s)(?<!getting\s)used\s+to(?!\s+(?:being|it|this|that|\w+ing)\b)"
