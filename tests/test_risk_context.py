@@ -34,6 +34,10 @@ NOT_NOW = [
     "We escaped domestic abuse in 2019. Does the new school need to know?",
     "she took an overdose when she was 14. that was 4 years ago. can she get DSA at uni?",
     "I self-harmed as a teenager, will the council hold it against me in his assessment?",
+    # "just because", "again in future" and "still want" do not say it is happening now (session 8).
+    "he self-harmed when he was 12, college want to refuse him just because of his file",
+    "can the care plan cover what happens if she has suicidal thoughts again in future?",
+    "she had anaphylaxis in 2019 and school still want two staff trained on every trip",
     # A season, a term or a month back counts as "a month ago" does (session 8).
     "he ran onto the road on holiday last summer, he was fine. are there road safety courses for autistic kids?",
     "she took an overdose last term, CAMHS discharged her in june. can the school ask for her notes?",
@@ -55,6 +59,8 @@ NOW = [
     "she had a seizure that wouldn't stop an hour ago and she still isn't making sense",
     "we escaped domestic abuse years ago but he found us today",
     "she overdosed last summer and tonight she's taken tablets again",
+    "he self-harmed when he was 12 and he's just cut himself again",
+    "she's still saying she wants to die",
     # The danger in a sentence of its own, without a past word.
     "she used to self harm. she says she wants to die",
     "he self-harmed two years ago, now he says he wants to die",

@@ -78,7 +78,8 @@ _READINGS = tuple(re.compile(r"\b(?:" + reading + r")\b", re.IGNORECASE) for rea
 # Anywhere in the message: it is happening now, again, or very recently.
 _RECENT = re.compile(
     r"\b(?:right\s+now|as\s+(?:i|we)\s+(?:type|write|speak)|tonight|today|this\s+(?:morning|afternoon|evening|week)|last\s+night|yesterday|earlier|"
-    r"just\s+(?!(?:want|wanted|wondering|need|needed|curious|asking|checking|a|one|the|to|so|in\s+case)\b)\w+|(?<!never\s)(?<!not\s)(?<!hasnt\s)(?<!hasn't\s)(?<!happened\s)again|"
+    r"just\s+(?!(?:want|wanted|wondering|need|needed|curious|asking|checking|a|one|the|to|so|in\s+case|because|ignore\w*|like|as|about|how|what|not|for|that|really|in\s+general|out\s+of\s+interest)\b)\w+|"
+    r"(?<!never\s)(?<!not\s)(?<!hasnt\s)(?<!hasn't\s)(?<!happened\s)again(?!\s+in\s+(?:the\s+)?future)|"
     r"currently|at\s+the\s+(?:moment|minute)|started\s+(?:again|back)|fresh(?!\s+start)|new\s+(?:cuts|marks|bruises)|"
     + _NUMBER
     + r"\s+(?:hours?|hrs?|minutes?|mins?|days?|weeks?|nights?)\s+ago|"
@@ -86,7 +87,7 @@ _RECENT = re.compile(
     r"hasn'?t\s+come\s+home|(?:won'?t|will\s+not)\s+stop|not\s+stopping|"
     # "still" when the danger goes on ("she's still bleeding"), not when the paperwork does ("the plan still says").
     r"still(?!\s+(?:mention\w*|talk\w*|say|says|said|list\w*|on\s+(?:my\s+mind|her|his|the|their|my)|in\s+(?:the|her|his|their|my)|"
-    r"have\s+(?:it|this|that)|be\s+(?:in|on|there|mentioned|listed)|put|include\w*|need\w*|count\w*|relevant|matter\w*|true|there|"
+    r"have\s+(?:it|this|that)|be\s+(?:in|on|there|mentioned|listed)|put|include\w*|need\w*|want\w*|lost|won|count\w*|relevant|matter\w*|true|there|"
     r"written|apply|applies|affect\w*|worry|worried|have\s+a\s+right|get|entitled|eligible|bring\w*|bring\s+it|come\s+up|comes\s+up|has\s+(?:it|that|the|a)\b)))\b",
     re.IGNORECASE,
 )
