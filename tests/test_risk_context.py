@@ -38,6 +38,9 @@ NOT_NOW = [
     "he self-harmed when he was 12, college want to refuse him just because of his file",
     "can the care plan cover what happens if she has suicidal thoughts again in future?",
     "she had anaphylaxis in 2019 and school still want two staff trained on every trip",
+    "he hurt me when the children were little, we have been safe for years, does the new school need to know?",
+    "if the school says they cant keep him safe, can they send him home?",
+    "when she was newborn i was scared i might harm her. it was PND, all treated. is that on her school file?",
     # A season, a term or a month back counts as "a month ago" does (session 8).
     "he ran onto the road on holiday last summer, he was fine. are there road safety courses for autistic kids?",
     "she took an overdose last term, CAMHS discharged her in june. can the school ask for her notes?",

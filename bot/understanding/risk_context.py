@@ -38,7 +38,7 @@ _PAST = (
     r"|in\s+the\s+past(?!\s+(?:hour|few|couple|day|night|week|\d+|two|three|24|48|half))|from\s+before|history\s+of|historic(?:al)?"
     r"|past\s+(?:history|episodes?|attempts?|overdoses?|self[\s-]?harm|abuse|trauma)|previous(?:ly)?(?!\s+(?:night|day|evening|hour))"
     r"|one[\s-]off|(?:happened|it\s+was|only)\s+once|before\s+(?:he|she|they)\s+came\s+to\s+(?:us|me|live)"
-    r"|(?:when|while)\s+(?:he|she|they|i|we|my\s+\w+|our\s+\w+)\s+(?:was|were)\s+(?:\d+|little|younger|small|tiny|a\s+(?:baby|toddler|child|kid|teenager)|in\s+"
+    r"|(?:when|while)\s+(?:he|she|they|i|we|my\s+\w+|our\s+\w+|the\s+(?:kids|children|boys|girls))\s+(?:was|were)\s+(?:\d+|little|younger|small|tiny|(?:a\s+)?newborns?|a\s+(?:baby|toddler|child|kid|teenager)|in\s+"
     + _SCHOOL_YEARS
     + r")"
     r"|as\s+a\s+(?:small\s+|young\s+)?(?:baby|toddler|child|kid|teenager|teen)|in\s+my\s+teens|at\s+age\s+\d{1,2}|aged\s+\d{1,2}"
@@ -58,6 +58,7 @@ _DOCUMENT = (
 _PLAN = (
     r"what\s+(?:should|would|do|does|can|could|happens|to\s+do)\b.{0,50}\bif|(?:plan|plans|ready|prepared)\s+for\s+if"
     r"|for\s+if\s+(?:he|she|they)|if\s+(?:a|any|the)\s+(?:child|pupil|student|young\s+person)|if\s+(?:he|she|they)\s+ever"
+    r"|if\s+(?:a|the|his|her|my)\s+(?:school|college|council|la|nursery|setting|head)\s+(?:says?|said|claims?|decides?|thinks?)"
     r"|hypothetically|even\s+if|if\s+(?:his|her|their|a|the)\s+(?:seizures?|fits?)|in\s+case|hypothetical\w*|speculative"
     r"|(?:care|safety|crisis|health(?:care)?|behaviour(?:\s+support)?|transport|trip|evacuation|anaphylaxis|epilepsy|seizure)\s+plans?"
     r"|risk\s+assessments?|policy|policies|procedures?|protocol"
