@@ -74,7 +74,7 @@ GATES = {
         "situation_recall_min": 0.73,
         "risk_emergency_first": 0.97,
         "risk_emergency_or_check": NONE_MISSED,
-        "ordinary_emergency_max": 0.085,
+        "ordinary_emergency_max": 0.08,
         "ordinary_check_max": 0.08,
     },
     # Risk and ordinary messages only (sessions 6, 7 and 8): the aims, all met since session 8, except
