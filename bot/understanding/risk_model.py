@@ -63,8 +63,9 @@ LINE_EMERGENCY_AT = 0.99
 # Confident answers are untouched, so no situation the model recognises is diverted. Chosen on the tuning
 # sets in tests/safety/ (docs/safety-and-privacy.md): the highest that leaves no risk message of those sets
 # with neither emergency help nor the question. Session 7 applied it to "did you mean" only, at 0.20;
-# session 8 to both unsure bands, at 0.12 (no held-out situation message diverted).
-UNSURE_CHECK_AT = 0.12
+# session 8 to both unsure bands, at 0.12, and at 0.11 after the detector's thirteenth wave (no held-out
+# situation message diverted).
+UNSURE_CHECK_AT = 0.11
 # The situation model's own crisis guess decides only with the detector's agreement and a confident
 # model; on its own it asks (one tap) rather than showing emergency numbers to "my son".
 MODEL_CRISIS_CONFIDENT = 0.65
