@@ -200,3 +200,22 @@ def test_words_that_say_it_is_over(text: str) -> None:
 
 def test_seeming_fine_is_not_over() -> None:
     assert not says_it_is_over("she took the tablets an hour ago and seems fine")
+
+
+@pytest.mark.parametrize(
+    ("text", "now"),
+    [
+        ("he's just about to jump", True),
+        ("she's just not breathing right", True),
+        ("just as I got home she collapsed", True),
+        ("he has just cut himself", True),
+        ("they won't let him on the trip just because of his file", False),
+        ("the council just ignore my emails", False),
+        ("what if she has those thoughts again in future", False),
+        ("school still want two staff trained", False),
+    ],
+)
+def test_what_counts_as_happening_now(text: str, now: bool) -> None:
+    from bot.understanding.risk_context import says_now
+
+    assert says_now(text) is now

@@ -79,7 +79,7 @@ _READINGS = tuple(re.compile(r"\b(?:" + reading + r")\b", re.IGNORECASE) for rea
 # Anywhere in the message: it is happening now, again, or very recently.
 _RECENT = re.compile(
     r"\b(?:right\s+now|as\s+(?:i|we)\s+(?:type|write|speak)|tonight|today|this\s+(?:morning|afternoon|evening|week)|last\s+night|yesterday|earlier|"
-    r"just\s+(?!(?:want|wanted|wondering|need|needed|curious|asking|checking|a|one|the|to|so|in\s+case|because|ignore\w*|like|as|about|how|what|not|for|that|really|in\s+general|out\s+of\s+interest)\b)\w+|"
+    r"just\s+(?!(?:want|wanted|wondering|need|needed|curious|asking|checking|a|one|the|to|so|in\s+case|because|ignore\w*|like|how|what|for|that|really|in\s+general|out\s+of\s+interest)\b)\w+|"
     r"(?<!never\s)(?<!not\s)(?<!hasnt\s)(?<!hasn't\s)(?<!happened\s)again(?!\s+in\s+(?:the\s+)?future)|"
     r"currently|at\s+the\s+(?:moment|minute)|started\s+(?:again|back)|fresh(?!\s+start)|new\s+(?:cuts|marks|bruises)|"
     + _NUMBER
