@@ -27,6 +27,7 @@ FRESH_SETS = [
     ROOT / "tests" / "fresh5",
 ]
 HELD_OUT = sorted((ROOT / "tests" / "nlu").glob("*.yml"))
+SITUATION_TUNING = ROOT / "tests" / "situations"
 SWAP_MIN_WORDS = 6
 
 
@@ -90,6 +91,8 @@ def evaluation_items() -> list[tuple[str, str]]:
             items += [(f"{fresh.name}/situations.yml/{i}", t) for i, t in nlu_examples(fresh / "situations.yml")]
         for name in ("risk.tsv", "ordinary.txt", "openers.txt"):
             items += [(f"{fresh.name}/{name}", t) for t in text_lines(fresh / name)]
+    # The situation tuning set judges new training data (session 8), so it must not be training data either.
+    items += [(f"situations/{p.name}", t) for p in sorted(SITUATION_TUNING.glob("*.yml")) for _, t in nlu_examples(p)]
     # The risk tuning sets choose thresholds and rules, so they must not be training data either.
     items += [(f"safety/{path.name}", t) for path in sorted(SAFETY_TUNING.glob("*.txt")) for t in text_lines(path)]
     return items
