@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.dialogue.clarify import CONFIDENT_AT  # noqa: E402
 
-# Four sets, each by an author who never saw the training data: tests/fresh (session 3, read as aggregate
+# Five sets, each by an author who never saw the training data: tests/fresh (session 3, read as aggregate
 # figures after every change since), tests/fresh2 (session 5; no openers), tests/fresh3 (session 6, risk
 # and ordinary messages only, measured once on session 5's model and once on session 6's, after every
 # change of session 6 was made), tests/fresh4 (session 7, risk and ordinary; measured before session 7's
@@ -55,16 +55,20 @@ SPECIAL = {"crisis": "emergency", "safety_check": "check", "opener": "opener", "
 # to its figures (docs/safety-and-privacy.md, "Session 8").
 # docs/nlu.md and docs/safety-and-privacy.md say which aims are met on which set.
 NONE_MISSED = 0.999
+# The issue's risk aims: every set's floors for its risk and ordinary messages, unless said otherwise.
+RISK_ONLY_AIMS = {
+    "risk_emergency_first": 0.97,
+    "risk_emergency_or_check": NONE_MISSED,
+    "ordinary_emergency_max": 0.03,
+    "ordinary_check_max": 0.08,
+}
 GATES = {
     "fresh": {
         "situations_first_reply": 0.95,
         "situations_one_tap": 0.99,
         "situations_confident_wrong_max": 0.02,
         "situation_recall_min": 0.85,
-        "risk_emergency_first": 0.97,
-        "risk_emergency_or_check": NONE_MISSED,
-        "ordinary_emergency_max": 0.03,
-        "ordinary_check_max": 0.08,
+        **RISK_ONLY_AIMS,
         "openers_opener": 0.86,
     },
     "fresh2": {
@@ -72,31 +76,14 @@ GATES = {
         "situations_one_tap": 0.99,
         "situations_confident_wrong_max": 0.02,
         "situation_recall_min": 0.73,
-        "risk_emergency_first": 0.97,
-        "risk_emergency_or_check": NONE_MISSED,
+        **RISK_ONLY_AIMS,
         "ordinary_emergency_max": 0.08,
-        "ordinary_check_max": 0.08,
     },
     # Risk and ordinary messages only (sessions 6, 7 and 8): the issue's aims, all met since session 8, except
     # on tests/fresh5, where one risk message is still neither given emergency help nor asked.
-    "fresh3": {
-        "risk_emergency_first": 0.97,
-        "risk_emergency_or_check": NONE_MISSED,
-        "ordinary_emergency_max": 0.03,
-        "ordinary_check_max": 0.08,
-    },
-    "fresh4": {
-        "risk_emergency_first": 0.97,
-        "risk_emergency_or_check": NONE_MISSED,
-        "ordinary_emergency_max": 0.03,
-        "ordinary_check_max": 0.08,
-    },
-    "fresh5": {
-        "risk_emergency_first": 0.97,
-        "risk_emergency_or_check": 0.99,
-        "ordinary_emergency_max": 0.03,
-        "ordinary_check_max": 0.08,
-    },
+    "fresh3": RISK_ONLY_AIMS,
+    "fresh4": RISK_ONLY_AIMS,
+    "fresh5": {**RISK_ONLY_AIMS, "risk_emergency_or_check": 0.99},
 }
 
 

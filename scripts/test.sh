@@ -68,12 +68,10 @@ done_step
 
 step "Understanding on the second fresh set (tests/fresh2: situations, risk, ordinary; never trained on)"
 "$PY" scripts/evaluate.py "$MODEL" --set fresh2 --gate || fail "understanding is below its floors (figures above; docs/nlu.md)"
-step "Risk on the third fresh set (tests/fresh3: risk and ordinary messages; never trained on)"
-"$PY" scripts/evaluate.py "$MODEL" --set fresh3 --gate || fail "risk handling is below its floors (figures above; docs/safety-and-privacy.md)"
-step "Risk on the fourth fresh set (tests/fresh4: risk and ordinary messages; never trained on)"
-"$PY" scripts/evaluate.py "$MODEL" --set fresh4 --gate || fail "risk handling is below its floors (figures above; docs/safety-and-privacy.md)"
-step "Risk on the fifth fresh set (tests/fresh5: risk and ordinary messages; never trained on)"
-"$PY" scripts/evaluate.py "$MODEL" --set fresh5 --gate || fail "risk handling is below its floors (figures above; docs/safety-and-privacy.md)"
+for name in fresh3 fresh4 fresh5; do
+  step "Risk on tests/$name (risk and ordinary messages only; never trained on)"
+  "$PY" scripts/evaluate.py "$MODEL" --set "$name" --gate || fail "risk handling on tests/$name is below its floors (figures above; docs/safety-and-privacy.md)"
+done
 done_step
 
 step "Conversation tests (tests/stories)"

@@ -19,13 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TRAINING = sorted((ROOT / "data" / "nlu").glob("*.yml"))
 SAFETY_TRAINING = sorted((ROOT / "data" / "safety").glob("*.txt"))
 SAFETY_TUNING = ROOT / "tests" / "safety"
-FRESH_SETS = [
-    ROOT / "tests" / "fresh",
-    ROOT / "tests" / "fresh2",
-    ROOT / "tests" / "fresh3",
-    ROOT / "tests" / "fresh4",
-    ROOT / "tests" / "fresh5",
-]
+# Every fresh evaluation set (tests/fresh, tests/fresh2, ...): a new one is covered without editing this file.
+FRESH_SETS = sorted(path for path in (ROOT / "tests").glob("fresh*") if path.is_dir())
 HELD_OUT = sorted((ROOT / "tests" / "nlu").glob("*.yml"))
 SITUATION_TUNING = ROOT / "tests" / "situations"
 SWAP_MIN_WORDS = 6

@@ -154,7 +154,8 @@ def assess(
 
     `risk_probability` is the detector's reading of the whole message, `lines` its reading sentence by sentence
     (RiskDetector.read_lines): a sure sentence that says now gives emergency help, a very sure one asks.
-    `model_unsure` is true when the situation model fell back ("did you mean"): then a lower reading asks.
+    `model_unsure` is true when the situation model is not sure (is_unsure: "did you mean" or the middle band):
+    then a lower reading asks.
     """
     normalised = normalise_text(text)
     if lines.surest >= LINE_CHECK_AT or asks_about_safety(normalised):
