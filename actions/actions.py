@@ -27,7 +27,7 @@ from bot.content.partners import PartnerBook
 from bot.content.service import KnowledgeService, service_from_settings
 from bot.dialogue import answers, clarify, emergency, guided_replies
 from bot.dialogue.forms import ARTICLE_DEADLINE_KIND
-from bot.directory.answers import AREA_ASKED_SLOT, AREA_SLOT, place_answer, who_can_help
+from bot.directory.answers import AREA_ASKED_SLOT, AREA_SLOT, other_nation_note, place_answer, who_can_help
 from bot.directory.load import served_directory
 from bot.documents.chat import document_button
 from bot.law.parent_dates import england_today
@@ -124,6 +124,17 @@ def answer_place(dispatcher: CollectingDispatcher, tracker: Tracker, service: Kn
         )
     send(dispatcher, [*(answers.Reply(t) for t in texts), closing])
     return changed_slots(tracker, {**slots, AREA_ASKED_SLOT: True}) + leave_form(tracker)
+
+
+def nation_note(service: KnowledgeService, text: str, intent: str | None) -> list[answers.Reply]:
+    """England only: a message that names Wales, Scotland or Northern Ireland is told so first, with a tap to
+    their own help (bot/directory/answers.other_nation_note); best effort, like the local help."""
+    try:
+        note = other_nation_note(served_directory(service.knowledge_dir), text, intent)
+    except Exception:
+        logger.exception("the nation could not be looked up")
+        return []
+    return [answers.Reply(note[0], [note[1]])] if note else []
 
 
 def send(dispatcher: CollectingDispatcher, replies: Iterable[answers.Reply]) -> None:
@@ -225,6 +236,7 @@ class ActionAnswerSituation(SafeAction):
         text = tracker.latest_message.get("text") or ""
         verdict = claims.verdict_reply(service.knowledge_dir, service.refresh_seconds, text, intent)
         replies = [answers.Reply(verdict), *replies] if verdict else replies
+        replies = [*nation_note(service, text, intent), *replies]
         area_events: list[dict[str, Any]] = []
         if intent == ADVISER_INTENT:  # the parent's own SENDIASS and the partner's helpline first, then national help
             local, national, area_events = local_help(tracker, service, article.id)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import actions.actions as acts
+from bot.directory.load import served_directory
 from bot.directory.replies import ASK_AREA
 from bot.settings import PROJECT_ROOT
 from tests.actions_helpers import make_service, payloads, run_action, texts, tracker
@@ -90,3 +91,44 @@ async def test_a_broken_directory_never_takes_the_answer_away(service, monkeypat
     assert texts(messages)[0].startswith("**Who can help**")
     fallback, _ = await run_action(acts.ActionOutOfScope(), tracker("out_of_scope", text="Leeds"))
     assert [m.get("response") for m in fallback] == ["utter_out_of_scope"]
+
+
+# England only: a situation message that names Wales, Scotland or Northern Ireland is told so before the answer.
+async def test_a_message_naming_wales_is_told_the_answer_is_englands_law(service) -> None:
+    messages, _ = await run_action(
+        acts.ActionAnswerSituation(), tracker("ehc_delay", text="we live in wales and the ehcp is 6 months late")
+    )
+    first = messages[0]
+    assert first["text"].startswith("You mentioned Wales. What follows is the law in England.")
+    assert [b["payload"] for b in first["buttons"]] == ["/outside_england"]
+    assert len(messages) > 1  # the England answer still follows, for a parent who has moved to England
+
+
+async def test_a_town_in_another_nation_is_named_with_its_nation(service) -> None:
+    messages, _ = await run_action(
+        acts.ActionAnswerSituation(),
+        tracker("ehc_delay", text="we moved from Cardiff to Bristol and the new council is late with the plan"),
+    )
+    assert messages[0]["text"].startswith("You mentioned Cardiff, in Wales.")
+
+
+@pytest.mark.parametrize(
+    ("intent", "text"),
+    [
+        ("ehc_delay", "my son Barry is waiting for his ehcp, it is 6 months late"),
+        ("ehc_delay", "the ehcp is 6 months late, we are in Leeds"),
+    ],
+)
+async def test_no_nation_note_without_another_nation(service, intent: str, text: str) -> None:
+    messages, _ = await run_action(acts.ActionAnswerSituation(), tracker(intent, text=text))
+    assert messages and messages[0]["text"] != acts.SORRY  # answered, without the note
+    assert not any("What follows is the law in England" in (m.get("text") or "") for m in messages)
+
+
+def test_the_answer_about_living_outside_england_needs_no_note() -> None:
+    from bot.directory.answers import other_nation_note
+
+    directory = served_directory(PROJECT_ROOT / "knowledge")
+    text = "we live in wales, does my son get an ehcp"
+    assert other_nation_note(directory, text, "outside_england") is None
+    assert other_nation_note(directory, text, "ehc_delay") is not None

@@ -65,6 +65,23 @@ def who_can_help(
     return found
 
 
+# Places in another nation that are also everyday words or names in England ("my son Barry"), so they alone
+# never bring the note below.
+_NOT_NAMED_ALONE = frozenset({"barry", "ni", "perth", "livingston", "bangor", "highland", "newport"})
+OUTSIDE_ENGLAND_INTENT = "outside_england"
+
+
+def other_nation_note(directory: Directory, text: str, intent: str | None) -> tuple[str, dict[str, str]] | None:
+    """The note and button for an England answer whose message names a place in another UK nation; None when
+    it names none, or when the answer is already about living outside England."""
+    if intent == OUTSIDE_ENGLAND_INTENT:
+        return None
+    found = find_area(directory, text)
+    if found is None or not found.nation or found.said.casefold() in _NOT_NAMED_ALONE:
+        return None
+    return replies.nation_note(found)
+
+
 def place_answer(directory: Directory, text: str) -> tuple[list[str], dict[str, object]] | None:
     """The answer to a message that only says where the parent is, and the slots it sets; None otherwise."""
     if not is_only_a_place(directory, text):

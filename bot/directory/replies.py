@@ -219,6 +219,19 @@ def _service_lines(service: Service, sources: _Sources) -> list[str]:
     return found
 
 
+def nation_note(found: Found) -> tuple[str, dict[str, str]]:
+    """Before an England answer to a message that names a place in Wales, Scotland or Northern Ireland ("im 17
+    in wales, do i still get support at college"): what follows is England's law, and a tap to their own help.
+    The answer still follows, for a parent who has moved to England ("we moved from Cardiff to Bristol")."""
+    place = NATION_NAMES.get(found.nation or "", found.nation or "")
+    mentioned = found.said if found.said.casefold() == place.casefold() else f"{found.said}, in {place}"
+    text = (
+        f"You mentioned {mentioned}. What follows is the law in England. {place} has its own system, so if you "
+        "live there this may not apply to you."
+    )
+    return text, {"title": f"Help in {place}", "payload": "/outside_england"}
+
+
 def nation_help(directory: Directory, nation: str) -> str:
     """For a parent in Wales, Scotland or Northern Ireland: their own services, signposted, not advised."""
     place = NATION_NAMES.get(nation, nation)
