@@ -298,6 +298,21 @@ def test_an_unsure_model_asks_the_safety_question_from_a_lower_reading() -> None
     assert assess(text, UNSURE_CHECK_AT - 0.01, "nlu_fallback", 0.3, model_unsure=True) is Verdict.NONE
 
 
+def test_an_unsure_model_asks_when_a_sentence_that_says_now_is_sure() -> None:
+    from bot.understanding.risk_model import LINE_CHECK_AT, UNSURE_LINE_CHECK_AT, LineReading
+
+    text = "can the school refuse the ot hours in section f. also he's still twitching on one side now"
+    sure_now = LineReading(surest=UNSURE_LINE_CHECK_AT, surest_now=UNSURE_LINE_CHECK_AT)
+    assert UNSURE_LINE_CHECK_AT < LINE_CHECK_AT
+    assert assess(text, 0.05, "sen_support", 0.3, sure_now, model_unsure=True) is Verdict.CHECK
+    # A confident situation keeps its answer; a sentence that does not say now is not enough; nor is a lower one.
+    assert assess(text, 0.05, "sen_support", 0.9, sure_now, model_unsure=False) is Verdict.NONE
+    not_now = LineReading(surest=UNSURE_LINE_CHECK_AT, surest_now=0.0)
+    assert assess(text, 0.05, "sen_support", 0.3, not_now, model_unsure=True) is Verdict.NONE
+    lower = LineReading(surest=UNSURE_LINE_CHECK_AT - 0.01, surest_now=UNSURE_LINE_CHECK_AT - 0.01)
+    assert assess(text, 0.05, "sen_support", 0.3, lower, model_unsure=True) is Verdict.NONE
+
+
 def test_unsure_means_did_you_mean_or_the_middle_band() -> None:
     from bot.dialogue.clarify import CONFIDENT_AT
     from bot.understanding.risk_model import is_unsure

@@ -375,8 +375,37 @@ GUNS_GREY_AND_SWALLOWED = [
 ]
 
 
+# Session 9: narrowed where ordinary training and tuning messages fired (a danger said not to be there, a child's
+# things grabbed, a letter that "shook me", paperwork lost), and the 999 signs in plain words from the detector's
+# fourteenth wave; checked message by message against every risk message (none lost) and ordinary one (none gained).
+SESSION_9 = [
+    ("she is in danger at home tonight", "nobody's in danger, I just need help with the forms"),
+    ("I'm in danger, he's outside", "I'm not in danger, I just cry at adverts"),
+    ("I'm scared I'm a danger to my kids", "I'm not a danger to him, I'm just worn out"),
+    ("I've lost my son at the shopping centre", "the LA has lost my son's paperwork again"),
+    ("I can't find him anywhere and it's dark", "camhs said they can't see him while he's on the autism waiting list"),
+    ("a man grabbed her and dragged her into a car", "a teacher grabbed her bag at the gate"),
+    ("her dad shook her so hard she cried", "that refusal letter really shook me"),
+    (
+        "he's been jerking down one side for about 15 minutes",
+        "he has jerking movements in his sleep, the consultant isn't worried",
+    ),
+    (
+        "her inhaler isn't helping and she can barely talk",
+        "the school keeps her inhaler in the office, is that allowed",
+    ),
+    ("he choked on a grape and can't get air in", "he can't get a word in at his review meetings"),
+    ("he fell off the garage roof and can't feel his legs", "she can't feel the pencil properly, can she have a grip"),
+    (
+        "three fits in the last hour and he isn't coming round",
+        "he has fits and the council isn't coming round to a nurse",
+    ),
+]
+
+
 @pytest.mark.parametrize(
-    ("danger", "not_danger"), THINGS_NOT_PEOPLE + SIGNS_TO_CALL_999 + SECOND_RED_TEAM + GUNS_GREY_AND_SWALLOWED
+    ("danger", "not_danger"),
+    THINGS_NOT_PEOPLE + SIGNS_TO_CALL_999 + SECOND_RED_TEAM + GUNS_GREY_AND_SWALLOWED + SESSION_9,
 )
 def test_each_narrowing_keeps_the_danger_beside_it(danger: str, not_danger: str) -> None:
     assert shows_immediate_risk(danger)

@@ -88,7 +88,7 @@ _RECENT = re.compile(
     r"hasn'?t\s+come\s+home|(?:won'?t|will\s+not)\s+stop|not\s+stopping|"
     # "still" when the danger goes on ("she's still bleeding"), not when the paperwork does ("the plan still says").
     r"still(?!\s+(?:mention\w*|talk\w*|say|says|said|list\w*|on\s+(?:my\s+mind|her|his|the|their|my)|in\s+(?:the|her|his|their|my)|"
-    r"have\s+(?:it|this|that)|be\s+(?:in|on|there|mentioned|listed)|put|include\w*|need\w*|want\w*|lost|won|count\w*|relevant|matter\w*|true|there|"
+    r"have\s+(?:it|this|that)|be\s+(?:in|on|there|mentioned|listed)|put|include\w*|need\w*|want\w*|lost|won|wait\w*|count\w*|relevant|matter\w*|true|there|"
     r"written|apply|applies|affect\w*|worry|worried|have\s+a\s+right|get|entitled|eligible|bring\w*|bring\s+it|come\s+up|comes\s+up|has\s+(?:it|that|the|a)\b)))\b",
     re.IGNORECASE,
 )

@@ -66,6 +66,11 @@ LINE_EMERGENCY_AT = 0.99
 # session 8 to both unsure bands, at 0.12, and at 0.11 after the detector's thirteenth wave (no held-out
 # situation message diverted).
 UNSURE_CHECK_AT = 0.11
+# Likewise a sentence that itself says now ("he's still twitching on one side now"), read on its own, asks the
+# question from this reading when the situation model is not sure, not only from LINE_CHECK_AT. Session 9, on
+# the tuning sets (docs/safety-and-privacy.md): 2 more risk messages helped, 1 of about 2,500 ordinary ones
+# asked, no held-out situation message diverted.
+UNSURE_LINE_CHECK_AT = 0.90
 # The situation model's own crisis guess decides only with the detector's agreement and a confident
 # model; on its own it asks (one tap) rather than showing emergency numbers to "my son".
 MODEL_CRISIS_CONFIDENT = 0.65
@@ -177,7 +182,7 @@ def assess(
         return Verdict.EMERGENCY
     if risk_probability >= CHECK_AT or model_says_crisis:
         return Verdict.CHECK
-    if model_unsure and risk_probability >= UNSURE_CHECK_AT:
+    if model_unsure and (risk_probability >= UNSURE_CHECK_AT or lines.surest_now >= UNSURE_LINE_CHECK_AT):
         return Verdict.CHECK
     return Verdict.NONE
 

@@ -127,11 +127,13 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "hurt by someone",
         r"(?<!baby\s)(?<!baby\skeeps\s)(?<!bump\skeeps\s)(?<!tie\sis\s)(?<!tie\skeeps\s)(?<!collar\sis\s)(?<!shoes\sare\s)(?<!splints\sare\s)(?<!boots\sare\s)(?<!strikes\sare\s)"
-        r"\b(?:hits|hitting|hit|beat|beats|beating|punch(?:es|ed|ing)?|kick(?:s|ed|ing)?|strangl\w*|chok(?:ed|ing)|attack(?:s|ed|ing)?|shook|slapped|grabbed|dragged|hurting|been\s+rough\s+with)\s+"
+        r"\b(?:hits|hitting|hit|beat|beats|beating|punch(?:es|ed|ing)?|kick(?:s|ed|ing)?|strangl\w*|chok(?:ed|ing)|attack(?:s|ed|ing)?|(?<!it\s)(?<!that\s)(?<!really\s)shook|slapped|grabbed|dragged|hurting|been\s+rough\s+with)\s+"
         + _CHILD
         + r"\b(?!\s+(?:out|off|back|from|a|an|some|at\s+(?:chess|draughts|cards|snap|uno|monopoly|scrabble|board\s+games|connect\s+4|mario\s+kart|pool|darts|football|tennis|swimming|running|fifa|minecraft|fortnite|the\s+game|(?:a|the)\s+race)|under\s+the\s+table|(?:now\s+)?how\s+(?:much|bad|far)|by\s+accident|accidentally|in\s+(?:every|each)|in\s+(?:the|their|its)\s+(?:tribunal|response|letter|meeting|report|press|hearing)"
         r"|(?:to|along\s+to|round|around)\s+(?:every|all|the|appointments?)"
-        r"|with\s+(?:a|another|the|more|yet)\s+(?:[\w\u00a3$]+\s+)?(?:fine|bill|letter|penalty|charge|delay|demand|refusal))\b)"
+        r"|with\s+(?:a|another|the|more|yet)\s+(?:[\w\u00a3$]+\s+)?(?:fine|bill|letter|penalty|charge|delay|demand|refusal)"
+        # Their things, not them: "a teacher grabbed her bag" (a hand on an arm or a collar still counts).
+        r"|(?:bag|phone|ipad|tablet|laptop|coat|hood|jumper|book|pencil\s+case|lunch\s*box)s?)\b)"
         r"|\b(?:violent|violence)\s+(?:with|towards?|to)\s+(?:me|us|him|her|them)\b|\bgets\s+violent\b"
         r"|\bpushed\s+(?:him|her|me|them|us|(?:his|her|their|my|our|the)\s+(?:\w+\s+)?(?:son|daughter|child|kids?|brother|sister|baby|mum|dad|wife|partner|girlfriend|boyfriend|nan|gran))\s+(?:\w+\s+){0,2}?down\s+the\s+stairs\b|\blocked\s+(?:me|us)\b(?:\s+and\s+the\s+\w+)?\s+in\b",
     ),
@@ -154,8 +156,8 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "danger",
         r"(?<!placement\sis\s)(?<!ehcp\sis\s)(?<!plan\sis\s)(?<!funding\sis\s)(?<!place\sis\s)(?<!transport\sis\s)(?<!base\sis\s)(?<!unit\sis\s)"
-        r"(?<!service\sis\s)(?<!provision\sis\s)(?<!club\sis\s)\bin\s+(?:immediate\s+)?danger\b(?!\s+of\s+(?!being\s+(?:hurt|harmed|killed)))(?!\s+because)|\b(?:not|isn'?t)\s+safe\s+at\s+home\b|\bunsafe\s+at\s+home\b|\bscared\s+to\s+go\s+home\b"
-        r"|(?<!calls\shim\s)(?<!called\shim\s)(?<!calls\sher\s)(?<!called\sher\s)\ba\s+danger\s+to\s+(?:my\s+(?:kids|children|son|daughter|family)|the\s+(?:kids|children)|him|her|them|myself|others)\b"
+        r"(?<!service\sis\s)(?<!provision\sis\s)(?<!club\sis\s)(?<!not\s)(?<!never\s)(?<!nobody's\s)(?<!nobodys\s)(?<!no\sone's\s)(?<!noone's\s)(?<!nobody\sis\s)(?<!no\sone\sis\s)\bin\s+(?:immediate\s+)?danger\b(?!\s+of\s+(?!being\s+(?:hurt|harmed|killed)))(?!\s+because)|\b(?:not|isn'?t)\s+safe\s+at\s+home\b|\bunsafe\s+at\s+home\b|\bscared\s+to\s+go\s+home\b"
+        r"|(?<!calls\shim\s)(?<!called\shim\s)(?<!calls\sher\s)(?<!called\sher\s)(?<!not\s)(?<!never\s)\ba\s+danger\s+to\s+(?:my\s+(?:kids|children|son|daughter|family)|the\s+(?:kids|children)|him|her|them|myself|others)\b"
         r"|\b(?:can'?t|cannot|cant|can\s+not|not\s+able\s+to|unable\s+to|don'?t\s+think\s+i\s+can)\s+keep\s+(?:them|him|her|us|my\s+\w+|the\s+\w+)\s+(?:both\s+|all\s+)?safe\b(?!\s+(?:at\s+(?:lunch\w*|school|break\w*|play\w*|dinner\w*)|on\s+(?:the\s+)?(?:bus|minibus|trips?|the\s+playground)|in\s+(?:class|school|the\s+classroom|the\s+playground|the\s+dining\s+hall|the\s+canteen|the\s+hall|lessons?|pe)))"
         r"|\b(?:worried|scared|frightened|fear(?:ful)?)\s+(?:for|about)\s+(?:his|her|their|my\s+\w+'?s?)\s+safety\b(?!\s+on\s+the\s+(?:walk|way|road|journey|bus))"
         r"|\b(?:threatening\s+to\s+jump|jump(?:s|ing|ed)?\s+(?:off|from)\s+(?:a|the)\s+(?:bridge|roof|building|cliff|window))\b"
@@ -171,7 +173,7 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         r"|(?<!support\sthe\s)\b(?:he|she|son|daughter|child|boy|girl|kid|teen|teenager|lad|old)\s+is\s+missing\s*(?:[.!?]|$)|\bmissing\s+(?:since|overnight|from\s+home)\b(?!\s+(?:education|ed|schooling|learning|educating))|\bran\s+away\s+from\s+home\b"
         r"|\b(?:"
         + _CANT
-        + r"\s+(?:find|see)|lost)\s+(?:him|her|them|my\s+(?:son|daughter|child))\b(?!\s+(?:at|in)\s+(?:the\s+)?(?:meeting|plan))(?!\s+(?:temper|place|patience|voice|cool|job|way|rag|paperwork|papers|file|forms?|details|records?|reports?|appointments?|referral|spot|seat|slot|turn))(?!\s+(?:a|an|any)\s)"
+        + r"\s+(?:find|see)|lost)\s+(?:him|her|them|my\s+(?:son|daughter|child))\b(?!'s\b)(?!\s+(?:while|until|till|unless|without|before\s+(?:his|her|the)))(?!\s+(?:at|in)\s+(?:the\s+)?(?:meeting|plan))(?!\s+(?:temper|place|patience|voice|cool|job|way|rag|paperwork|papers|file|forms?|details|records?|reports?|appointments?|referral|spot|seat|slot|turn))(?!\s+(?:a|an|any)\s)"
         r"|\b(?:hasn'?t|hasnt|has\s+not|didn'?t|didnt|did\s+not|'s\s+not|is\s+not)\s+(?:come|came)\s+home\b(?!\s+all\s+(?:term|year|week|half\s+term))|\b(?:hasn'?t|hasnt|has\s+not)\s+been\s+seen\s+since\b"
         r"|\b(?:nobody|no\s+one|noone)\s+knows\s+where\s+(?:he|she|they)\s+(?:is|are)\b"
         + _NOT_A_PLACE
@@ -238,6 +240,14 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\brash\b.{0,60}\b(?:doesn'?t|does\s+not|won'?t|didn'?t)\s+(?:fade|go\s+away)\s+(?:under|with|when\s+(?:i|you)\s+(?:press|roll))"
         r"|\b(?:tongue|lips|face)\s+(?:is\s+|are\s+|keeps\s+|started\s+)?(?:swelling|swollen)\s+up\b"
         r"|\bbreath\s+smells\s+(?:of|like)\s+pear\s*drops\b"
+        # The same signs in plain words, from the detector's fourteenth wave (session 9): jerking or shaking that
+        # has gone on for minutes, an inhaler that isn't helping, no air getting in, no feeling in the legs
+        # after a fall, not coming round after a fit or a fall.
+        r"|\b(?:jerking|twitching|shaking|convulsing)\b.{0,50}\b(?:\d+|five|ten|fifteen|twenty)\s+min"
+        r"|\binhaler\s+(?:is\s+|'s\s+)?(?:not|isn'?t|doesn'?t|does\s+not|hasn'?t)\s+(?:working|helping|doing\s+anything)\b"
+        r"|\b(?:can'?t|cannot|not)\s+get(?:ting)?\s+(?:any\s+)?air\s+in\b"
+        r"|\b(?:can'?t|cannot)\s+feel\s+(?:his|her|their|my)\s+(?:legs|feet|arms|hands)\b"
+        r"|\b(?:fits?|seizures?|fitting|fell|fallen|fall)\b.{0,60}\b(?:not|isn'?t|hasn'?t|won'?t)\s+(?:coming|come)\s+round\b(?!\s+(?:to|for)\b)"
         # A fever with a stiff neck (meningitis); no drink for days and now can't stand or wake (dehydration).
         r"|\b(?:temperature|fever|temp)\b.{0,80}\bstiff\s+neck\b|\bstiff\s+neck\b.{0,80}\b(?:temperature|fever|temp|rash)\b"
         r"|\b(?:refused|refusing|not|won'?t|hasn'?t|isn'?t)\s+(?:\w+\s+){0,4}?(?:drink\w*|water|fluids)\b.{0,80}"
