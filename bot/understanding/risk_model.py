@@ -64,8 +64,10 @@ LINE_EMERGENCY_AT = 0.99
 # sets in tests/safety/ (docs/safety-and-privacy.md): the highest that leaves no risk message of those sets
 # with neither emergency help nor the question. Session 7 applied it to "did you mean" only, at 0.20;
 # session 8 to both unsure bands, at 0.12, and at 0.11 after the detector's thirteenth wave (no held-out
-# situation message diverted).
-UNSURE_CHECK_AT = 0.11
+# situation message diverted). Re-read by the same rule after the fifteenth wave (session 9): 0.15, as the
+# lowest reading among tuning risk messages helped only by it is 0.155, and at 0.11 a held-out situation
+# message (0.14) was now diverted.
+UNSURE_CHECK_AT = 0.15
 # Likewise a sentence that itself says now ("he's still twitching on one side now"), read on its own, asks the
 # question from this reading when the situation model is not sure, not only from LINE_CHECK_AT. Session 9, on
 # the tuning sets (docs/safety-and-privacy.md): 2 more risk messages helped, 1 of about 2,500 ordinary ones
