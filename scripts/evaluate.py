@@ -50,9 +50,9 @@ SPECIAL = {"crisis": "emergency", "safety_check": "check", "opener": "opener", "
 # Floors enforced by `make test` (--gate), per set. Where an aim is met the floor is the aim; where it is not,
 # the floor sits just under today's figure so a regression fails. "Helped" (emergency help or the safety
 # question) at 0.999 means none missed, the issue's aim of 100%. On tests/fresh every aim is met since
-# session 8. On tests/fresh2 (15 messages a situation: one message moves recall 0.07) first reply, recall
-# and ordinary messages given emergency help sit under today's figures. Session 8 raised every set's floors
-# to its figures (docs/safety-and-privacy.md, "Session 8").
+# session 8. On tests/fresh2 (15 messages a situation: one message moves recall 0.07) first reply and
+# ordinary messages given emergency help sit under today's figures; its lowest recall meets the aim since
+# session 9. Session 8 raised every set's floors to its figures (docs/safety-and-privacy.md, "Session 8").
 # docs/nlu.md and docs/safety-and-privacy.md say which aims are met on which set.
 NONE_MISSED = 0.999
 # The issue's risk aims: every set's floors for its risk and ordinary messages, unless said otherwise.
@@ -75,7 +75,7 @@ GATES = {
         "situations_first_reply": 0.94,
         "situations_one_tap": 0.99,
         "situations_confident_wrong_max": 0.02,
-        "situation_recall_min": 0.73,
+        "situation_recall_min": 0.85,
         **RISK_ONLY_AIMS,
         "ordinary_emergency_max": 0.08,
     },

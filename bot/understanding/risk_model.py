@@ -64,15 +64,15 @@ LINE_EMERGENCY_AT = 0.99
 # sets in tests/safety/ (docs/safety-and-privacy.md): the highest that leaves no risk message of those sets
 # with neither emergency help nor the question. Session 7 applied it to "did you mean" only, at 0.20;
 # session 8 to both unsure bands, at 0.12, and at 0.11 after the detector's thirteenth wave (no held-out
-# situation message diverted). Re-read by the same rule after the fifteenth wave (session 9): 0.15, as the
-# lowest reading among tuning risk messages helped only by it is 0.155, and at 0.11 a held-out situation
-# message (0.14) was now diverted.
-UNSURE_CHECK_AT = 0.15
+# situation message diverted). Session 9's medical waves would have moved it to 0.15; they were not kept
+# (docs/safety-and-privacy.md), so 0.11 stands.
+UNSURE_CHECK_AT = 0.11
 # Likewise a sentence that itself says now ("he's still twitching on one side now"), read on its own, asks the
-# question from this reading when the situation model is not sure, not only from LINE_CHECK_AT. Session 9, on
-# the tuning sets (docs/safety-and-privacy.md): 2 more risk messages helped, 1 of about 2,500 ordinary ones
-# asked, no held-out situation message diverted.
-UNSURE_LINE_CHECK_AT = 0.90
+# question from this reading when the situation model is not sure, not only from LINE_CHECK_AT. Chosen in
+# session 9 by session 7's rule on the tuning sets (docs/safety-and-privacy.md): the highest round reading that
+# leaves no risk message the situation model is unsure of with neither; 4 more risk messages helped (medical
+# emergencies told inside a school message), 7 of about 3,300 ordinary ones asked, no situation message diverted.
+UNSURE_LINE_CHECK_AT = 0.70
 # The situation model's own crisis guess decides only with the detector's agreement and a confident
 # model; on its own it asks (one tap) rather than showing emergency numbers to "my son".
 MODEL_CRISIS_CONFIDENT = 0.65
