@@ -397,6 +397,16 @@ SESSION_9 = [
     ("he choked on a grape and can't get air in", "he can't get a word in at his review meetings"),
     ("he fell off the garage roof and can't feel his legs", "she can't feel the pencil properly, can she have a grip"),
     (
+        "she's had 3 fits in the last hour which isn't normal",
+        "he had 3 fits last year and the school still has no plan",
+    ),
+    ("school just called, his sugar is 1.8 and he's muddled", "the level of 1:1 support is too low for him"),
+    ("his tongue looks swollen after tea", "his tongue tie was fixed as a baby, can it affect speech"),
+    ("his leg looks broken, there's bone poking through", "he broke his leg last year and the school won't do a ramp"),
+    ("she's coughing up blood, more than a cupful", "she's coughing a lot at night, can the school nurse check"),
+    ("he's just drunk nearly a whole bottle of calpol", "he will only take calpol from a spoon, can school give it"),
+    ("the nebuliser hasn't done much and he can't talk", "the nebuliser is at home, can the school keep a spare"),
+    (
         "three fits in the last hour and he isn't coming round",
         "he has fits and the council isn't coming round to a nurse",
     ),
