@@ -167,6 +167,25 @@ def test_the_detector_reads_the_surest_line_and_the_surest_that_says_now() -> No
 def test_words_in_quotation_marks_are_what_someone_said() -> None:
     assert set_aside("the exclusion letter calls him 'a danger to others' because he threw a pencil case")
     assert set_aside('the LA quotes "no suicidal ideation" as a reason to refuse CAMHS provision')
+    # Session 9: whenever the letter came; recency outside the quotation is about the letter, not a danger.
+    assert set_aside('a letter came today saying my son is "a danger to others" because he pushed a child')
+    assert set_aside('today at the review the head said they "can\'t keep him safe", what does that mean legally')
+    # A risk word outside the quotation still needs its own reading, and recency still keeps it.
+    assert not set_aside('a letter came today calling him "a danger to others" and tonight he took an overdose')
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "just watched that documentary about abuse in residential units, what should I ask on a visit?",
+        "his old school closed after an abuse inquiry, how long does the LA have to name a new one?",
+        "a form asks has your child ever been unconscious, he fainted once at a funeral, do i put yes",
+        "he went blue round the lips in year 1 and four years later school won't let him out at break",
+    ],
+)
+def test_session_9_readings_of_topics_forms_and_the_past(text: str) -> None:
+    assert risk_matches(normalise_text(text)), "the example must fire a pattern to test anything"
+    assert set_aside(text)
 
 
 @pytest.mark.parametrize(

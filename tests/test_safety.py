@@ -406,6 +406,9 @@ SESSION_9 = [
     ("she's coughing up blood, more than a cupful", "she's coughing a lot at night, can the school nurse check"),
     ("he's just drunk nearly a whole bottle of calpol", "he will only take calpol from a spoon, can school give it"),
     ("the nebuliser hasn't done much and he can't talk", "the nebuliser is at home, can the school keep a spare"),
+    ("she's bleeding a lot from her head", "he has a bleeding disorder, can he do PE"),
+    ("she's cut her arms till they bleed", "her eczema is so bad she scratches till it bleeds"),
+    ("she says she wants to die", "she has to pretend to die on stage in the school play"),
     (
         "three fits in the last hour and he isn't coming round",
         "he has fits and the council isn't coming round to a nurse",

@@ -47,7 +47,7 @@ _PAST = (
     r"|been\s+(?:fine|well|ok|okay|settled|stable|safe|good|great)\s+(?:ever\s+since|for\s+(?:over\s+|nearly\s+|almost\s+)?"
     + _NUMBER
     + r"\s+(?:years?|months?))"
-    r"|stopped\s+(?:years|ages|a\s+long\s+time|" + _NUMBER + r"\s+(?:years?|months?))"
+    r"|years\s+later|stopped\s+(?:years|ages|a\s+long\s+time|" + _NUMBER + r"\s+(?:years?|months?))"
     r"|hasn'?t\s+\w+\s+(?:in|for)\s+(?:over\s+)?" + _NUMBER + r"\s+(?:years?|months?)"
 )
 _DOCUMENT = (
@@ -59,7 +59,7 @@ _PLAN = (
     r"what\s+(?:should|would|do|does|can|could|happens|to\s+do)\b.{0,50}\bif|(?:plan|plans|ready|prepared)\s+for\s+if"
     r"|for\s+if\s+(?:he|she|they)|if\s+(?:a|any|the)\s+(?:child|pupil|student|young\s+person)|if\s+(?:he|she|they)\s+ever"
     r"|if\s+(?:a|the|his|her|my)\s+(?:school|college|council|la|nursery|setting|head)\s+(?:says?|said|claims?|decides?|thinks?)"
-    r"|hypothetically|even\s+if|if\s+(?:his|her|their|a|the)\s+(?:seizures?|fits?)|in\s+case|hypothetical\w*|speculative"
+    r"|(?:has|have|had)\s+(?:your|the|a|my)\s+(?:child|son|daughter|young\s+person)\s+ever|hypothetically|even\s+if|if\s+(?:his|her|their|a|the)\s+(?:seizures?|fits?)|in\s+case|hypothetical\w*|speculative"
     r"|(?:care|safety|crisis|health(?:care)?|behaviour(?:\s+support)?|transport|trip|evacuation|anaphylaxis|epilepsy|seizure)\s+plans?"
     r"|risk\s+assessments?|policy|policies|procedures?|protocol"
     r"|"
@@ -71,7 +71,7 @@ _PLAN = (
 _TOPIC = (
     r"training|(?<!of\s)courses?|workshops?|awareness|prevention|volunteer\w*|conference|talk\s+(?:on|about)"
     r"|assembly|lessons?|rse|pshe|set\s+text|(?:a|the)\s+(?:book|novel|film|play)|school\s+play|drama|characters?|storyline|documentary"
-    r"|(?:the|in\s+the)\s+news|newsletter|leaflet"
+    r"|(?:the|in\s+the)\s+news|newsletter|leaflet|inquiry|scandal|essay|dissertation|module"
     r"|what\s+(?:does|do)\b.{0,40}\bmean|meaning\s+of|the\s+word|(?:learn|teach|taught)\w*\s+about"
 )
 _READINGS = tuple(re.compile(r"\b(?:" + reading + r")\b", re.IGNORECASE) for reading in (_PAST, _PLAN, _TOPIC))
@@ -79,7 +79,7 @@ _READINGS = tuple(re.compile(r"\b(?:" + reading + r")\b", re.IGNORECASE) for rea
 # Anywhere in the message: it is happening now, again, or very recently.
 _RECENT = re.compile(
     r"\b(?:right\s+now|as\s+(?:i|we)\s+(?:type|write|speak)|tonight|today|this\s+(?:morning|afternoon|evening|week)|last\s+night|yesterday|earlier|"
-    r"just\s+(?!(?:want|wanted|wondering|need|needed|curious|asking|checking|a|one|the|to|so|in\s+case|because|ignore\w*|like|how|what|for|that|really|in\s+general|out\s+of\s+interest)\b)\w+|"
+    r"just\s+(?!(?:want|wanted|wondering|need|needed|curious|asking|checking|a|one|the|to|so|in\s+case|because|ignore\w*|like|how|what|for|that|really|in\s+general|out\s+of\s+interest|watched|read|finished)\b)\w+|"
     r"(?<!never\s)(?<!not\s)(?<!hasnt\s)(?<!hasn't\s)(?<!happened\s)again(?!\s+in\s+(?:the\s+)?future)|"
     r"currently|at\s+the\s+(?:moment|minute)|started\s+(?:again|back)|fresh(?!\s+start)|new\s+(?:cuts|marks|bruises)|"
     + _NUMBER
@@ -155,14 +155,17 @@ def not_about_danger_now(text: str, risk_spans: Iterable[tuple[int, int]]) -> bo
     a what-if, or as a topic, and nothing in the message says it is happening now, again or very recently.
     With no spans, False."""
     spans = list(risk_spans)
-    if not spans or _RECENT.search(text):
+    if not spans:
         return False
+    # A label in quotation marks is what someone wrote, whenever the letter came ("a letter came today saying he
+    # is 'a danger to others'"); every other risk word needs its sentence told otherwise and nothing saying now.
     quoted = [m.span() for m in _QUOTED.finditer(text) if not _SPOKEN.search(m.group(0))]
-    return all(
-        any(q_start < start and end < q_end for q_start, q_end in quoted)
-        or _told_otherwise(_sentence_around(text, start, end))
-        for start, end in spans
-    )
+    unquoted = [(start, end) for start, end in spans if not any(qs < start and end < qe for qs, qe in quoted)]
+    if not unquoted:
+        return True
+    if _RECENT.search(text):
+        return False
+    return all(_told_otherwise(_sentence_around(text, start, end)) for start, end in unquoted)
 
 
 def _told_otherwise(sentence: str) -> bool:
