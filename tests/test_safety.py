@@ -198,8 +198,9 @@ def test_narrowing_the_patterns_lost_no_risk_message() -> None:
     # reading book hasn't come home all term") was checked message by message against the patterns before it:
     # of 1,960 risk messages (the seventh wave added), 754 fired before and the same 754 fire after. With the
     # eighth wave (2,120 messages) 792 fired; the NHS's signs to call 999 (blue lips, a stiff neck with a fever...)
-    # catch 20 more.
-    assert sum(map(shows_immediate_risk, _risk_messages())) >= 812
+    # catch 20 more. Session 9 checked every narrowing message by message against the patterns before it (none
+    # lost) and added plain-word 999 signs; with the medical tuning sets (3,400 messages) 1,195 fire.
+    assert sum(map(shows_immediate_risk, _risk_messages())) >= 1195
 
 
 def test_the_red_team_ordinary_messages_rarely_fire_a_pattern() -> None:
@@ -324,6 +325,18 @@ def test_the_second_red_team_mostly_no_longer_fires() -> None:
     assert sum(patterns_show_danger_now(normalise_text(text)) for text in red_team) <= 91
 
 
+def test_the_third_red_team_mostly_no_longer_fires() -> None:
+    # tests/safety/ordinary_redteam3.txt (session 9): a helper read the patterns added in session 9 and wrote 150
+    # ordinary messages aimed at them and at the older ones beside them; 97 fired on danger now. After narrowing,
+    # 53 do (mostly older patterns left on purpose: "covered in bruises", "a danger to others"); none of 3,478 risk
+    # messages was lost (test above).
+    from bot.understanding.risk_model import patterns_show_danger_now, read_examples
+
+    red_team = read_examples(SAFETY_DIR / "ordinary_redteam3.txt")
+    assert len(red_team) == 150
+    assert sum(patterns_show_danger_now(normalise_text(text)) for text in red_team) <= 53
+
+
 # Each pattern narrowed in session 7, beside the danger it must still catch (tests both ways).
 THINGS_NOT_PEOPLE = [
     ("she's got cuts on her arms", "he came home with cuts on his legs from the brambles at forest school"),
@@ -405,7 +418,13 @@ SESSION_9 = [
     ("his leg looks broken, there's bone poking through", "he broke his leg last year and the school won't do a ramp"),
     ("she's coughing up blood, more than a cupful", "she's coughing a lot at night, can the school nurse check"),
     ("he's just drunk nearly a whole bottle of calpol", "he will only take calpol from a spoon, can school give it"),
-    ("the nebuliser hasn't done much and he can't talk", "the nebuliser is at home, can the school keep a spare"),
+    ("the nebuliser hasn't done much and he can't talk", "the school's spare nebuliser isn't working, who repairs it"),
+    (
+        "she's been twitching on one side for 15 minutes",
+        "he was shaking with excitement for 15 minutes before the show",
+    ),
+    ("he choked and we can't get air in", "we can't get air in his wheelchair tyres"),
+    ("he's coughing up a lot of blood", "with his CF he sometimes ends up coughing up a little blood"),
     ("she's bleeding a lot from her head", "he has a bleeding disorder, can he do PE"),
     ("she's cut her arms till they bleed", "her eczema is so bad she scratches till it bleeds"),
     ("she says she wants to die", "she has to pretend to die on stage in the school play"),

@@ -32,6 +32,10 @@ _NOT_A_PLACE = (
 )
 _CANT = r"(?:can'?t|cannot|cant|can\s+not)"
 _PILLS = r"(?:pills|tablets|paracet\w*mol|meds|medication|medicine|painkillers)"
+_RESCUE_NOT_HELPING = (
+    r"\b(?:inhaler|nebuli[sz]er|neb)\s+(?:is\s+|'s\s+)?(?:not|isn'?t|doesn'?t|does\s+not|hasn'?t|has\s+not|didn'?t)\s+"
+    r"(?:working|helping|helped|worked|doing\s+anything|done\s+(?:much|anything))\b"
+)
 
 _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
     (
@@ -237,26 +241,33 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\b(?:he|she|they|lips|face|skin)(?:'s|'re|\s+is|\s+are|\s+has|\s+have)?\s+(?:gone|going|turned|turning|looks?|looking)\s+"
         r"(?:a\s+bit\s+|really\s+|very\s+|quite\s+)?(?:grey|gray|blue|purple)\b(?!\s+(?:since|about|because|over|when|these\s+days|at\s+the\s+moment|lately))|\b(?:blue|grey|gray)\s+(?:round|around)\s+(?:the|his|her|their)\s+(?:lips|mouth)\b"
         r"|\bcan'?t\s+wake\s+(?:him|her|them)\b(?!\s+(?:up\s+)?(?:for|in\s+time|on\s+time|in\s+the\s+morning|for\s+school))"
-        r"|\brash\b.{0,60}\b(?:doesn'?t|does\s+not|won'?t|didn'?t)\s+(?:(?:fade|go\s+away)\s+(?:under|with|when\s+(?:i|you)\s+(?:press|roll))"
+        r"|\brash\b.{0,60}\b(?:doesn'?t|does\s+not|won'?t|didn'?t)\s+(?:(?:fade|go\s+away)\s+(?:under|with\s+(?:a|the)\s+glass|when\s+(?:i|you)\s+(?:press|roll))"
         r"|go\s+(?:under\s+(?:a|the)\s+glass|when\s+(?:i|you)\s+(?:press|roll)))"
         r"|\b(?:tongue|lips|face)\s+(?:is\s+|are\s+|keeps\s+|started\s+)?(?:swelling|swollen)\s+up\b"
         r"|\bbreath\s+smells\s+(?:of|like)\s+pear\s*drops\b"
         # The same signs in plain words, from the detector's fourteenth wave (session 9): jerking or shaking that
-        # has gone on for minutes, an inhaler that isn't helping, no air getting in, no feeling in the legs
-        # after a fall, not coming round after a fit or a fall.
-        r"|\b(?:jerking|twitching|shaking|convulsing)\b.{0,50}\b(?:\d+|five|ten|fifteen|twenty)\s+min"
-        r"|\b(?:inhaler|nebuli[sz]er|neb)\s+(?:is\s+|'s\s+)?(?:not|isn'?t|doesn'?t|does\s+not|hasn'?t|has\s+not|didn'?t)\s+"
-        r"(?:working|helping|helped|worked|doing\s+anything|done\s+(?:much|anything))\b"
-        r"|\b(?:can'?t|cannot|not)\s+get(?:ting)?\s+(?:any\s+)?air\s+in\b"
+        # has gone on for minutes, an inhaler that isn't helping, no air getting in, no feeling in the legs,
+        # not coming round after a fit or a fall.
+        r"|\b(?:been|is|keeps|still|'s|started|start|having|now|a|the)\s+(?:\w+\s+)?(?:jerking|twitching|shaking|convulsing)\b"
+        r"(?!\s+(?:hands|with\s+(?:excitement|nerves|fear|cold))\b)(?!.{0,20}\b(?:lasted|lasts|went\s+on|settled?|settles)\b)"
+        r".{0,50}\b(?:\d+|five|ten|fifteen|twenty)\s+min"
+        # (an inhaler that isn't helping counts only beside words of breathing trouble, not a broken counter)
+        r"|(?:breath|wheez|asthma\s+attack|sentence|can'?t\s+(?:talk|speak)).{0,60}"
+        + _RESCUE_NOT_HELPING
+        + r"|"
+        + _RESCUE_NOT_HELPING
+        + r".{0,60}(?:breath|wheez|sentence|word\s+at\s+a\s+time|(?:can'?t|barely)\s+(?:talk|speak)|chest)"
+        r"|\b(?:can'?t|cannot|not)\s+get(?:ting)?\s+(?:any\s+)?air\s+in\b(?!\s+(?:his|her|the|it|its|them|their|my|our|a|an)\b)"
         r"|\b(?:can'?t|cannot)\s+feel\s+(?:his|her|their|my)\s+(?:legs|feet|arms|hands)\b"
-        r"|\b(?:fits?|seizures?|fitting|fell|fallen|fall)\b.{0,60}\b(?:not|isn'?t|hasn'?t|won'?t)\s+(?:coming|come)\s+round\b(?!\s+(?:to|for)\b)"
+        r"(?!\s+(?:properly\s*,?\s*)?(?:so\b|by\s+the\s+time|after\s+(?:long|a\s+long|spells?)|when\s+(?:it'?s|its)\s+cold|in\s+the\s+cold))"
+        r"|\b(?:fits?|seizures?|fitting|fell(?!\s+out)|fallen(?!\s+out)|fall(?!\s+out))\b.{0,60}\b(?:not|isn'?t|hasn'?t|won'?t)\s+(?:coming|come)\s+round\b(?!\s+(?:to|for|anymore|any\s+more|quickly)\b)"
         # From the session 9 medical tuning sets: fits one after another within the hour, a blood sugar reading
         # under 2.5, a swelling tongue or throat, a bone through the skin, coughing up blood, a bottle of medicine
         # drunk by a child.
         r"|\b(?:\d+|two|three|four|five|six|several|a\s+few)\s+(?:little\s+|small\s+|big\s+|more\s+)?(?:fits|seizures)\s+in\s+(?:the\s+)?(?:last|past)\s+(?:half\s+(?:an\s+)?)?(?:hour|\d+\s+min)"
-        r"|\b(?:sugars?|blood\s+sugars?|bg|bm|glucose)\s+(?:is|are|was|'s|of|at|reading|dropped\s+to|down\s+to)\s+(?:only\s+)?(?:[01]\.\d|2\.[0-4]|[01](?=\s*(?:mmol|$|[,.!?])))\b(?![.:/-]\d)(?!\s*(?:years?|weeks?|days?|hours?|times|%))"
-        r"|\b(?:tongue|lips|throat)\s+(?:is\s+|are\s+|looks?\s+|'s\s+|feels?\s+)?(?:all\s+|really\s+|a\s+bit\s+)?(?:swelling|swollen)\b|\bface\s+(?:and\s+(?:neck|lips|tongue)\s+)?(?:is|are)\s+swelling\b"
-        r"|\bbone\s+(?:is\s+)?(?:poking|sticking)\s+(?:out|through)\b|\bcoughing\s+up\s+(?:\w+\s+){0,3}blood\b"
+        r"|\b(?:sugars?|blood\s+sugars?|bg|bm|glucose)\s+(?:is|'s|at|reading|dropped\s+to|down\s+to)\s+(?:only\s+)?(?:[01]\.\d|2\.[0-4]|[01](?=\s*(?:mmol|$|[,.!?])))\b(?![.:/-]\d)(?!\s+or\s+(?:lower|below|under|less))(?!\s*(?:years?|weeks?|days?|hours?|times|%))"
+        r"|\b(?:tongue|lips|throat)\s+(?:is\s+|are\s+|looks?\s+|'s\s+|feels?\s+)?(?:all\s+|really\s+|a\s+bit\s+)?(?:swelling|swollen)\b(?!\s+(?:from|less|and\s+(?:cracked|dry)|after\s+(?:the\s+)?dentist))|\bface\s+(?:and\s+(?:neck|lips|tongue)\s+)?(?:is|are)\s+swelling\b"
+        r"|\bbone\s+(?:is\s+)?(?:poking|sticking|coming)\s+(?:out\s+)?(?:through|of\s+(?:the|his|her)\s+(?:skin|leg|arm))\b|\bcoughing\s+up\s+(?!(?:a\s+(?:little|bit)|bits|specks?|streaks?|flecks?)\b)(?:\w+\s+){0,3}blood\b"
         r"|\b(?:drunk|drank|swallowed)\s+(?:nearly\s+|almost\s+|half\s+)?(?:a\s+|the\s+)?(?:whole\s+)?bottle\s+of\s+(?:calpol|paracetamol|ibuprofen|medicine|(?:his|her|my|the)\s+\w+\s+medicine)\b"
         # A fever with a stiff neck (meningitis); no drink for days and now can't stand or wake (dehydration).
         r"|\b(?:temperature|fever|temp)\b.{0,80}\bstiff\s+neck\b|\bstiff\s+neck\b.{0,80}\b(?:temperature|fever|temp|rash)\b"
