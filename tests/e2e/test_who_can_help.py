@@ -62,3 +62,16 @@ def test_a_town_alone_or_misspelt_is_understood(phone: Page) -> None:
     said = newest_messages(phone, 4)
     assert any("I've taken that as Peterborough" in text for text in said)
     assert "tel:+443003651020" in [link["href"] for link in links(phone)]
+
+
+def test_a_situation_told_from_wales_is_told_the_answer_is_englands_law(phone: Page) -> None:
+    # England only (session 9): the note comes first, the England answer still follows, and one tap opens the
+    # help for Wales (bot/directory/answers.other_nation_note).
+    send(phone, "we live in wales and my son's ehcp is 6 months late, the council still haven't finished it")
+    said = newest_messages(phone, 12)
+    notes = [i for i, text in enumerate(said) if "You mentioned Wales. What follows is the law in England." in text]
+    assert len(notes) == 1 and notes[0] < len(said) - 1  # the answer follows the note
+    assert_no_violations(phone, "the England-only note above an answer, on a phone")
+    click_and_wait(phone, "Help in Wales")
+    assert any("Wales" in text and "England" in text for text in newest_messages(phone, 4))
+    assert not phone.recorder.page_errors
