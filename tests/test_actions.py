@@ -326,7 +326,7 @@ async def test_a_later_message_corrects_what_was_said_before(service) -> None:
     assert asked.get_slot("duration") == "3 weeks"
     said, _ = await run_action(acts.ActionAnswerSituation(), asked)
     assert not any("20-week deadline has passed" in t for t in texts(said))
-    assert any(t == "From what you told me: the school is an academy; 3 weeks." for t in texts(said))
+    assert any(t == "From what you told me: the school is an academy; how long: 3 weeks." for t in texts(said))
 
 
 async def test_facts_from_earlier_messages_are_used_and_shown_back_with_a_way_to_change_them(service) -> None:

@@ -286,7 +286,7 @@ def test_rough_dates_have_their_own_slot_so_letters_never_state_them() -> None:
 def test_what_the_parent_told_us_is_shown_back() -> None:
     events = ["they've been sending my son home most afternoons for about 3 weeks, nothing in writing"]
     assert facts.shown_back(told(*events), TODAY) == (
-        "From what you told me: nothing in writing; most afternoons for about 3 weeks."
+        "From what you told me: nothing in writing; how long: most afternoons for about 3 weeks."
     )
     suspended = told("he was suspended for 2 days in October and 4 days last week")
     assert "2 + 4 = 6 school days this term" in facts.shown_back(suspended, TODAY)

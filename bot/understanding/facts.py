@@ -794,8 +794,8 @@ def shown_back(facts: Facts, today: dt.date) -> str | None:
         parts.append("you got it in writing" if recorded == "yes" else "nothing in writing")
     if facts.days:
         parts.append(days_text(facts.days))
-    if facts.duration:
-        parts.append(facts.duration.text)
+    if facts.duration:  # "how long" says what the bare words ("6 months") are, next to the other facts
+        parts.append(f"how long: {facts.duration.text}")
     if facts.since:
         parts.append(since_text(facts.since, today))
     if facts.date and facts.date != facts.request:
