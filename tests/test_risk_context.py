@@ -194,6 +194,10 @@ def test_session_9_readings_of_topics_forms_and_the_past(text: str) -> None:
         'he keeps saying "I want to die" and won\'t come out of his room',
         "she wrote 'nobody would miss me' on her mirror",
         'my son said "you\'d be better off without me"',
+        # Session 9: a quotation that says now, or that the child posted, texted or searched for, is theirs.
+        'he posted "going to end it tonight"',
+        'her snapchat story says "going to end it"',
+        'she texted "cant go on" and now her phone is off',
     ],
 )
 def test_words_a_child_said_in_quotation_marks_are_still_danger_now(text: str) -> None:

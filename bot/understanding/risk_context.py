@@ -60,7 +60,8 @@ _PLAN = (
     r"|for\s+if\s+(?:he|she|they)|if\s+(?:a|any|the)\s+(?:child|pupil|student|young\s+person)|if\s+(?:he|she|they)\s+ever"
     r"|if\s+(?:a|the|his|her|my)\s+(?:school|college|council|la|nursery|setting|head)\s+(?:says?|said|claims?|decides?|thinks?)"
     r"|(?:has|have|had)\s+(?:your|the|a|my)\s+(?:child|son|daughter|young\s+person)\s+ever"
-    r"|(?:your|the|a|my)\s+(?:child|son|daughter)\s+(?:has|have|had)\s+ever|if\s+(?:he|she|they)\s+(?:has|had|have)\s+ever|hypothetically|even\s+if|if\s+(?:his|her|their|a|the)\s+(?:seizures?|fits?)|in\s+case|hypothetical\w*|speculative"
+    r"|(?:your|the|a|my)\s+(?:child|son|daughter)\s+(?:has|have|had)\s+ever|if\s+(?:he|she|they)\s+(?:has|had|have)\s+ever"
+    r"|hypothetically|even\s+if|if\s+(?:his|her|their|a|the)\s+(?:seizures?|fits?)|in\s+case|hypothetical\w*|speculative"
     r"|(?:care|safety|crisis|health(?:care)?|behaviour(?:\s+support)?|transport|trip|evacuation|anaphylaxis|epilepsy|seizure"
     r"|rescue|diabetes|asthma|allergy)\s+plans?"
     r"|risk\s+assessments?|policy|policies|procedures?|protocol"
@@ -150,6 +151,19 @@ def lines_that_may_be_now(text: str) -> list[str]:
 # ones are made plain by bot/text.normalise_text.
 _QUOTED = re.compile(r"""(?:(?<=[\s(])|^)(["'])[^"\n]{1,80}?\1(?=[\s.,;:!?)]|$)""")
 _SPOKEN = re.compile(r"\b(?:i|i'm|im|i'll|ill|i've|ive|i'd|me|my|myself|mine|you|your|yourself|u|ur)\b", re.IGNORECASE)
+# Nor is a quotation that itself says now ('going to end it tonight'), or one the child posted, texted or
+# searched for ('she posted "going to end it"'): those are the child's own words.
+_CHILDS_OWN = re.compile(
+    r"\b(?:text(?:ed|s)?|post(?:ed|s)?|messag(?:ed|es?)|search(?:ed|es)?|googled|typed|snap\w*|whats\s*app\w*|insta\w*"
+    r"|tiktok|status|story|bio|caption)\W*(?:(?:on|in|to)\s+\w+\W*)?(?:(?:says?|said|reads?|read)\W*)?$",
+    re.IGNORECASE,
+)
+
+
+def _is_label(text: str, match: re.Match[str]) -> bool:
+    words = match.group(0)
+    before = text[max(0, match.start() - 30) : match.start()]
+    return not (_SPOKEN.search(words) or _RECENT.search(words) or _CHILDS_OWN.search(before))
 
 
 def not_about_danger_now(text: str, risk_spans: Iterable[tuple[int, int]]) -> bool:
@@ -161,7 +175,7 @@ def not_about_danger_now(text: str, risk_spans: Iterable[tuple[int, int]]) -> bo
         return False
     # A label in quotation marks is what someone wrote, whenever the letter came ("a letter came today saying he
     # is 'a danger to others'"); every other risk word needs its sentence told otherwise and nothing saying now.
-    quoted = [m.span() for m in _QUOTED.finditer(text) if not _SPOKEN.search(m.group(0))]
+    quoted = [m.span() for m in _QUOTED.finditer(text) if _is_label(text, m)]
     unquoted = [(start, end) for start, end in spans if not any(qs < start and end < qe for qs, qe in quoted)]
     if not unquoted:
         return True

@@ -81,7 +81,7 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         r"|(?:don'?t|dont)\s+trust\s+myself(?!\s+to\s+(?:remember|get|do|fill|write|say|speak|spell|read))(?!\s+(?:on\s+the\s+phone|with\s+(?:the\s+)?(?:deadlines|dates|money|paperwork|forms|figures|numbers)))|(?:drive|crash)\s+(?:the|my)\s+car\s+into(?!\s+(?:the\s+)?(?:gate|kerb|curb|bollard|post|car\s+park|garage|drive|driveway)))\b"
         r"|\b"
         + _CANT
-        + r"\s+go\s+on(?=\s*$|\s*[.!,?]|\s+(?:like\s+this|any\s*more(?!\s+(?:trips?|outings?|visits?|residentials?))|living|much\s+longer|with\s+life))",
+        + r"\s+go\s+on(?=\s*$|\s*[.!,?\"']|\s+(?:like\s+this|any\s*more(?!\s+(?:trips?|outings?|visits?|residentials?))|living|much\s+longer|with\s+life))",
     ),
     (
         "self-harm",
