@@ -57,10 +57,10 @@ _DOCUMENT = (
 # A plan, a what-if, or what a document says.
 _PLAN = (
     r"what\s+(?:should|would|do|does|can|could|happens|to\s+do)\b.{0,50}\bif|(?:plan|plans|ready|prepared)\s+for\s+if"
-    r"|for\s+if\s+(?:he|she|they)|if\s+(?:a|any|the)\s+(?:child|pupil|student|young\s+person)|if\s+(?:he|she|they)\s+ever"
+    r"|for\s+if\s+(?:he|she|they)|if\s+(?:a|any|the)\s+(?:child|pupil|student|young\s+person)|if\s+(?:he|she|they)\s+(?:(?:has|had|have)\s+)?ever"
     r"|if\s+(?:a|the|his|her|my)\s+(?:school|college|council|la|nursery|setting|head)\s+(?:says?|said|claims?|decides?|thinks?)"
     r"|(?:has|have|had)\s+(?:your|the|a|my)\s+(?:child|son|daughter|young\s+person)\s+ever"
-    r"|(?:your|the|a|my)\s+(?:child|son|daughter)\s+(?:has|have|had)\s+ever|if\s+(?:he|she|they)\s+(?:has|had|have)\s+ever"
+    r"|(?:your|the|a|my)\s+(?:child|son|daughter)\s+(?:has|have|had)\s+ever"
     r"|hypothetically|even\s+if|if\s+(?:his|her|their|a|the)\s+(?:seizures?|fits?)|in\s+case|hypothetical\w*|speculative"
     r"|(?:care|safety|crisis|health(?:care)?|behaviour(?:\s+support)?|transport|trip|evacuation|anaphylaxis|epilepsy|seizure"
     r"|rescue|diabetes|asthma|allergy)\s+plans?"
