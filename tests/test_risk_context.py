@@ -166,7 +166,7 @@ def test_the_detector_reads_the_surest_line_and_the_surest_that_says_now() -> No
 
 def test_words_in_quotation_marks_are_what_someone_said() -> None:
     assert set_aside("the exclusion letter calls him 'a danger to others' because he threw a pencil case")
-    assert set_aside('the LA quotes "no suicidal ideation" as a reason to refuse CAMHS provision')
+    assert set_aside('the LA quotes "suicidal ideation in year 8" as a reason to refuse CAMHS provision')
     # Session 9: whenever the letter came; recency outside the quotation is about the letter, not a danger.
     assert set_aside('a letter came today saying my son is "a danger to others" because he pushed a child')
     assert set_aside('today at the review the head said they "can\'t keep him safe", what does that mean legally')
@@ -186,6 +186,31 @@ def test_words_in_quotation_marks_are_what_someone_said() -> None:
 def test_session_9_readings_of_topics_forms_and_the_past(text: str) -> None:
     assert risk_matches(normalise_text(text)), "the example must fire a pattern to test anything"
     assert set_aside(text)
+
+
+# Session 10 (the fourth red team, tests/safety/ordinary_redteam4.txt): a danger word named as the topic of a
+# lesson, a story, a course or a question is a topic whenever it happened; "again" inside a what-if is the question;
+# "when he lived with" and old scars are the past.
+SESSION_10_TOPICS = [
+    ("she told me tonight she's suicidal", "there was an assembly on suicide prevention today, she's fine"),
+    ("she's been googling suicide statistics tonight", "she's writing about suicide statistics for sociology"),
+    ("my partner is being abusive tonight", "we saw a news story today about abuse at a special school"),
+    ("she's taken an overdose today", "the staff had training this morning about overdose risk"),
+    ("he's had an overdose tonight", "is giving the rescue medicine when he didn't need it classed as an overdose?"),
+    ("her uncle abused her today", "the council accused me of emotional abuse for keeping him home"),
+    ("he's abusing her, she's at risk tonight", "the course said children with SEND are more at risk of abuse"),
+    ("a programme about how my son wants to die", "we watched a programme last night about autistic girls and suicide"),
+    ("her stepdad is abusing her", "when my grandson lived with his mum he was abused; he's been with us five years"),
+    ("he's harming himself again right now", "what happens if he starts harming himself again when the TA goes?"),
+    ("she's got fresh self-harm cuts", "she has old self-harm scars, does college need to know?"),
+]
+
+
+@pytest.mark.parametrize(("danger", "not_danger"), SESSION_10_TOPICS)
+def test_session_10_topics_what_ifs_and_the_past(danger: str, not_danger: str) -> None:
+    assert risk_matches(normalise_text(danger)) and risk_matches(normalise_text(not_danger))
+    assert not set_aside(danger)
+    assert set_aside(not_danger)
 
 
 @pytest.mark.parametrize(

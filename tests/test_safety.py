@@ -337,6 +337,19 @@ def test_the_third_red_team_mostly_no_longer_fires() -> None:
     assert sum(patterns_show_danger_now(normalise_text(text)) for text in red_team) <= 53
 
 
+def test_the_fourth_red_team_mostly_no_longer_fires() -> None:
+    # tests/safety/ordinary_redteam4.txt (session 10): a helper given only the six kinds of word that gave
+    # tests/fresh2's ordinary messages emergency help (suicide, danger, self-harm, overdose, abuse, injury; no text
+    # of that set) wrote 150 ordinary messages with them (one left out as not clearly ordinary); 32 fired on danger
+    # now, 13 after narrowing (jokes, "is abuse honestly", a month or "last week" as the past are left: a real
+    # danger is said the same way). None of the risk messages was lost (test above).
+    from bot.understanding.risk_model import patterns_show_danger_now, read_examples
+
+    red_team = read_examples(SAFETY_DIR / "ordinary_redteam4.txt")
+    assert len(red_team) == 149
+    assert sum(patterns_show_danger_now(normalise_text(text)) for text in red_team) <= 13
+
+
 # Each pattern narrowed in session 7, beside the danger it must still catch (tests both ways).
 THINGS_NOT_PEOPLE = [
     ("she's got cuts on her arms", "he came home with cuts on his legs from the brambles at forest school"),
@@ -434,10 +447,18 @@ SESSION_9 = [
     ),
 ]
 
+# Session 10: a danger said not to be there, a condition rather than an injury (the fourth red team,
+# tests/safety/ordinary_redteam4.txt); checked message by message against every risk message (none lost).
+SESSION_10 = [
+    ("he's suicidal and has the tablets", "I'm not suicidal, just worn out by the tribunal"),
+    ("he's being abusive to her right now", "I was firm with the college, not abusive"),
+    ("he came home covered in bruises", "he bruises really easily because of his hypermobility"),
+]
+
 
 @pytest.mark.parametrize(
     ("danger", "not_danger"),
-    THINGS_NOT_PEOPLE + SIGNS_TO_CALL_999 + SECOND_RED_TEAM + GUNS_GREY_AND_SWALLOWED + SESSION_9,
+    THINGS_NOT_PEOPLE + SIGNS_TO_CALL_999 + SECOND_RED_TEAM + GUNS_GREY_AND_SWALLOWED + SESSION_9 + SESSION_10,
 )
 def test_each_narrowing_keeps_the_danger_beside_it(danger: str, not_danger: str) -> None:
     assert shows_immediate_risk(danger)

@@ -38,12 +38,13 @@ _PAST = (
     r"|in\s+the\s+past(?!\s+(?:hour|few|couple|day|night|week|\d+|two|three|24|48|half))|from\s+before|history\s+of|historic(?:al)?"
     r"|past\s+(?:history|episodes?|attempts?|overdoses?|self[\s-]?harm|abuse|trauma)|previous(?:ly)?(?!\s+(?:night|day|evening|hour))"
     r"|one[\s-]off|(?:happened|it\s+was|only)\s+once|before\s+(?:he|she|they)\s+came\s+to\s+(?:us|me|live)"
+    r"|(?:when|while)\s+(?:he|she|they|i|we|my\s+\w+|our\s+\w+)\s+(?:lived|was\s+living|were\s+living)\s+with"
     r"|(?:when|while)\s+(?:he|she|they|i|we|my\s+\w+|our\s+\w+|the\s+(?:kids|children|boys|girls))\s+(?:was|were)\s+(?:\d+|little|younger|small|tiny|(?:a\s+)?newborns?|a\s+(?:baby|toddler|child|kid|teenager)|in\s+"
     + _SCHOOL_YEARS
     + r")"
     r"|as\s+a\s+(?:small\s+|young\s+)?(?:baby|toddler|child|kid|teenager|teen)|in\s+my\s+teens|at\s+age\s+\d{1,2}|aged\s+\d{1,2}"
     r"|(?:all\s+)?behind\s+us|closed\s+(?:his|her|their|my|our)\s+case|outgrew|grown\s+out\s+of"
-    r"|old\s+(?:[\w&-]+\s+){0,3}(?:notes?|reports?|letters?|records?|reactions?|incidents?)"
+    r"|old\s+(?:[\w&-]+\s+){0,3}(?:notes?|reports?|letters?|records?|reactions?|incidents?|scars?)"
     r"|been\s+(?:fine|well|ok|okay|settled|stable|safe|good|great)\s+(?:ever\s+since|for\s+(?:over\s+|nearly\s+|almost\s+)?"
     + _NUMBER
     + r"\s+(?:years?|months?))"
@@ -95,6 +96,9 @@ _RECENT = re.compile(
     r"written|apply|applies|affect\w*|worry|worried|have\s+a\s+right|get|entitled|eligible|bring\w*|bring\s+it|come\s+up|comes\s+up|has\s+(?:it|that|the|a)\b)))\b",
     re.IGNORECASE,
 )
+# "Again" inside a what-if ("what happens if he starts harming himself again when the 1:1 goes?") is the
+# question, not something happening again now.
+_WHAT_IF_AGAIN = re.compile(r"(\bwhat\b[^.!?;\n]{0,30}?\bif\b[^.!?;\n]{0,80}?)\bagain\b", re.IGNORECASE)
 # A sentence ends at . ! ? ; or a new line, and at ", now" / "but now" / "and now" (a turn to the present);
 # one that starts "that was…" goes back to the one before ("he took an overdose at 15. that was 4 years ago").
 _SENTENCE_END = re.compile(r"[.!?;\n]+|(?:,|\band\b|\bbut\b)\s*(?=now\b)", re.IGNORECASE)
@@ -160,6 +164,39 @@ _CHILDS_OWN = re.compile(
 )
 
 
+# A danger word that names the subject of a lesson, a programme, a course or a question ("an assembly on suicide
+# prevention today", "a news story about a boy who died of an overdose", "is restraint classed as abuse?") is a
+# topic whenever it happened, as a quoted label is, so words of recency elsewhere don't bring it back. The words
+# between may not be about anyone here: "a programme about how my son wants to die" stays danger. A child who
+# talks about it, watches videos of it or searches for it is not a topic here.
+_TOPIC_NOUN = (
+    r"(?:assembl(?:y|ies)|lessons?|(?:a|the)\s+talks?|training|(?<!of\s)courses?|modules?|programmes?|documentar(?:y|ies)"
+    r"|films?|storylines?|episodes?|(?:news|bbc|tv|radio)\s+(?:stor(?:y|ies)|items?|reports?)|articles?|leaflets?"
+    r"|research|podcasts?|interview\s+questions?|referrals?|essays?|workshops?)"
+)
+_NAMED_BEFORE = re.compile(
+    r"(?:\b" + _TOPIC_NOUN + r"\b[^.!?;\n]{0,25}?\b(?:on|about|around|covering)"
+    r"|\b(?:classed|counted|classified|defined|considered|treated)\s+as|\baccus(?:e|ed|es|ing)\s+(?:(?:me|us|him|her|them)\s+)?of"
+    r"|\b(?:protections?|safeguards?)\b[^.!?;\n]{0,15}?\bagainst|\brisks?\s+of)"
+    r"\s+(?:an?\s+|the\s+)?(?P<between>(?:[\w'-]+\s+){0,6})$",
+    re.IGNORECASE,
+)
+_NAMED_AFTER = re.compile(r"\s+(?:prevention|awareness|training|statistics|stats|rates?|research|storylines?)\b", re.IGNORECASE)
+_LOOKED_UP = re.compile(r"\b(?:search\w*|googl\w*|look\w*\s+up|watch\w*\s+videos?)\b", re.IGNORECASE)
+_SOMEONE_HERE = re.compile(r"\b(?:i|i'm|im|he|she|they|we|you|my|his|her|their|our|me|him|them|us)\b", re.IGNORECASE)
+
+
+def _named_as_topic(text: str, start: int, end: int) -> bool:
+    before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
+    sentence = text[before[-1] if before else 0 : start]
+    if _LOOKED_UP.search(sentence):
+        return False
+    named = _NAMED_BEFORE.search(sentence)
+    if named and not _SOMEONE_HERE.search(named.group("between")):
+        return True
+    return bool(_NAMED_AFTER.match(text, end))
+
+
 def _is_label(text: str, match: re.Match[str]) -> bool:
     words = match.group(0)
     before = text[max(0, match.start() - 30) : match.start()]
@@ -174,12 +211,17 @@ def not_about_danger_now(text: str, risk_spans: Iterable[tuple[int, int]]) -> bo
     if not spans:
         return False
     # A label in quotation marks is what someone wrote, whenever the letter came ("a letter came today saying he
-    # is 'a danger to others'"); every other risk word needs its sentence told otherwise and nothing saying now.
+    # is 'a danger to others'"), and a word named as a topic is a topic (_named_as_topic); every other risk word
+    # needs its sentence told otherwise and nothing saying now.
     quoted = [m.span() for m in _QUOTED.finditer(text) if _is_label(text, m)]
-    unquoted = [(start, end) for start, end in spans if not any(qs < start and end < qe for qs, qe in quoted)]
+    unquoted = [
+        (start, end)
+        for start, end in spans
+        if not any(qs < start and end < qe for qs, qe in quoted) and not _named_as_topic(text, start, end)
+    ]
     if not unquoted:
         return True
-    if _RECENT.search(text):
+    if _RECENT.search(_WHAT_IF_AGAIN.sub(r"\1", text)):
         return False
     return all(_told_otherwise(_sentence_around(text, start, end)) for start, end in unquoted)
 
