@@ -181,7 +181,9 @@ _NAMED_BEFORE = re.compile(
     r"\s+(?:an?\s+|the\s+)?(?P<between>(?:[\w'-]+\s+){0,6})$",
     re.IGNORECASE,
 )
-_NAMED_AFTER = re.compile(r"\s+(?:prevention|awareness|training|statistics|stats|rates?|research|storylines?)\b", re.IGNORECASE)
+_NAMED_AFTER = re.compile(
+    r"\s+(?:prevention|awareness|training|statistics|stats|rates?|research|storylines?)\b", re.IGNORECASE
+)
 _LOOKED_UP = re.compile(r"\b(?:search\w*|googl\w*|look\w*\s+up|watch\w*\s+videos?)\b", re.IGNORECASE)
 _SOMEONE_HERE = re.compile(r"\b(?:i|i'm|im|he|she|they|we|you|my|his|her|their|our|me|him|them|us)\b", re.IGNORECASE)
 
