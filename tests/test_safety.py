@@ -322,7 +322,7 @@ def test_the_second_red_team_mostly_no_longer_fires() -> None:
 
     red_team = read_examples(SAFETY_DIR / "ordinary_redteam2.txt")
     assert len(red_team) == 200
-    assert sum(patterns_show_danger_now(normalise_text(text)) for text in red_team) <= 91
+    assert sum(patterns_show_danger_now(normalise_text(text)) for text in red_team) <= 88  # 91 before session 10
 
 
 def test_the_third_red_team_mostly_no_longer_fires() -> None:
@@ -348,6 +348,12 @@ def test_the_fourth_red_team_mostly_no_longer_fires() -> None:
     red_team = read_examples(SAFETY_DIR / "ordinary_redteam4.txt")
     assert len(red_team) == 149
     assert sum(patterns_show_danger_now(normalise_text(text)) for text in red_team) <= 13
+    # Two more helpers from the same brief (tests/safety/ordinary_redteam4_cd.txt, 398 after two lines left out as
+    # not clearly ordinary): 90 fired after the narrowing above, 70 after a second one (abuse told as an allegation,
+    # a label, a statistic or over; self-harm named by a policy, a report or a question).
+    larger = read_examples(SAFETY_DIR / "ordinary_redteam4_cd.txt")
+    assert len(larger) == 398
+    assert sum(patterns_show_danger_now(normalise_text(text)) for text in larger) <= 70
 
 
 # Each pattern narrowed in session 7, beside the danger it must still catch (tests both ways).
@@ -453,6 +459,10 @@ SESSION_10 = [
     ("he's suicidal and has the tablets", "I'm not suicidal, just worn out by the tribunal"),
     ("he's being abusive to her right now", "I was firm with the college, not abusive"),
     ("he came home covered in bruises", "he bruises really easily because of his hypermobility"),
+    ("she's being abused by him", "I'm not being abused, I chose to be a young carer"),
+    ("he's abusive and I'm scared", "my emails were firm, they weren't abusive"),
+    ("my partner is abusing me", "this process is an abuse of my time and my sanity"),
+    ("she's taken an overdose", "school gave paracetamol twice, not an overdose but still"),
 ]
 
 

@@ -30,7 +30,8 @@ _SCHOOL_YEARS = r"(?:year|yr|primary|reception|nursery|infants|juniors|secondary
 # fine now", "discharged") are not enough: a parent says them in an emergency too ("she says she's fine now
 # but she took 20 paracetamol").
 _PAST = (
-    _NUMBER + r"\s+(?:years?|yrs?|months?)\s+(?:ago|back|before|earlier)|years\s+ago|(?:a\s+)?long\s+(?:time\s+)?ago"
+    _NUMBER
+    + r"\s+(?:years?|yrs?|months?)\s+(?:ago|back|before|earlier)|years\s+(?:ago|back)|(?:a\s+)?long\s+(?:time\s+)?ago"
     r"|last\s+(?:year|month|term|summer|spring|autumn|winter|christmas|easter|(?:school\s+)?holidays)|the\s+year\s+before|(?:in|from|during)\s+(?:19|20)\d\d|back\s+in\s+"
     + _SCHOOL_YEARS
     + r"|back\s+when"
@@ -48,7 +49,9 @@ _PAST = (
     r"|been\s+(?:fine|well|ok|okay|settled|stable|safe|good|great)\s+(?:ever\s+since|for\s+(?:over\s+|nearly\s+|almost\s+)?"
     + _NUMBER
     + r"\s+(?:years?|months?))"
-    r"|years\s+later|stopped\s+(?:years|ages|a\s+long\s+time|" + _NUMBER + r"\s+(?:years?|months?))"
+    r"|years\s+later|(?:all\s+)?healed|childhood|survivors?|during\s+(?:our|the|my|their)\s+(?:marriage|relationship)"
+    r"|(?:separated|divorced|split\s+up)\s+(?:for\s+)?(?:" + _NUMBER + r"\s+)?(?:years?|months?)"
+    r"|stopped\s+(?:years|ages|a\s+long\s+time|" + _NUMBER + r"\s+(?:years?|months?))"
     r"|hasn'?t\s+\w+\s+(?:in|for)\s+(?:over\s+)?" + _NUMBER + r"\s+(?:years?|months?)"
 )
 _DOCUMENT = (
@@ -76,7 +79,7 @@ _TOPIC = (
     r"training|(?<!of\s)courses?|workshops?|awareness|prevention|volunteer\w*|conference|talk\s+(?:on|about)"
     r"|assembly|lessons?|rse|pshe|set\s+text|(?:a|the)\s+(?:book|novel|film|play)|school\s+play|drama|characters?|storyline|documentary"
     r"|(?:the|in\s+the)\s+news|newsletter|leaflet|inquiry|scandal|essay|dissertation|module"
-    r"|what\s+(?:does|do)\b.{0,40}\bmean|meaning\s+of|the\s+word|(?:learn|teach|taught)\w*\s+about"
+    r"|what\s+(?:does|do)\b.{0,40}\bmean|what\s+[\w\s-]{1,25}?\s+(?:is|means)\b(?!\s+(?:happening|going\s+on))|meaning\s+of|the\s+word|(?:learn|teach|taught)\w*\s+about"
 )
 _READINGS = tuple(re.compile(r"\b(?:" + reading + r")\b", re.IGNORECASE) for reading in (_PAST, _PLAN, _TOPIC))
 
@@ -172,17 +175,21 @@ _CHILDS_OWN = re.compile(
 _TOPIC_NOUN = (
     r"(?:assembl(?:y|ies)|lessons?|(?:a|the)\s+talks?|training|(?<!of\s)courses?|modules?|programmes?|documentar(?:y|ies)"
     r"|films?|storylines?|episodes?|(?:news|bbc|tv|radio)\s+(?:stor(?:y|ies)|items?|reports?)|articles?|leaflets?"
-    r"|research|podcasts?|interview\s+questions?|referrals?|essays?|workshops?)"
+    r"|research|podcasts?|sessions?|interview\s+questions?|referrals?|essays?|workshops?)"
 )
 _NAMED_BEFORE = re.compile(
     r"(?:\b" + _TOPIC_NOUN + r"\b[^.!?;\n]{0,25}?\b(?:on|about|around|covering)"
-    r"|\b(?:classed|counted|classified|defined|considered|treated)\s+as|\baccus(?:e|ed|es|ing)\s+(?:(?:me|us|him|her|them)\s+)?of"
+    r"|\b(?:classed|counted|classified|defined|considered|treated|labelled|labeled)\s+as|\b(?:calls?|called|calling)\s+(?:it\s+)?"
+    r"|\bwithout|\b(?:died|death)\s+(?:by|from|of)|\blost\s+(?:[\w'-]+\s+){0,3}to|\blikely\s+to\s+be"
+    r"|\brisk(?:ing)?(?=\s+an?\s)|\baccus(?:e|ed|es|ing)\s+(?:(?:me|us|him|her|them)\s+)?of"
     r"|\b(?:protections?|safeguards?)\b[^.!?;\n]{0,15}?\bagainst|\brisks?\s+of)"
     r"\s+(?:an?\s+|the\s+)?(?P<between>(?:[\w'-]+\s+){0,6})$",
     re.IGNORECASE,
 )
 _NAMED_AFTER = re.compile(
-    r"\s+(?:prevention|awareness|training|statistics|stats|rates?|research|storylines?)\b", re.IGNORECASE
+    r"\s+(?:prevention|awareness|training|statistics|stats|rates?|research|storylines?|allegations?|claims?|concerns?|worries"
+    r"|fears?|investigations?|inquiry|scandal|history|support|policy|policies|sessions?)\b",
+    re.IGNORECASE,
 )
 _LOOKED_UP = re.compile(r"\b(?:search\w*|googl\w*|look\w*\s+up|watch\w*\s+videos?)\b", re.IGNORECASE)
 _SOMEONE_HERE = re.compile(r"\b(?:i|i'm|im|he|she|they|we|you|my|his|her|their|our|me|him|them|us)\b", re.IGNORECASE)
