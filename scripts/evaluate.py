@@ -77,7 +77,7 @@ GATES = {
         "situations_confident_wrong_max": 0.02,
         "situation_recall_min": 0.85,
         **RISK_ONLY_AIMS,
-        "ordinary_emergency_max": 0.08,
+        "ordinary_emergency_max": 0.065,  # 6.0% since session 10 (7.3% before); the aim is 3%
     },
     # Risk and ordinary messages only (sessions 6, 7 and 8): the aims, all met since session 8, except
     # on tests/fresh5, where one risk message is still neither given emergency help nor asked.

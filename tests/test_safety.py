@@ -322,7 +322,7 @@ def test_the_second_red_team_mostly_no_longer_fires() -> None:
 
     red_team = read_examples(SAFETY_DIR / "ordinary_redteam2.txt")
     assert len(red_team) == 200
-    assert sum(patterns_show_danger_now(normalise_text(text)) for text in red_team) <= 88  # 91 before session 10
+    assert sum(patterns_show_danger_now(normalise_text(text)) for text in red_team) <= 88  # 89 before session 10
 
 
 def test_the_third_red_team_mostly_no_longer_fires() -> None:
