@@ -13,7 +13,9 @@ and over ("two years ago", "used to", "when she was 9", "doing well now"), a pla
 has a seizure", "the care plan says"), or a topic (training, a lesson, a film, a policy). And any sign of
 recency anywhere in the message ("last night", "again", "tonight", "fresh", "an hour ago", "still
 bleeding") keeps the patterns' emergency help first. Recent past ("she took tablets an hour ago") is
-never "past" here.
+never "past" here. Two readings hold whatever the rest of the message says: a label in quotation marks, and a
+danger word named as the topic of a lesson, a story, a course or a question ("an assembly on suicide
+prevention today", "is restraint classed as abuse?"); see _named_as_topic.
 """
 
 from __future__ import annotations
