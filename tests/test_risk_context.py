@@ -215,6 +215,7 @@ SESSION_10_TOPICS = [
     ("she was abused tonight", "I'm a survivor of childhood abuse and find reviews hard"),
     ("he's got bruises today from his dad", "the bruises from the TA have all healed now"),
     ("she's self-harming", "my nan asked me what self harm is after a leaflet came home"),
+    ("he threatened to kill us today", "in his English story the villain threatens to kill everyone"),
 ]
 
 

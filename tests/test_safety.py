@@ -356,6 +356,18 @@ def test_the_fourth_red_team_mostly_no_longer_fires() -> None:
     assert sum(patterns_show_danger_now(normalise_text(text)) for text in larger) <= 70
 
 
+def test_the_fifth_red_team_mostly_no_longer_fires() -> None:
+    # tests/safety/ordinary_redteam5.txt (session 10): a helper given six other kinds of word (weapons and physical
+    # danger, missing, hurt by someone, threats, injuries, medical words) wrote 200 ordinary messages (one left out
+    # as not clearly ordinary: a husband who "will kill me"); 13 fired on danger now, 9 after narrowing. None of the
+    # risk messages was lost (test above).
+    from bot.understanding.risk_model import patterns_show_danger_now, read_examples
+
+    red_team = read_examples(SAFETY_DIR / "ordinary_redteam5.txt")
+    assert len(red_team) == 199
+    assert sum(patterns_show_danger_now(normalise_text(text)) for text in red_team) <= 9
+
+
 # Each pattern narrowed in session 7, beside the danger it must still catch (tests both ways).
 THINGS_NOT_PEOPLE = [
     ("she's got cuts on her arms", "he came home with cuts on his legs from the brambles at forest school"),
@@ -463,6 +475,12 @@ SESSION_10 = [
     ("he's abusive and I'm scared", "my emails were firm, they weren't abusive"),
     ("my partner is abusing me", "this process is an abuse of my time and my sanity"),
     ("she's taken an overdose", "school gave paracetamol twice, not an overdose but still"),
+    # The fifth red team (tests/safety/ordinary_redteam5.txt): a process that "will kill me", a child who lives
+    # elsewhere now, bruises from a walking frame.
+    ("he says he will kill me tonight", "honestly the council will kill me if I send one more email"),
+    ("my ex is going to kill me", "the tribunal wait is going to kill me"),
+    ("she hasn't come home since lunch", "he hasn't come home to mine since January, he lives at his dad's"),
+    ("she has bruises on her arms from her dad", "he has bruises on his legs from his walking frame"),
 ]
 
 

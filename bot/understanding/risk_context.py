@@ -79,7 +79,7 @@ _PLAN = (
 # A topic, not an event: training, lessons, stories, what a word means.
 _TOPIC = (
     r"training|(?<!of\s)courses?|workshops?|awareness|prevention|volunteer\w*|conference|talk\s+(?:on|about)"
-    r"|assembly|lessons?|rse|pshe|set\s+text|(?:a|the)\s+(?:book|novel|film|play)|school\s+play|drama|characters?|storyline|documentary"
+    r"|assembly|lessons?|rse|pshe|set\s+text|(?:a|the)\s+(?:book|novel|film|play)|school\s+play|drama|characters?|villains?|storyline|documentary"
     r"|(?:the|in\s+the)\s+news|newsletter|leaflet|inquiry|scandal|essay|dissertation|module"
     r"|what\s+(?:does|do)\b.{0,40}\bmean|what\s+[\w\s-]{1,25}?\s+(?:is|means)\b(?!\s+(?:happening|going\s+on))|meaning\s+of|the\s+word|(?:learn|teach|taught)\w*\s+about"
 )

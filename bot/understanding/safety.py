@@ -143,7 +143,7 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "injury",
-        r"(?<!apples\swith\s)(?<!fruit\swith\s)(?<!bananas\swith\s)\bbruises\b(?!\s+(?:really\s+|very\s+|so\s+|quite\s+)?easily)(?!\s+from\s+(?:the\s+|his\s+|her\s+)?(?:splints?|afos?|boots|shoes|straps?|football|rugby|pe|falling|the\s+trampoline))|\bbruised\s+(?:"
+        r"(?<!apples\swith\s)(?<!fruit\swith\s)(?<!bananas\swith\s)\bbruises\b(?!\s+(?:really\s+|very\s+|so\s+|quite\s+)?easily)(?!(?:\s+on\s+(?:his|her|their)\s+\w+)?\s+from\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:splints?|afos?|boots|shoes|straps?|football|rugby|pe|falling|the\s+trampoline|walking\s+frame|frame|walker|wheelchair|standing\s+frame|callipers|calipers|braces?|crashing|bumping))|\bbruised\s+(?:"
         + _POSSESSIVE
         + r"\s+|him|her)(?!\s*(?:pride|ego|feelings)\b)|\bcovered\s+in\s+bruis\w*|\bblack\s+eye\b(?!\s+patch)(?!\s+from\s+(?:walking|running|falling|the\s+door|a\s+door|football|rugby|pe))|\bcut\s+lip\b|(?<!nose\s)(?<!colours\sare\s)(?<!colour\sis\s)(?<!no\s)(?<!until\s)(?<!till\s)(?<!scratches\still\sit\s)(?<!scratches\still\sthey\s)(?<!scratch\still\sit\s)\bbleed(?:ing|s)?\b(?!\s+(?:disorder|us|me|them|money|cash|staff|teachers|pupils|members|through|out\s+on|school|bus|taxi|council|la|form|website|phone|computer|thing|in\s+the\s+wash)\b)(?!(?:\s+\w+){0,3}\s+dry\b)|(?<!scratches\s)(?<!scratch\s)(?<!scratching\s)\btil+\s+(?:they|it)\s+bleeds?\b|\b(?:he|she|they|i|son|daughter|child|boy|girl)\s+(?:has\s+|just\s+|'s\s+)?collapsed\b(?!\s+(?:with\s+exhaustion|on\s+(?:the\s+)?(?:sofa|bed|couch)|in\s+(?:giggles|laughter|fits|a\s+heap)|on\s+the\s+floor\s+laughing|into\s+bed))"
         r"|(?<!felt\stip\s)(?<!pen\s)(?<!ink\s)(?<!biro\s)(?<!marker\s)(?<!paint\s)\bmarks\s+on\s+"
@@ -153,7 +153,8 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "threat",
         r"\bthreaten(?:ed|ing|s)?\s+(?:to\s+(?:kill|hurt|harm|stab|jump|take\s+(?:the\s+kids|them|him|her)(?!\s+(?:off|out\s+of)\s+(?:roll|the\s+register|school))(?!\s+to\s+court)(?!\s+(?:phone|ipad|tablet|laptop|console|xbox|switch)))|(?:his|her|my)\s+(?:sister|brother|mum|dad|sibling)(?!\s+with\s+(?:tickle|water|a\s+water|a\s+nerf|nerf|a\s+toy|toy)))\b"
-        r"|\b(?:going\s+to|gonna|will|'ll|wants?\s+to)\s+(?:kill|hurt|harm|stab)\s+(?:me|us|him|her|them|the\s+kids|the\s+children|my\s+\w+)\b(?!\s+(?:feelings|chances|case|academically|grades|education|prospects|progress|learning|confidence|in\s+(?:minecraft|fortnite|the\s+game)))(?<!my\scharacter)(?<!my\savatar)(?<!my\sback)(?<!my\sshoulder)(?<!my\sknee)"
+        r"|(?<!council\s)(?<!school\s)(?<!tribunal\s)(?<!paperwork\s)(?<!process\s)(?<!\bla\s)(?<!council\sis\s)(?<!school\sis\s)(?<!this\sis\s)(?<!wait\sis\s)(?<!wait\s)"
+        r"\b(?:going\s+to|gonna|will|'ll|wants?\s+to)\s+(?:kill|hurt|harm|stab)\s+(?:me|us|him|her|them|the\s+kids|the\s+children|my\s+\w+)\b(?!\s+(?:feelings|chances|case|academically|grades|education|prospects|progress|learning|confidence|in\s+(?:minecraft|fortnite|the\s+game)))(?<!my\scharacter)(?<!my\savatar)(?<!my\sback)(?<!my\sshoulder)(?<!my\sknee)"
         r"|\b(?:i|I)\s*(?:'m|\s+am)?\s*(?:going\s+to|gonna)\s+(?:hurt|harm)\s+(?:him|her|them|my|myself)\b(?!\s+(?:feelings|chances|case))"
         r"|\b(?:scared|afraid|worried|frightened|terrified)\s+(?:i|I)\s*(?:'ll|\s+will|\s+might|\s+may)\s+(?:hurt|harm|hit)\b(?!\s+(?:the\s+wrong|a\s+wrong|the\s+(?:button|key)|send|reply|his\s+(?:feelings|chances)|her\s+(?:feelings|chances)))",
     ),
@@ -178,7 +179,7 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\b(?:"
         + _CANT
         + r"\s+(?:find|see)|lost)\s+(?:him|her|them|my\s+(?:son|daughter|child))\b(?!'s\b)(?!\s+(?:while|until|till|unless|without|before\s+(?:his|her|the)))(?!\s+(?:at|in)\s+(?:the\s+)?(?:meeting|plan))(?!\s+(?:temper|place|patience|voice|cool|job|way|rag|paperwork|papers|file|forms?|details|records?|reports?|appointments?|referral|spot|seat|slot|turn))(?!\s+(?:a|an|any)\s)"
-        r"|\b(?:hasn'?t|hasnt|has\s+not|didn'?t|didnt|did\s+not|'s\s+not|is\s+not)\s+(?:come|came)\s+home\b(?!\s+all\s+(?:term|year|week|half\s+term))|\b(?:hasn'?t|hasnt|has\s+not)\s+been\s+seen\s+since\b"
+        r"|\b(?:hasn'?t|hasnt|has\s+not|didn'?t|didnt|did\s+not|'s\s+not|is\s+not)\s+(?:come|came)\s+home\b(?!\s+all\s+(?:term|year|week|half\s+term))(?!\s+to\s+(?:mine|ours|my\s+(?:house|place)|our\s+(?:house|place))\s+since)|\b(?:hasn'?t|hasnt|has\s+not)\s+been\s+seen\s+since\b"
         r"|\b(?:nobody|no\s+one|noone)\s+knows\s+where\s+(?:he|she|they)\s+(?:is|are)\b"
         + _NOT_A_PLACE
         # "school don't know where he is" - a child, not a place on a waiting list or in a process.
