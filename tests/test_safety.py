@@ -360,7 +360,8 @@ def test_the_fifth_red_team_mostly_no_longer_fires() -> None:
     # tests/safety/ordinary_redteam5.txt (session 10): a helper given six other kinds of word (weapons and physical
     # danger, missing, hurt by someone, threats, injuries, medical words) wrote 200 ordinary messages (one left out
     # as not clearly ordinary: a husband who "will kill me"); 13 fired on danger now, 9 after narrowing. None of the
-    # risk messages was lost (test above).
+    # risk messages was lost (test above). Its twin from the same brief (*_redteam5_2.txt) was meant as a check set
+    # but was printed by an analysis script, so it is a tuning set too (docs/safety-and-privacy.md).
     from bot.understanding.risk_model import patterns_show_danger_now, read_examples
 
     red_team = read_examples(SAFETY_DIR / "ordinary_redteam5.txt")
@@ -481,6 +482,11 @@ SESSION_10 = [
     ("my ex is going to kill me", "the tribunal wait is going to kill me"),
     ("she hasn't come home since lunch", "he hasn't come home to mine since January, he lives at his dad's"),
     ("she has bruises on her arms from her dad", "he has bruises on his legs from his walking frame"),
+    # The 999 signs in plain words, from the medical tuning sets: barely responding, a burn with the skin off.
+    ("she's been sick all day and now she's barely responding", "the LA is barely responding to my emails"),
+    ("he burned his hand on the oven and the skin's come off", "he burned his tongue on his hot chocolate"),
+    ("she grabbed the iron, there's a big blistered burn on her palm", "the burns unit letter came, he's healed"),
+    ("she's coughing up a lot of fresh blood", "with his CF he sometimes ends up coughing up a little blood"),
 ]
 
 

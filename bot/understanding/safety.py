@@ -268,7 +268,11 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\b(?:\d+|two|three|four|five|six|several|a\s+few)\s+(?:little\s+|small\s+|big\s+|more\s+)?(?:fits|seizures)\s+in\s+(?:the\s+)?(?:last|past)\s+(?:half\s+(?:an\s+)?)?(?:hour|\d+\s+min)"
         r"|\b(?:sugars?|blood\s+sugars?|bg|bm|glucose)\s+(?:is|'s|at|reading|dropped\s+to|down\s+to)\s+(?:only\s+)?(?:[01]\.\d|2\.[0-4]|[01](?=\s*(?:mmol|$|[,.!?])))\b(?![.:/-]\d)(?!\s+or\s+(?:lower|below|under|less))(?!\s*(?:years?|weeks?|days?|hours?|times|%))"
         r"|\b(?:tongue|lips|throat)\s+(?:is\s+|are\s+|looks?\s+|'s\s+|feels?\s+)?(?:all\s+|really\s+|a\s+bit\s+)?(?:swelling|swollen)\b(?!\s+(?:from|less|and\s+(?:cracked|dry)|after\s+(?:the\s+)?dentist))|\bface\s+(?:and\s+(?:neck|lips|tongue)\s+)?(?:is|are)\s+swelling\b"
-        r"|\bbone\s+(?:is\s+)?(?:poking|sticking|coming)\s+(?:out\s+)?(?:through|of\s+(?:the|his|her)\s+(?:skin|leg|arm))\b|\bcoughing\s+up\s+(?!(?:a\s+(?:little|bit)|bits|specks?|streaks?|flecks?)\b)(?:\w+\s+){0,3}blood\b"
+        r"|\bbone\s+(?:is\s+)?(?:poking|sticking|coming)\s+(?:out\s+)?(?:through|of\s+(?:the|his|her)\s+(?:skin|leg|arm))\b|\bcoughing\s+up\s+(?!(?:a\s+(?:little|bit)|bits|specks?|streaks?|flecks?)\b)(?:\w+\s+){0,4}blood\b"
+        # Session 10, from the medical tuning sets: a child barely responding, and a burn with the skin come off,
+        # white in the middle or blistered right across.
+        r"|(?<!council\s)(?<!school\s)(?<!office\s)(?<!senco\s)(?<!\bla\s)(?<!they\s)(?<!team\s)(?<!service\s)\b(?:barely|hardly)\s+(?:responding|responsive|conscious|awake)\b(?!\s+to\b)"
+        r"|\bblister(?:ed|ing)\s+burn\b|\b(?:burn(?:ed|t|s)?|scald(?:ed|s)?)\b.{0,60}\b(?:skin(?:'s|\s+has|\s+is)?\s+(?:come|coming|came|peel(?:ed|ing)?)\s+(?:right\s+)?off|white\s+in\s+the\s+middle)"
         r"|\b(?:drunk|drank|swallowed)\s+(?:nearly\s+|almost\s+|half\s+)?(?:a\s+|the\s+)?(?:whole\s+)?bottle\s+of\s+(?:calpol|paracetamol|ibuprofen|medicine|(?:his|her|my|the)\s+\w+\s+medicine)\b"
         # A fever with a stiff neck (meningitis); no drink for days and now can't stand or wake (dehydration).
         r"|\b(?:temperature|fever|temp)\b.{0,80}\bstiff\s+neck\b|\bstiff\s+neck\b.{0,80}\b(?:temperature|fever|temp|rash)\b"
