@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,11 +59,11 @@ async def main(model: str) -> None:
 
     quiet_rasa_logs()  # only the figures; the debug log would print every message
 
-    agent = Agent.load(model)
+    parsed = Parses(Agent.load(model))
     situations = situation_examples(HELD_OUT)
     rows = []
     for truth, text in situations:
-        parse = await agent.parse_message(text)
+        parse = await parsed(text)
         rows.append((truth, [(r["name"], float(r["confidence"])) for r in parse.get("intent_ranking", [])]))
     print(f"Situations: {len(rows)} held-out messages ({HELD_OUT.relative_to(ROOT)})")
     table(rows, [0.2, 0.25, 0.3, 0.35, 0.4, 0.5], [0.4, 0.5, 0.6, 0.65, 0.7, 0.8])
@@ -72,8 +73,8 @@ async def main(model: str) -> None:
     # particular rules and are shown per set below, not pooled into the rule.
     risk = [t for name in RULE_SETS for t in lines(f"crisis_{name}.txt")]
     ordinary = [t for name in RULE_SETS for t in lines(f"ordinary_{name}.txt")]
-    risk_p = [await _probability(agent, t) for t in risk]
-    ordinary_p = [await _probability(agent, t) for t in ordinary]
+    risk_p = [(await parsed(t))["risk"]["probability"] for t in risk]
+    ordinary_p = [(await parsed(t))["risk"]["probability"] for t in ordinary]
     print(
         f"\nRisk detector alone: {len(risk)} risk and {len(ordinary)} ordinary messages (tests/safety/, the rule's sets)"
     )
@@ -82,9 +83,30 @@ async def main(model: str) -> None:
         r = sum(p >= threshold for p in risk_p) / len(risk)
         o = sum(p >= threshold for p in ordinary_p) / len(ordinary)
         print(f"{threshold:9.2f} {r:8.1%} {o:11.1%}")
-    await per_set(agent)
-    await whole_assistant(agent, risk, ordinary, [text for _, text in situations])
-    await sentence_that_says_now(agent)
+    await per_set(parsed)
+    await whole_assistant(parsed, risk, ordinary, [text for _, text in situations])
+    await sentence_that_says_now(parsed)
+
+
+class Parses:
+    """Each message parsed once; other bands are tried on the parse's risk reading (risk_model.reassess), so
+    no constant is changed and the model is not asked again."""
+
+    def __init__(self, agent) -> None:
+        self._agent = agent
+        self._parses: dict[str, dict] = {}
+
+    async def __call__(self, text: str) -> dict:
+        if text not in self._parses:
+            self._parses[text] = await self._agent.parse_message(text)
+        return self._parses[text]
+
+    async def verdicts(self, texts: list[str], bands) -> list[str]:
+        """What the assistant would do with each message at these bands: "emergency", "check" or neither."""
+        from bot.rasa_ext.safety_net import settled
+        from bot.understanding.risk_model import reassess
+
+        return [settled(text, reassess(text, (await self(text))["risk"], bands)).value for text in texts]
 
 
 WHOLE_PAIRS = [
@@ -101,46 +123,43 @@ WHOLE_PAIRS = [
 RULE_SETS = ("unseen", "fresh", "tuning3")
 
 
-async def per_set(agent) -> None:
+async def per_set(parsed: Parses) -> None:
     """What the whole assistant does with every set in tests/safety, as it stands."""
     print("\nThe whole assistant now, per set: emergency help, the safety question, neither")
     for path in sorted((ROOT / "tests" / "safety").glob("*.txt")):
-        got = [(await agent.parse_message(t))["intent"]["name"] for t in lines(path.name)]
+        got = [(await parsed(t))["intent"]["name"] for t in lines(path.name)]
         emergency, question = got.count("crisis"), got.count("safety_check")
         print(f"  {path.name:28} {emergency:4} {question:4} {len(got) - emergency - question:4}  of {len(got)}")
 
 
-async def whole_assistant(agent, risk: list[str], ordinary: list[str], situations: list[str]) -> None:
-    """Each (emergency, question) pair as the assistant acts on it: `assess` reads the thresholds when called."""
-    from bot.understanding import risk_model
+async def whole_assistant(parsed: Parses, risk: list[str], ordinary: list[str], situations: list[str]) -> None:
+    """Each (emergency, question) pair as the assistant would act on it."""
+    from bot.understanding.risk_model import BANDS
 
-    kept = risk_model.EMERGENCY_AT, risk_model.CHECK_AT
     print(
         "\nThe whole assistant: emergency, question -> risk given emergency help / helped, ordinary emergency / question,"
         " situations given emergency help / diverted"
     )
-    try:
-        for emergency, question in WHOLE_PAIRS:
-            risk_model.EMERGENCY_AT, risk_model.CHECK_AT = emergency, question
-            got: dict[str, list[str]] = {}
-            for name, texts in (("risk", risk), ("ordinary", ordinary), ("situations", situations)):
-                got[name] = [(await agent.parse_message(t))["intent"]["name"] for t in texts]
-            print(
-                f"{emergency:.2f}, {question:.2f} -> {_share(got['risk'], 'crisis'):.1%} / "
-                f"{_share(got['risk'], 'crisis', 'safety_check'):.1%}, "
-                f"{_share(got['ordinary'], 'crisis'):.1%} / {_share(got['ordinary'], 'safety_check'):.1%}, "
-                f"{_share(got['situations'], 'crisis'):.1%} / {_share(got['situations'], 'crisis', 'safety_check'):.1%}"
-            )
-    finally:
-        risk_model.EMERGENCY_AT, risk_model.CHECK_AT = kept
+    for emergency, question in WHOLE_PAIRS:
+        bands = replace(BANDS, emergency_at=emergency, check_at=question)
+        got = {
+            name: await parsed.verdicts(texts, bands)
+            for name, texts in (("risk", risk), ("ordinary", ordinary), ("situations", situations))
+        }
+        print(
+            f"{emergency:.2f}, {question:.2f} -> {_share(got['risk'], 'emergency'):.1%} / "
+            f"{_share(got['risk'], 'emergency', 'check'):.1%}, "
+            f"{_share(got['ordinary'], 'emergency'):.1%} / {_share(got['ordinary'], 'check'):.1%}, "
+            f"{_share(got['situations'], 'emergency'):.1%} / {_share(got['situations'], 'emergency', 'check'):.1%}"
+        )
 
 
 LINE_EMERGENCY_TRIED = (0.85, 0.90, 0.93, 0.96, 0.98, 0.99, 1.01)
 
 
-async def sentence_that_says_now(agent) -> None:
+async def sentence_that_says_now(parsed: Parses) -> None:
     """risk_model.LINE_EMERGENCY_AT on every set in tests/safety: the crisis sets against all the others."""
-    from bot.understanding import risk_model
+    from bot.understanding.risk_model import BANDS
 
     risk = [t for path in sorted((ROOT / "tests" / "safety").glob("crisis_*.txt")) for t in lines(path.name)]
     ordinary = [
@@ -149,26 +168,18 @@ async def sentence_that_says_now(agent) -> None:
         if not path.name.startswith("crisis_")
         for t in lines(path.name)
     ]
-    kept = risk_model.LINE_EMERGENCY_AT
     print(
         f"\nA sentence that says now: threshold -> emergency help for risk (of {len(risk)}), ordinary (of {len(ordinary)})"
     )
-    try:
-        for threshold in LINE_EMERGENCY_TRIED:
-            risk_model.LINE_EMERGENCY_AT = threshold
-            risk_got = [(await agent.parse_message(t))["intent"]["name"] for t in risk]
-            ordinary_got = [(await agent.parse_message(t))["intent"]["name"] for t in ordinary]
-            print(f"{threshold:9.2f} -> {risk_got.count('crisis'):4} {ordinary_got.count('crisis'):4}")
-    finally:
-        risk_model.LINE_EMERGENCY_AT = kept
+    for threshold in LINE_EMERGENCY_TRIED:
+        bands = replace(BANDS, line_emergency_at=threshold)
+        risk_got = await parsed.verdicts(risk, bands)
+        ordinary_got = await parsed.verdicts(ordinary, bands)
+        print(f"{threshold:9.2f} -> {risk_got.count('emergency'):4} {ordinary_got.count('emergency'):4}")
 
 
-def _share(intents: list[str], *wanted: str) -> float:
-    return sum(i in wanted for i in intents) / len(intents)
-
-
-async def _probability(agent, text: str) -> float:
-    return float((await agent.parse_message(text)).get("risk", {}).get("probability", 0.0))
+def _share(verdicts: list[str], *wanted: str) -> float:
+    return sum(v in wanted for v in verdicts) / len(verdicts)
 
 
 if __name__ == "__main__":

@@ -324,3 +324,34 @@ def test_unsure_means_did_you_mean_or_the_middle_band() -> None:
     assert not is_unsure([{"name": "mediation", "confidence": CONFIDENT_AT}], CONFIDENT_AT)
     assert not is_unsure([{"name": "mediation", "confidence": 0.9}], CONFIDENT_AT)
     assert not is_unsure([], CONFIDENT_AT)
+
+
+def test_other_bands_are_tried_on_the_parse_without_changing_the_constants() -> None:
+    # scripts/choose_bands.py parses each message once and decides again at other bands (risk_model.reassess):
+    # at the bands in use it must decide exactly as the component did, places typed alone included.
+    from dataclasses import replace
+
+    from bot.rasa_ext.safety_net import settled
+    from bot.understanding.risk_model import BANDS, EMERGENCY_AT, reassess
+
+    for text, intent, confidence in [
+        ("he has not been himself all week", "crisis", 0.7),
+        ("Hull", "crisis", 0.6),
+        ("Hull, he says he wants to kill himself", "crisis", 0.9),
+        ("my son", "crisis", 0.76),
+        ("the school keeps sending him home early", "informal_exclusion", 0.92),
+        ("stop", "stop", 0.95),
+    ]:
+        message = _parsed(text, intent, confidence)
+        CrisisSafetyNet().process([message])
+        kept = message.get("risk")
+        assert kept["guess"] == intent and kept["guess_confidence"] == confidence, text
+        assert settled(text, reassess(text, kept, BANDS)).value == kept["verdict"], text
+    # At another band the same reading decides differently, and the constant is untouched.
+    reading = {"probability": 0.3, "line": 0.0, "line_now": 0.0, "guess": "suspension", "guess_confidence": 0.9}
+    reading["unsure"] = False
+    text = "the school keeps sending him home early"
+    assert reassess(text, reading, BANDS) is Verdict.CHECK
+    assert reassess(text, reading, replace(BANDS, emergency_at=0.3)) is Verdict.EMERGENCY
+    assert reassess(text, reading, replace(BANDS, check_at=0.35)) is Verdict.NONE
+    assert BANDS.emergency_at == EMERGENCY_AT

@@ -39,6 +39,7 @@ from bot.understanding.risk_model import (
     assess,
     is_unsure,
     read_examples,
+    reading,
     top_guess,
 )
 
@@ -82,23 +83,14 @@ class CrisisSafetyNet(StoredModelComponent):
             guess, confidence = top_guess(ranking)
             probability = self.detector.probability(text) if self.detector else 0.0
             lines = self.detector.read_lines(text) if self.detector else LineReading()
-            verdict = assess(text, probability, guess, confidence, lines, is_unsure(ranking, CONFIDENT_AT))
-            if verdict is Verdict.CHECK and only_names_a_place(text):
-                # A town typed alone ("Hull") is where the parent is, not a sign of danger: the place's
-                # local help answers it (action_out_of_scope), as for any other place name.
-                verdict = Verdict.NONE
+            unsure = is_unsure(ranking, CONFIDENT_AT)
+            assessed = assess(text, probability, guess, confidence, lines, unsure)
+            verdict = settled(text, assessed)
+            if verdict is not assessed:
+                # The place's local help answers it (action_out_of_scope), as for any other place name.
                 put_first(message, OUT_OF_SCOPE_INTENT)
             # Kept in the parse result (not in the stored conversation's text) for evaluation and logs.
-            message.set(
-                "risk",
-                {
-                    "probability": round(probability, 4),
-                    "line": round(lines.surest, 4),
-                    "line_now": round(lines.surest_now, 4),
-                    "verdict": verdict.value,
-                },
-                add_to_output=True,
-            )
+            message.set("risk", reading(probability, lines, guess, confidence, unsure, verdict), add_to_output=True)
             if verdict in _INTENT_FOR:
                 put_first(message, _INTENT_FOR[verdict])
         return messages
@@ -112,6 +104,14 @@ def training_split(examples: list[Message], safety_data: Path) -> tuple[list[str
         text = example.get(TEXT) or ""
         (risk if example.get(INTENT) == CRISIS_INTENT else ordinary).append(text)
     return risk, ordinary
+
+
+def settled(text: str, verdict: Verdict) -> Verdict:
+    """The verdict the assistant acts on: a town typed alone ("Hull") that would be asked the safety question is
+    where the parent is, not a sign of danger (scripts/choose_bands.py reads verdicts through this too)."""
+    if verdict is Verdict.CHECK and only_names_a_place(text):
+        return Verdict.NONE
+    return verdict
 
 
 def put_first(message: Message, intent: str) -> None:

@@ -78,11 +78,29 @@ UNSURE_LINE_CHECK_AT = 0.70
 MODEL_CRISIS_CONFIDENT = 0.65
 # A word or three the situation model confidently reads as steering the chat ("stop", "bye", "no thanks")
 # ends or answers a step; the detector has too little to go on there ("stop" shares a word with "the fit
-# won't stop"), so only a pattern or the emergency band overrides it.
+# won't stop"), so only a pattern or the emergency band overrides it. "Confidently" is the situation model's
+# own confident band (docs/nlu.md), the same figure as MODEL_CRISIS_CONFIDENT but a different question.
 CHAT_COMMANDS = frozenset({"stop", "goodbye", "thank", "affirm", "deny"})
 CHAT_COMMAND_MAX_WORDS = 3
+CHAT_COMMAND_CONFIDENT = 0.65
 SEED = 2026
 DETECTOR_C = 20.0
+
+
+@dataclass(frozen=True)
+class Bands:
+    """The readings at which `assess` acts, the constants above by default. scripts/choose_bands.py tries
+    others on one parse per message (`reassess`) instead of changing the constants."""
+
+    emergency_at: float = EMERGENCY_AT
+    check_at: float = CHECK_AT
+    line_check_at: float = LINE_CHECK_AT
+    line_emergency_at: float = LINE_EMERGENCY_AT
+    unsure_check_at: float = UNSURE_CHECK_AT
+    unsure_line_check_at: float = UNSURE_LINE_CHECK_AT
+
+
+BANDS = Bands()
 
 
 class Verdict(enum.Enum):
@@ -156,37 +174,63 @@ def assess(
     model_confidence: float,
     lines: LineReading = LineReading(),
     model_unsure: bool = False,
+    bands: Bands = BANDS,
 ) -> Verdict:
     """The single decision on risk, for the pipeline component and for the evaluation scripts alike.
 
     `risk_probability` is the detector's reading of the whole message, `lines` its reading sentence by sentence
     (RiskDetector.read_lines): a sure sentence that says now gives emergency help, a very sure one asks.
     `model_unsure` is true when the situation model is not sure (is_unsure: "did you mean" or the middle band):
-    then a lower reading asks.
+    then a lower reading asks. `bands` are the readings it acts at (BANDS unless a script tries others).
     """
     normalised = normalise_text(text)
-    if lines.surest >= LINE_CHECK_AT or asks_about_safety(normalised):
-        risk_probability = max(risk_probability, CHECK_AT)
+    if lines.surest >= bands.line_check_at or asks_about_safety(normalised):
+        risk_probability = max(risk_probability, bands.check_at)
     if patterns_show_danger_now(normalised):
         return Verdict.EMERGENCY
     # A sure sentence that says now, unless the message says it is over ("nobody was hurt"): then the
     # sentence has already raised the question, above.
-    if lines.surest_now >= LINE_EMERGENCY_AT and not says_it_is_over(text):
+    if lines.surest_now >= bands.line_emergency_at and not says_it_is_over(text):
         return Verdict.EMERGENCY
     if is_opener(text):
         return Verdict.OPENER
-    if is_chat_command(text, model_guess, model_confidence) and risk_probability < EMERGENCY_AT:
+    if is_chat_command(text, model_guess, model_confidence) and risk_probability < bands.emergency_at:
         return Verdict.NONE
     model_says_crisis = model_guess == "crisis"
-    if risk_probability >= EMERGENCY_AT or (
-        model_says_crisis and model_confidence >= MODEL_CRISIS_CONFIDENT and risk_probability >= CHECK_AT
+    if risk_probability >= bands.emergency_at or (
+        model_says_crisis and model_confidence >= MODEL_CRISIS_CONFIDENT and risk_probability >= bands.check_at
     ):
         return Verdict.EMERGENCY
-    if risk_probability >= CHECK_AT or model_says_crisis:
+    if risk_probability >= bands.check_at or model_says_crisis:
         return Verdict.CHECK
-    if model_unsure and (risk_probability >= UNSURE_CHECK_AT or lines.surest_now >= UNSURE_LINE_CHECK_AT):
+    if model_unsure and (risk_probability >= bands.unsure_check_at or lines.surest_now >= bands.unsure_line_check_at):
         return Verdict.CHECK
     return Verdict.NONE
+
+
+def reading(
+    probability: float, lines: LineReading, guess: str | None, confidence: float, unsure: bool, verdict: Verdict
+) -> dict:
+    """What `assess` was given and decided, kept in the parse result (not in the stored conversation) for
+    evaluation and logs, so that `reassess` can decide again at other bands without parsing again."""
+    # Not rounded: `reassess` must decide exactly as `assess` did (0.98996 is under 0.99).
+    return {
+        "probability": probability,
+        "line": lines.surest,
+        "line_now": lines.surest_now,
+        "guess": guess,
+        "guess_confidence": confidence,
+        "unsure": unsure,
+        "verdict": verdict.value,
+    }
+
+
+def reassess(text: str, kept: dict, bands: Bands) -> Verdict:
+    """`assess` again on a parse's `reading`, at other bands (scripts/choose_bands.py)."""
+    lines = LineReading(surest=kept["line"], surest_now=kept["line_now"])
+    return assess(
+        text, kept["probability"], kept["guess"], kept["guess_confidence"], lines, kept["unsure"], bands=bands
+    )
 
 
 def patterns_show_danger_now(normalised: str) -> bool:
@@ -200,7 +244,7 @@ def patterns_show_danger_now(normalised: str) -> bool:
 def is_chat_command(text: str, model_guess: str | None, model_confidence: float) -> bool:
     return (
         model_guess in CHAT_COMMANDS
-        and model_confidence >= MODEL_CRISIS_CONFIDENT
+        and model_confidence >= CHAT_COMMAND_CONFIDENT
         and len(text.split()) <= CHAT_COMMAND_MAX_WORDS
     )
 
