@@ -219,6 +219,23 @@ SESSION_10_TOPICS = [
 ]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Review of session 10's topics: the forms that name a topic are narrow, so these stay danger.
+        "I lost it and went to hit him",
+        "she's at risk of being abused by him tonight",
+        "I've called the police about the abuse, he's outside",
+        "she's likely to be abused tonight if she goes back",
+        "she's been googling suicide methods tonight",
+        "a programme about how my son wants to die",
+    ],
+)
+def test_session_10_topics_never_take_danger_with_them(text: str) -> None:
+    assert risk_matches(normalise_text(text)), "the example must fire a pattern to test anything"
+    assert not set_aside(text)
+
+
 @pytest.mark.parametrize(("danger", "not_danger"), SESSION_10_TOPICS)
 def test_session_10_topics_what_ifs_and_the_past(danger: str, not_danger: str) -> None:
     assert risk_matches(normalise_text(danger)) and risk_matches(normalise_text(not_danger))

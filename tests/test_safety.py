@@ -349,11 +349,11 @@ def test_the_fourth_red_team_mostly_no_longer_fires() -> None:
     assert len(red_team) == 149
     assert sum(patterns_show_danger_now(normalise_text(text)) for text in red_team) <= 13
     # Two more helpers from the same brief (tests/safety/ordinary_redteam4_cd.txt, 398 after two lines left out as
-    # not clearly ordinary): 90 fired after the narrowing above, 70 after a second one (abuse told as an allegation,
+    # not clearly ordinary): 90 fired after the narrowing above, 68 after a second one (abuse told as an allegation,
     # a label, a statistic or over; self-harm named by a policy, a report or a question).
     larger = read_examples(SAFETY_DIR / "ordinary_redteam4_cd.txt")
     assert len(larger) == 398
-    assert sum(patterns_show_danger_now(normalise_text(text)) for text in larger) <= 70
+    assert sum(patterns_show_danger_now(normalise_text(text)) for text in larger) <= 68
 
 
 def test_the_fifth_red_team_mostly_no_longer_fires() -> None:

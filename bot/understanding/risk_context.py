@@ -181,10 +181,10 @@ _TOPIC_NOUN = (
 )
 _NAMED_BEFORE = re.compile(
     r"(?:\b" + _TOPIC_NOUN + r"\b[^.!?;\n]{0,25}?\b(?:on|about|around|covering)"
-    r"|\b(?:classed|counted|classified|defined|considered|treated|labelled|labeled)\s+as|\b(?:calls?|called|calling)\s+(?:it\s+)?"
-    r"|\bwithout|\b(?:died|death)\s+(?:by|from|of)|\blost\s+(?:[\w'-]+\s+){0,3}to|\blikely\s+to\s+be"
+    r"|\b(?:classed|counted|classified|defined|considered|treated|labelled|labeled)\s+as|\b(?:calls?|called|calling)\s+it|\b(?:being|been|is|was|be|get|gets|got)\s+called"
+    r"|\bwithout|\b(?:died|death)\s+(?:by|from|of)|\blost\s+(?:his|her|my|their|our)\s+(?:[\w'-]+\s+){1,2}to|\b(?:more|less|times)\s+likely\s+to\s+be"
     r"|\brisk(?:ing)?(?=\s+an?\s)|\baccus(?:e|ed|es|ing)\s+(?:(?:me|us|him|her|them)\s+)?of"
-    r"|\b(?:protections?|safeguards?)\b[^.!?;\n]{0,15}?\bagainst|\brisks?\s+of)"
+    r"|\b(?:protections?|safeguards?)\b[^.!?;\n]{0,15}?\bagainst|\b(?:more|greater|higher|increased|the|no|any|a|and|about)\s+(?:at\s+)?risks?\s+of)"
     r"\s+(?:an?\s+|the\s+)?(?P<between>(?:[\w'-]+\s+){0,6})$",
     re.IGNORECASE,
 )
