@@ -297,3 +297,36 @@ def test_what_counts_as_happening_now(text: str, now: bool) -> None:
     from bot.understanding.risk_context import says_now
 
     assert says_now(text) is now
+
+
+@pytest.mark.parametrize(
+    ("text", "now"),
+    [
+        # Session 10: "tonight" as a deadline or the parent's own paperwork is not when a danger happens...
+        ("the appeal deadline is tonight at midnight, can I submit online?", False),
+        ("I'm writing my views tonight for the annual review", False),
+        ("im writing to my MP tonight about the tribunal backlog", False),
+        ("it has to be in by midnight tonight", False),
+        ("need to email the LA tonight before I lose my nerve", False),
+        # ...but a plan told with "it" or "do" keeps it, and so does any other tonight in the message.
+        ("I was going to do it tonight", True),
+        ("im going to finish it tonight", True),
+        ("the deadline is tonight and he's taken all his tablets tonight", True),
+        ("I'm writing my views tonight, he's just hit me", True),
+    ],
+)
+def test_a_deadline_tonight_does_not_say_now(text: str, now: bool) -> None:
+    from bot.understanding.risk_context import says_now
+
+    assert says_now(text) is now
+
+
+def test_the_detector_does_not_read_a_deadline_tonight_as_danger() -> None:
+    detector = RiskDetector.train(
+        ["he has not come home tonight", "we have nowhere to sleep tonight", "she took tablets tonight"],
+        ["the appeal deadline is soon", "the plan is late again", "the school sent a letter"],
+    )
+    deadline = "The appeal deadline is tonight at midnight. Can I submit it online?"
+    assert detector.probability(deadline) == detector.probability("The appeal deadline is . Can I submit it online?")
+    assert detector.probability(deadline) < detector.probability("The appeal is tonight. Can I submit it online?")
+    assert detector.read_lines(deadline).surest_now == 0.0

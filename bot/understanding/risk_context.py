@@ -104,6 +104,25 @@ _RECENT = re.compile(
 # "Again" inside a what-if ("what happens if he starts harming himself again when the 1:1 goes?") is the
 # question, not something happening again now.
 _WHAT_IF_AGAIN = re.compile(r"(\bwhat\b[^.!?;\n]{0,30}?\bif\b[^.!?;\n]{0,80}?)\bagain\b", re.IGNORECASE)
+# "Tonight" as a deadline ("the appeal deadline is tonight at midnight") or as when the parent writes their own
+# paperwork ("I'm writing my views tonight", "writing to my MP tonight") is not when a danger happens. Narrow on
+# purpose: "do it tonight" and "finish it tonight" are how a plan to die is told, so no "it" and no "do" here.
+_PAPERWORK_TONIGHT = re.compile(
+    r"(\b(?:deadline\s+(?:is\s+)?(?:at\s+)?(?:midnight\s+)?|(?:due|in|submitted|sent|back)\s+by\s+(?:midnight\s+)?"
+    r"|by\s+midnight\s+|(?:writ\w*|email\w*|send\w*|submit\w*|draft\w*)\s+(?:my|the|our)\s+(?:parental\s+)?"
+    r"(?:views|letter|appeal|request|statement|complaint|email|response|reply|form|application)\s+"
+    r"|(?:writ\w*|email\w*)\s+(?:to\s+)?(?:my\s+(?:mp|councillor)|the\s+(?:council|la|school|head|senco|tribunal|caseworker))\s+))"
+    r"tonight\b(?:\s+at\s+midnight)?|\btonight\s+at\s+midnight\b",
+    re.IGNORECASE,
+)
+
+
+def without_deadlines(text: str) -> str:
+    """The text with "tonight" taken out where it is a deadline or the parent's own paperwork, and "again"
+    where it is inside a what-if: what the detector and the words of recency read (neither says when a danger is)."""
+    return _WHAT_IF_AGAIN.sub(r"\1", _PAPERWORK_TONIGHT.sub(lambda m: m.group(1) or "", text or ""))
+
+
 # A sentence ends at . ! ? ; or a new line, and at ", now" / "but now" / "and now" (a turn to the present);
 # one that starts "that was…" goes back to the one before ("he took an overdose at 15. that was 4 years ago").
 _SENTENCE_END = re.compile(r"[.!?;\n]+|(?:,|\band\b|\bbut\b)\s*(?=now\b)", re.IGNORECASE)
@@ -119,7 +138,7 @@ MIN_LINE_WORDS = 3
 
 def says_now(text: str) -> bool:
     """The words say something is happening now, again or very recently ("tonight", "2 hours ago", "still")."""
-    return bool(_RECENT.search(normalise_text(text)))
+    return bool(_RECENT.search(without_deadlines(normalise_text(text))))
 
 
 # Words that say what happened is over and everyone is safe ("nobody was hurt", "he's fine now", "we found
@@ -232,7 +251,7 @@ def not_about_danger_now(text: str, risk_spans: Iterable[tuple[int, int]]) -> bo
     ]
     if not unquoted:
         return True
-    if _RECENT.search(_WHAT_IF_AGAIN.sub(r"\1", text)):
+    if _RECENT.search(without_deadlines(text)):
         return False
     return all(_told_otherwise(_sentence_around(text, start, end)) for start, end in unquoted)
 

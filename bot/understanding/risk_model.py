@@ -33,7 +33,13 @@ from sklearn.pipeline import Pipeline, make_pipeline
 
 from bot.text import normalise_text
 from bot.understanding.openers import is_opener
-from bot.understanding.risk_context import lines_that_may_be_now, not_about_danger_now, says_it_is_over, says_now
+from bot.understanding.risk_context import (
+    lines_that_may_be_now,
+    not_about_danger_now,
+    says_it_is_over,
+    says_now,
+    without_deadlines,
+)
 from bot.understanding.safety import asks_about_safety, risk_matches
 from bot.understanding.text_features import text_features
 
@@ -143,14 +149,14 @@ class RiskDetector:
     def probability(self, text: str) -> float:
         if not (text or "").strip():
             return 0.0
-        return float(self._pipeline.predict_proba([text])[0][1])
+        return float(self._pipeline.predict_proba([without_deadlines(text)])[0][1])
 
     def read_lines(self, text: str) -> LineReading:
         """Each sentence of a longer message on its own, so one line of danger is not diluted by the rest."""
         lines = lines_that_may_be_now(text)
         if not lines:
             return LineReading()
-        scores = [float(p) for p in self._pipeline.predict_proba(lines)[:, 1]]
+        scores = [float(p) for p in self._pipeline.predict_proba([without_deadlines(line) for line in lines])[:, 1]]
         now = [score for line, score in zip(lines, scores, strict=True) if says_now(line)]
         return LineReading(surest=max(scores), surest_now=max(now, default=0.0))
 
