@@ -217,8 +217,7 @@ _SOMEONE_HERE = re.compile(r"\b(?:i|i'm|im|he|she|they|we|you|my|his|her|their|o
 
 
 def _named_as_topic(text: str, start: int, end: int) -> bool:
-    before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
-    sentence = text[before[-1] if before else 0 : start]
+    sentence = text[_sentence_start(text, start) : start]
     if _LOOKED_UP.search(sentence):
         return False
     named = _NAMED_BEFORE.search(sentence)
@@ -260,9 +259,14 @@ def _told_otherwise(sentence: str) -> bool:
     return any(reading.search(sentence) for reading in _READINGS)
 
 
-def _sentence_around(text: str, start: int, end: int) -> str:
+def _sentence_start(text: str, start: int) -> int:
+    """Where the sentence holding position `start` begins (see _SENTENCE_END)."""
     before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
-    first = before[-1] if before else 0
+    return before[-1] if before else 0
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    first = _sentence_start(text, start)
     stop = _SENTENCE_END.search(text, end)
     last = stop.start() if stop else len(text)
     if stop and _GOES_BACK.match(text, stop.end()):

@@ -217,8 +217,9 @@ def assess(
 def reading(
     probability: float, lines: LineReading, guess: str | None, confidence: float, unsure: bool, verdict: Verdict
 ) -> dict:
-    """What `assess` was given and decided, kept in the parse result (not in the stored conversation) for
-    evaluation and logs, so that `reassess` can decide again at other bands without parsing again."""
+    """What `assess` was given and decided, kept in the parse result (stored with the message's intents: numbers
+    and names, no text) for evaluation and logs, so that `reassess` can decide again at other bands without
+    parsing again."""
     # Not rounded: `reassess` must decide exactly as `assess` did (0.98996 is under 0.99).
     return {
         "probability": probability,
