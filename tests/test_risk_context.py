@@ -219,23 +219,6 @@ SESSION_10_TOPICS = [
 ]
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        # Review of session 10's topics: the forms that name a topic are narrow, so these stay danger.
-        "I lost it and went to hit him",
-        "she's at risk of being abused by him tonight",
-        "I've called the police about the abuse, he's outside",
-        "she's likely to be abused tonight if she goes back",
-        "she's been googling suicide methods tonight",
-        "a programme about how my son wants to die",
-    ],
-)
-def test_session_10_topics_never_take_danger_with_them(text: str) -> None:
-    assert risk_matches(normalise_text(text)), "the example must fire a pattern to test anything"
-    assert not set_aside(text)
-
-
 @pytest.mark.parametrize(("danger", "not_danger"), SESSION_10_TOPICS)
 def test_session_10_topics_what_ifs_and_the_past(danger: str, not_danger: str) -> None:
     assert risk_matches(normalise_text(danger)) and risk_matches(normalise_text(not_danger))
@@ -253,9 +236,16 @@ def test_session_10_topics_what_ifs_and_the_past(danger: str, not_danger: str) -
         'he posted "going to end it tonight"',
         'her snapchat story says "going to end it"',
         'she texted "cant go on" and now her phone is off',
+        # Review of session 10's topics: the forms that name a topic are narrow, so these stay danger.
+        "I lost it and went to hit him",
+        "she's at risk of being abused by him tonight",
+        "I've called the police about the abuse, he's outside",
+        "she's likely to be abused tonight if she goes back",
+        "she's been googling suicide methods tonight",
+        "a programme about how my son wants to die",
     ],
 )
-def test_words_a_child_said_in_quotation_marks_are_still_danger_now(text: str) -> None:
+def test_words_a_child_said_and_narrow_topics_are_still_danger_now(text: str) -> None:
     assert risk_matches(normalise_text(text)), "the example must fire a pattern to test anything"
     assert not set_aside(text)
 
@@ -291,17 +281,6 @@ def test_seeming_fine_is_not_over() -> None:
         ("the council just ignore my emails", False),
         ("what if she has those thoughts again in future", False),
         ("school still want two staff trained", False),
-    ],
-)
-def test_what_counts_as_happening_now(text: str, now: bool) -> None:
-    from bot.understanding.risk_context import says_now
-
-    assert says_now(text) is now
-
-
-@pytest.mark.parametrize(
-    ("text", "now"),
-    [
         # Session 10: "tonight" as a deadline or the parent's own paperwork is not when a danger happens...
         ("the appeal deadline is tonight at midnight, can I submit online?", False),
         ("I'm writing my views tonight for the annual review", False),
@@ -315,7 +294,7 @@ def test_what_counts_as_happening_now(text: str, now: bool) -> None:
         ("I'm writing my views tonight, he's just hit me", True),
     ],
 )
-def test_a_deadline_tonight_does_not_say_now(text: str, now: bool) -> None:
+def test_what_counts_as_happening_now(text: str, now: bool) -> None:
     from bot.understanding.risk_context import says_now
 
     assert says_now(text) is now

@@ -313,60 +313,41 @@ def test_a_plan_of_another_kind_does_not_ask(text: str) -> None:
     assert not asks_about_safety(normalise_text(text))
 
 
-def test_the_second_red_team_mostly_no_longer_fires() -> None:
-    # tests/safety/ordinary_redteam2.txt (session 7): a helper read the patterns and risk_context.py and wrote 200
-    # ordinary messages that each fired a pattern on danger now. After narrowing, 91 still do, left on purpose where
-    # narrowing would risk a real danger ("my husband's going to kill me", "can't go on like this"); across
-    # 2,120 risk messages none was lost (test above). docs/safety-and-privacy.md says which were narrowed.
+# The red teams after the first, each (file, messages, at most this many still firing on danger now); every one
+# was checked against all the risk messages, none lost (test above).
+LATER_RED_TEAMS = [
+    # Session 7: a helper read the patterns and risk_context.py and wrote 200 ordinary messages that each fired a
+    # pattern on danger now. 91 still did after narrowing, left on purpose where narrowing would risk a real danger
+    # ("my husband's going to kill me", "can't go on like this"); 89 before session 10, 88 after.
+    ("ordinary_redteam2.txt", 200, 88),
+    # Session 9: a helper read the patterns added in session 9 and wrote 150 ordinary messages aimed at them and at
+    # the older ones beside them; 97 fired. After narrowing, 53 do (mostly older patterns left on purpose: "covered
+    # in bruises", "a danger to others").
+    ("ordinary_redteam3.txt", 150, 53),
+    # Session 10: a helper given only the six kinds of word that gave tests/fresh2's ordinary messages emergency
+    # help (suicide, danger, self-harm, overdose, abuse, injury; no text of that set) wrote 150 ordinary messages
+    # (one left out as not clearly ordinary); 32 fired, 13 after narrowing (jokes, "is abuse honestly", a month or
+    # "last week" as the past are left: a real danger is said the same way).
+    ("ordinary_redteam4.txt", 149, 13),
+    # Two more helpers from the same brief (398 after two lines left out as not clearly ordinary): 90 fired after
+    # the narrowing above, 68 after a second one (abuse told as an allegation, a label, a statistic or over;
+    # self-harm named by a policy, a report or a question).
+    ("ordinary_redteam4_cd.txt", 398, 68),
+    # Session 10: a helper given six other kinds of word (weapons and physical danger, missing, hurt by someone,
+    # threats, injuries, medical words) wrote 200 ordinary messages (one left out as not clearly ordinary: a husband
+    # who "will kill me"); 13 fired, 9 after narrowing. Its twin from the same brief (*_redteam5_2.txt) was meant as
+    # a check set but was printed by an analysis script, so it is a tuning set too (docs/safety-and-privacy.md).
+    ("ordinary_redteam5.txt", 199, 9),
+]
+
+
+@pytest.mark.parametrize(("name", "size", "still_firing"), LATER_RED_TEAMS)
+def test_the_later_red_teams_mostly_no_longer_fire(name: str, size: int, still_firing: int) -> None:
     from bot.understanding.risk_model import patterns_show_danger_now, read_examples
 
-    red_team = read_examples(SAFETY_DIR / "ordinary_redteam2.txt")
-    assert len(red_team) == 200
-    assert sum(patterns_show_danger_now(normalise_text(text)) for text in red_team) <= 88  # 89 before session 10
-
-
-def test_the_third_red_team_mostly_no_longer_fires() -> None:
-    # tests/safety/ordinary_redteam3.txt (session 9): a helper read the patterns added in session 9 and wrote 150
-    # ordinary messages aimed at them and at the older ones beside them; 97 fired on danger now. After narrowing,
-    # 53 do (mostly older patterns left on purpose: "covered in bruises", "a danger to others"); none of 3,478 risk
-    # messages was lost (test above).
-    from bot.understanding.risk_model import patterns_show_danger_now, read_examples
-
-    red_team = read_examples(SAFETY_DIR / "ordinary_redteam3.txt")
-    assert len(red_team) == 150
-    assert sum(patterns_show_danger_now(normalise_text(text)) for text in red_team) <= 53
-
-
-def test_the_fourth_red_team_mostly_no_longer_fires() -> None:
-    # tests/safety/ordinary_redteam4.txt (session 10): a helper given only the six kinds of word that gave
-    # tests/fresh2's ordinary messages emergency help (suicide, danger, self-harm, overdose, abuse, injury; no text
-    # of that set) wrote 150 ordinary messages with them (one left out as not clearly ordinary); 32 fired on danger
-    # now, 13 after narrowing (jokes, "is abuse honestly", a month or "last week" as the past are left: a real
-    # danger is said the same way). None of the risk messages was lost (test above).
-    from bot.understanding.risk_model import patterns_show_danger_now, read_examples
-
-    red_team = read_examples(SAFETY_DIR / "ordinary_redteam4.txt")
-    assert len(red_team) == 149
-    assert sum(patterns_show_danger_now(normalise_text(text)) for text in red_team) <= 13
-    # Two more helpers from the same brief (tests/safety/ordinary_redteam4_cd.txt, 398 after two lines left out as
-    # not clearly ordinary): 90 fired after the narrowing above, 68 after a second one (abuse told as an allegation,
-    # a label, a statistic or over; self-harm named by a policy, a report or a question).
-    larger = read_examples(SAFETY_DIR / "ordinary_redteam4_cd.txt")
-    assert len(larger) == 398
-    assert sum(patterns_show_danger_now(normalise_text(text)) for text in larger) <= 68
-
-
-def test_the_fifth_red_team_mostly_no_longer_fires() -> None:
-    # tests/safety/ordinary_redteam5.txt (session 10): a helper given six other kinds of word (weapons and physical
-    # danger, missing, hurt by someone, threats, injuries, medical words) wrote 200 ordinary messages (one left out
-    # as not clearly ordinary: a husband who "will kill me"); 13 fired on danger now, 9 after narrowing. None of the
-    # risk messages was lost (test above). Its twin from the same brief (*_redteam5_2.txt) was meant as a check set
-    # but was printed by an analysis script, so it is a tuning set too (docs/safety-and-privacy.md).
-    from bot.understanding.risk_model import patterns_show_danger_now, read_examples
-
-    red_team = read_examples(SAFETY_DIR / "ordinary_redteam5.txt")
-    assert len(red_team) == 199
-    assert sum(patterns_show_danger_now(normalise_text(text)) for text in red_team) <= 9
+    red_team = read_examples(SAFETY_DIR / name)
+    assert len(red_team) == size
+    assert sum(patterns_show_danger_now(normalise_text(text)) for text in red_team) <= still_firing
 
 
 # Each pattern narrowed in session 7, beside the danger it must still catch (tests both ways).
