@@ -1,6 +1,6 @@
 """How the whole understanding layer (model + safety net + bands) does on the fresh evaluation sets.
 
-The sets in tests/fresh/ to tests/fresh5/ were written by authors who never saw the
+The sets in tests/fresh/ to tests/fresh6/ were written by authors who never saw the
 training data, and are never trained on (tests/test_nlu_data.py fails on any overlap). This script parses every message through the
 trained model, reads the result the way the assistant acts on it, and reports:
 
@@ -11,7 +11,7 @@ trained model, reads the result the way the assistant acts on it, and reports:
 - openers ("my son"): answered with "tell me what's happening".
 
 With --gate it fails (exit 1) when a figure is below the floors in GATES. With --json it writes the
-figures for docs. Usage: python scripts/evaluate.py MODEL [--set fresh|fresh2|fresh3|fresh4|fresh5] [--gate] [--json out.json] [--no-middle-band]
+figures for docs. Usage: python scripts/evaluate.py MODEL [--set fresh|fresh2|...|fresh6] [--gate] [--json out.json] [--no-middle-band]
 """
 
 from __future__ import annotations
@@ -37,13 +37,15 @@ from bot.dialogue.clarify import CONFIDENT_AT  # noqa: E402
 # figures after every change since), tests/fresh2 (session 5; no openers), tests/fresh3 (session 6, risk
 # and ordinary messages only, measured once on session 5's model and once on session 6's, after every
 # change of session 6 was made), tests/fresh4 (session 7, risk and ordinary; measured before session 7's
-# changes and after them) and tests/fresh5 (session 8, the same; docs/safety-and-privacy.md says how often).
+# changes and after them), tests/fresh5 (session 8, the same; docs/safety-and-privacy.md says how often) and
+# tests/fresh6 (session 11, the same).
 SETS = {
     "fresh": ROOT / "tests" / "fresh",
     "fresh2": ROOT / "tests" / "fresh2",
     "fresh3": ROOT / "tests" / "fresh3",
     "fresh4": ROOT / "tests" / "fresh4",
     "fresh5": ROOT / "tests" / "fresh5",
+    "fresh6": ROOT / "tests" / "fresh6",
 }
 SPECIAL = {"crisis": "emergency", "safety_check": "check", "opener": "opener", "nlu_fallback": "unsure"}
 
@@ -77,13 +79,16 @@ GATES = {
         "situations_confident_wrong_max": 0.02,
         "situation_recall_min": 0.85,
         **RISK_ONLY_AIMS,
-        "ordinary_emergency_max": 0.065,  # 6.0% since session 10 (7.3% before); the aim is 3%
+        "ordinary_emergency_max": 0.06,  # 5.3% since session 11 (6.0% in session 10, 7.3% before); the aim is 3%
     },
-    # Risk and ordinary messages only (sessions 6, 7 and 8): the issue's aims, all met since session 8, except
+    # Risk and ordinary messages only (sessions 6, 7, 8 and 11): the issue's aims, all met since session 8, except
     # on tests/fresh5, where one risk message is still neither given emergency help nor asked.
     "fresh3": RISK_ONLY_AIMS,
     "fresh4": RISK_ONLY_AIMS,
     "fresh5": {**RISK_ONLY_AIMS, "risk_emergency_or_check": 0.99},
+    # Session 11, written and measured before that session changed anything (docs/safety-and-privacy.md): every
+    # risk aim met then, ordinary messages given emergency help 3.3%; 2.7% after session 11, every aim met.
+    "fresh6": RISK_ONLY_AIMS,
 }
 
 
@@ -163,7 +168,7 @@ async def evaluate(model: str, middle_band: bool, folder: Path) -> dict:
         return reading(await agent.parse_message(text), middle_band, replies)
 
     figures: dict = {}
-    if (folder / "situations.yml").exists():  # tests/fresh3 to fresh5 hold risk and ordinary messages only
+    if (folder / "situations.yml").exists():  # tests/fresh3 to fresh6 hold risk and ordinary messages only
         figures["situations"] = await situation_figures(read, situation_examples(folder / "situations.yml"))
     figures.update(await risk_figures(read, folder))
     return figures

@@ -68,7 +68,7 @@ done_step
 
 step "Understanding on the second fresh set (tests/fresh2: situations, risk, ordinary; never trained on)"
 "$PY" scripts/evaluate.py "$MODEL" --set fresh2 --gate || fail "understanding is below its floors (figures above; docs/nlu.md)"
-for name in fresh3 fresh4 fresh5; do
+for name in fresh3 fresh4 fresh5 fresh6; do
   step "Risk on tests/$name (risk and ordinary messages only; never trained on)"
   "$PY" scripts/evaluate.py "$MODEL" --set "$name" --gate || fail "risk handling on tests/$name is below its floors (figures above; docs/safety-and-privacy.md)"
 done

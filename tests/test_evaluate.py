@@ -92,7 +92,7 @@ def test_a_set_without_openers_is_gated_on_the_rest(evaluate) -> None:
     assert evaluate.failures(figures(0.96, 0.02), gates) == []
 
 
-@pytest.mark.parametrize("name", ["fresh3", "fresh4", "fresh5"])
+@pytest.mark.parametrize("name", ["fresh3", "fresh4", "fresh5", "fresh6"])
 def test_a_set_without_situations_is_gated_on_risk_and_ordinary(evaluate, name: str) -> None:
     gates = evaluate.GATES[name]
     found = {k: v for k, v in figures(0.0, 0.02).items() if k != "situations"}

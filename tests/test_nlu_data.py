@@ -82,7 +82,7 @@ def training_items() -> list[tuple[str, str]]:
 def evaluation_items() -> list[tuple[str, str]]:
     items = [(f"{p.name}", t) for p in HELD_OUT for _, t in nlu_examples(p)]
     for fresh in FRESH_SETS:
-        if (fresh / "situations.yml").exists():  # tests/fresh3 to fresh5 have risk and ordinary messages only
+        if (fresh / "situations.yml").exists():  # tests/fresh3 to fresh6 have risk and ordinary messages only
             items += [(f"{fresh.name}/situations.yml/{i}", t) for i, t in nlu_examples(fresh / "situations.yml")]
         for name in ("risk.tsv", "ordinary.txt", "openers.txt"):
             items += [(f"{fresh.name}/{name}", t) for t in text_lines(fresh / name)]

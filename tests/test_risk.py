@@ -9,7 +9,17 @@ from bot.dialogue import clarify
 from bot.dialogue.emergency import danger_kinds, fitting_help
 from bot.rasa_ext.safety_net import CrisisSafetyNet, training_split
 from bot.understanding.openers import is_opener
-from bot.understanding.risk_model import CHECK_AT, EMERGENCY_AT, RiskDetector, Verdict, assess, read_examples
+from bot.understanding.risk_model import (
+    CHECK_AT,
+    EMERGENCY_AT,
+    LINE_CHECK_AT,
+    PATTERN_DOUBT_BELOW,
+    LineReading,
+    RiskDetector,
+    Verdict,
+    assess,
+    read_examples,
+)
 from bot.understanding.safety import risk_signals
 
 OPENERS = [
@@ -311,6 +321,104 @@ def test_an_unsure_model_asks_when_a_sentence_that_says_now_is_sure() -> None:
     assert assess(text, 0.05, "sen_support", 0.3, not_now, model_unsure=True) is Verdict.NONE
     lower = LineReading(surest=UNSURE_LINE_CHECK_AT - 0.01, surest_now=UNSURE_LINE_CHECK_AT - 0.01)
     assert assess(text, 0.05, "sen_support", 0.3, lower, model_unsure=True) is Verdict.NONE
+
+
+@pytest.mark.parametrize(
+    ("text", "probability", "guess", "confidence", "unsure", "lines", "verdict"),
+    [
+        # Session 11: a pattern the detector and a confident situation model both doubt asks, one tap.
+        (
+            "we cant go on like this with the school run, can the council give us transport?",
+            0.0,
+            "school_transport",
+            0.97,
+            False,
+            LineReading(),
+            Verdict.CHECK,
+        ),
+        # Any of these and it is emergency help, as before: the detector not sure it is ordinary...
+        (
+            "we cant go on like this with the school run, can the council give us transport?",
+            PATTERN_DOUBT_BELOW,
+            "school_transport",
+            0.97,
+            False,
+            LineReading(),
+            Verdict.EMERGENCY,
+        ),
+        # ...a sentence sure of danger, the situation model unsure or guessing crisis or a chat command...
+        (
+            "we cant go on like this with the school run, can the council give us transport?",
+            0.0,
+            "school_transport",
+            0.97,
+            False,
+            LineReading(surest=LINE_CHECK_AT),
+            Verdict.EMERGENCY,
+        ),
+        (
+            "we cant go on like this with the school run, can the council give us transport?",
+            0.0,
+            "school_transport",
+            0.6,
+            True,
+            LineReading(),
+            Verdict.EMERGENCY,
+        ),
+        (
+            "we cant go on like this with the school run, can the council give us transport?",
+            0.0,
+            "crisis",
+            0.9,
+            False,
+            LineReading(),
+            Verdict.EMERGENCY,
+        ),
+        ("he wants to die", 0.0, "thank", 0.99, False, LineReading(), Verdict.EMERGENCY),
+        # ...or a word that says now.
+        (
+            "we cant go on like this tonight, can the council give us transport?",
+            0.0,
+            "school_transport",
+            0.97,
+            False,
+            LineReading(),
+            Verdict.EMERGENCY,
+        ),
+        (
+            "my inhaler isnt working rn, can barely talk, can college make me pay for my taxi?",
+            0.0,
+            "post16_transition",
+            0.9,
+            False,
+            LineReading(),
+            Verdict.EMERGENCY,
+        ),
+        # "now" itself, unless the message says it is over.
+        (
+            "they excluded him and now he says he wants to die",
+            0.0,
+            "suspension",
+            0.97,
+            False,
+            LineReading(),
+            Verdict.EMERGENCY,
+        ),
+        (
+            "we cant go on like this with the school run, he's fine now but can the council give us transport?",
+            0.0,
+            "school_transport",
+            0.97,
+            False,
+            LineReading(),
+            Verdict.CHECK,
+        ),
+    ],
+)
+def test_a_pattern_everything_else_doubts_asks_instead(
+    text: str, probability: float, guess: str, confidence: float, unsure: bool, lines, verdict: Verdict
+) -> None:
+    assert assess(text, probability, guess, confidence, lines, model_unsure=unsure) is verdict
 
 
 def test_unsure_means_did_you_mean_or_the_middle_band() -> None:

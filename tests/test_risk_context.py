@@ -8,7 +8,12 @@ from __future__ import annotations
 import pytest
 
 from bot.text import normalise_text
-from bot.understanding.risk_context import lines_that_may_be_now, not_about_danger_now, says_it_is_over
+from bot.understanding.risk_context import (
+    lines_that_may_be_now,
+    not_about_danger_now,
+    says_it_is_over,
+    without_time_words,
+)
 from bot.understanding.risk_model import (
     CHECK_AT,
     EMERGENCY_AT,
@@ -164,6 +169,35 @@ def test_the_detector_reads_the_surest_line_and_the_surest_that_says_now() -> No
     assert detector.read_lines("he is fitting and won't wake up") == LineReading()
 
 
+def test_a_line_sure_only_because_of_its_words_of_time_does_not_say_danger_now() -> None:
+    # Session 11: a short line read alone is sure of danger on "tonight" ("Writing it tonight after the kids are
+    # in bed."); it counts as sure and now only if what it says stays alarming without its words of time.
+    detector = RiskDetector.train(
+        ["he took all his tablets tonight", "she is fitting right now", "tonight he has a knife", "tonight it is bad"],
+        ["the plan is late", "the school sent a letter", "we have mediation next week", "the form is due friday"],
+    )
+    plan = "The form is due friday. Writing it tonight after the kids are in bed."
+    assert detector.read_lines(plan).surest > 0.5
+    assert detector.read_lines(plan).surest_now == 0.0
+    danger = "The plan is late. He took all his tablets tonight."
+    assert detector.read_lines(danger).surest_now == detector.read_lines(danger).surest > 0.5
+
+
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        ("Writing it tonight after the kids are in bed.", "Writing it after the kids are in bed."),
+        ("asthma bad rn, 2 hours ago it started", "asthma bad , it started"),
+        # Words of recency that also say what is happening stay; so does the verb after "just".
+        ("she has just taken all her tablets", "she has taken all her tablets"),
+        ("new cuts on his arm today", "new cuts on his arm"),
+        ("the fit won't stop and she hasn't come home", "the fit won't stop and she hasn't come home"),
+    ],
+)
+def test_what_a_sentence_says_without_its_words_of_time(text: str, rest: str) -> None:
+    assert without_time_words(text) == rest
+
+
 def test_words_in_quotation_marks_are_what_someone_said() -> None:
     assert set_aside("the exclusion letter calls him 'a danger to others' because he threw a pencil case")
     assert set_aside('the LA quotes "suicidal ideation in year 8" as a reason to refuse CAMHS provision')
@@ -292,6 +326,9 @@ def test_seeming_fine_is_not_over() -> None:
         ("im going to finish it tonight", True),
         ("the deadline is tonight and he's taken all his tablets tonight", True),
         ("I'm writing my views tonight, he's just hit me", True),
+        # Session 11: "rn" is "right now".
+        ("asthma really bad rn, inhaler not working", True),
+        ("the rnib sent a leaflet", False),
     ],
 )
 def test_what_counts_as_happening_now(text: str, now: bool) -> None:

@@ -338,6 +338,10 @@ LATER_RED_TEAMS = [
     # who "will kill me"); 13 fired, 9 after narrowing. Its twin from the same brief (*_redteam5_2.txt) was meant as
     # a check set but was printed by an analysis script, so it is a tuning set too (docs/safety-and-privacy.md).
     ("ordinary_redteam5.txt", 199, 9),
+    # Session 11: a helper told that short sentences and words of time ("Writing it tonight.", "He's gone.") fool
+    # the sentence reading wrote 200 ordinary messages of that kind; 8 fire a pattern ("can't go on like this", a
+    # past "hit him"), and risk_model.pattern_doubted asks rather than gives emergency help for most of them.
+    ("ordinary_redteam6.txt", 200, 8),
 ]
 
 

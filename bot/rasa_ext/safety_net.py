@@ -84,7 +84,8 @@ class CrisisSafetyNet(StoredModelComponent):
             probability = self.detector.probability(text) if self.detector else 0.0
             lines = self.detector.read_lines(text) if self.detector else LineReading()
             unsure = is_unsure(ranking, CONFIDENT_AT)
-            assessed = assess(text, probability, guess, confidence, lines, unsure)
+            bands = risk_model.BANDS if self.detector else risk_model.WITHOUT_DETECTOR
+            assessed = assess(text, probability, guess, confidence, lines, unsure, bands)
             verdict = settled(text, assessed)
             if verdict is not assessed:
                 # The place's local help answers it (action_out_of_scope), as for any other place name.

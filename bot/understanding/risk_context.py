@@ -87,7 +87,7 @@ _READINGS = tuple(re.compile(r"\b(?:" + reading + r")\b", re.IGNORECASE) for rea
 
 # Anywhere in the message: it is happening now, again, or very recently.
 _RECENT = re.compile(
-    r"\b(?:right\s+now|as\s+(?:i|we)\s+(?:type|write|speak)|tonight|today|this\s+(?:morning|afternoon|evening|week)|last\s+night|yesterday|earlier|"
+    r"\b(?:right\s+now|rn|as\s+(?:i|we)\s+(?:type|write|speak)|tonight|today|this\s+(?:morning|afternoon|evening|week)|last\s+night|yesterday|earlier|"
     r"just\s+(?!(?:want|wanted|wondering|need|needed|curious|asking|checking|a|one|the|to|so|in\s+case|because|ignore\w*|like|how|what|for|that|really|in\s+general|out\s+of\s+interest|watched|read|finished)\b)\w+|"
     r"(?<!never\s)(?<!not\s)(?<!hasnt\s)(?<!hasn't\s)(?<!happened\s)again(?!\s+in\s+(?:the\s+)?future)|"
     r"currently|at\s+the\s+(?:moment|minute)|started\s+(?:again|back)|fresh(?!\s+start)|new\s+(?:cuts|marks|bruises)|"
@@ -121,6 +121,32 @@ def without_deadlines(text: str) -> str:
     """The text with "tonight" taken out where it is a deadline or the parent's own paperwork, and "again"
     where it is inside a what-if: what the detector and the words of recency read (neither says when a danger is)."""
     return _WHAT_IF_AGAIN.sub(r"\1", _PAPERWORK_TONIGHT.sub(lambda m: m.group(1) or "", text or ""))
+
+
+_NOW = re.compile(r"\bnow\b", re.IGNORECASE)
+
+
+def tells_of_now(text: str) -> bool:
+    """Any word of now or recency, "now" itself included ("and now he says he wants to die"), unless the
+    message says it is over ("she's fine now"): the stricter reading, for setting a pattern aside."""
+    return says_now(text) or (bool(_NOW.search(normalise_text(text))) and not says_it_is_over(text))
+
+
+def without_time_words(text: str) -> str:
+    """What a sentence says without its words of time ("tonight", "just", "2 hours ago"), to judge whether the
+    rest of it is alarming (risk_model.RiskDetector.read_lines). Words of recency that also say what is
+    happening ("new cuts", "won't stop", "hasn't come home", the verb after "just") stay."""
+    return " ".join(_RECENT.sub(_time_part, without_deadlines(text)).split())
+
+
+_SAYS_WHAT_TOO = re.compile(r"new\s|fresh|started|hasn|won|will\s+not|not\s+stopping", re.IGNORECASE)
+
+
+def _time_part(match: re.Match) -> str:
+    words = match.group(0)
+    if words.lower().startswith("just"):
+        return words[4:]
+    return words if _SAYS_WHAT_TOO.match(words) else " "
 
 
 # A sentence ends at . ! ? ; or a new line, and at ", now" / "but now" / "and now" (a turn to the present);

@@ -25,20 +25,24 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 
 from bot.text import normalise_text
+from bot.understanding.intents import CRISIS_INTENT, situation_intents
 from bot.understanding.openers import is_opener
 from bot.understanding.risk_context import (
     lines_that_may_be_now,
     not_about_danger_now,
     says_it_is_over,
     says_now,
+    tells_of_now,
     without_deadlines,
+    without_time_words,
 )
 from bot.understanding.safety import asks_about_safety, risk_matches
 from bot.understanding.text_features import text_features
@@ -79,6 +83,18 @@ UNSURE_CHECK_AT = 0.11
 # leaves no risk message the situation model is unsure of with neither; 4 more risk messages helped (medical
 # emergencies told inside a school message), 7 of about 3,300 ordinary ones asked, no situation message diverted.
 UNSURE_LINE_CHECK_AT = 0.70
+# A sentence counts as "sure and says now" only if what it says stays alarming without its words of time: in
+# "Writing it tonight after the kids are in bed." the short line reads 1.0 on "tonight" alone. Chosen in
+# session 11 on the tuning sets in tests/safety/ (docs/safety-and-privacy.md): no risk message changes from 0.30
+# to 0.55 (0.60 would move a feverish child on chemotherapy "tonight" to the question); 0.50 for a margin.
+LINE_NOW_CONTENT_AT = 0.50
+# A pattern asks the one-tap question instead of giving emergency help when everything else says the danger
+# word is not about now: the detector reads the whole message under this, no sentence reads sure, no word says
+# now (risk_context.tells_of_now), and the situation model confidently knows the SEND situation ("we can't go
+# on like this with the school run, can I ask for transport?", "the exclusion letter says she is a danger to
+# others"). Chosen in session 11 on the tuning sets (docs/safety-and-privacy.md): up to 0.30 no risk message of
+# 1,880 changes; 0.10, well under the detector's own question band, keeps its doubt strong.
+PATTERN_DOUBT_BELOW = 0.10
 # The situation model's own crisis guess decides only with the detector's agreement and a confident
 # model; on its own it asks (one tap) rather than showing emergency numbers to "my son".
 MODEL_CRISIS_CONFIDENT = 0.65
@@ -104,9 +120,12 @@ class Bands:
     line_emergency_at: float = LINE_EMERGENCY_AT
     unsure_check_at: float = UNSURE_CHECK_AT
     unsure_line_check_at: float = UNSURE_LINE_CHECK_AT
+    pattern_doubt_below: float = PATTERN_DOUBT_BELOW
 
 
 BANDS = Bands()
+# With no trained detector (an old model archive) its reading is 0.0, which is no doubt at all.
+WITHOUT_DETECTOR = replace(BANDS, pattern_doubt_below=0.0)
 
 
 class Verdict(enum.Enum):
@@ -157,8 +176,13 @@ class RiskDetector:
         if not lines:
             return LineReading()
         scores = [float(p) for p in self._pipeline.predict_proba([without_deadlines(line) for line in lines])[:, 1]]
-        now = [score for line, score in zip(lines, scores, strict=True) if says_now(line)]
-        return LineReading(surest=max(scores), surest_now=max(now, default=0.0))
+        now = [(line, score) for line, score in zip(lines, scores, strict=True) if says_now(line)]
+        if not now:
+            return LineReading(surest=max(scores))
+        # The same sentence without its words of time: "tonight" alone must not make a line sure of danger.
+        what_it_says = self._pipeline.predict_proba([without_time_words(line) for line, _ in now])[:, 1]
+        sure_now = [score for (_, score), rest in zip(now, what_it_says, strict=True) if rest >= LINE_NOW_CONTENT_AT]
+        return LineReading(surest=max(scores), surest_now=max(sure_now, default=0.0))
 
 
 def _clean(texts: Iterable[str]) -> list[str]:
@@ -193,6 +217,8 @@ def assess(
     if lines.surest >= bands.line_check_at or asks_about_safety(normalised):
         risk_probability = max(risk_probability, bands.check_at)
     if patterns_show_danger_now(normalised):
+        if pattern_doubted(text, risk_probability, lines, model_guess, model_unsure, bands):
+            return Verdict.CHECK
         return Verdict.EMERGENCY
     # A sure sentence that says now, unless the message says it is over ("nobody was hurt"): then the
     # sentence has already raised the question, above.
@@ -238,6 +264,26 @@ def reassess(text: str, kept: dict, bands: Bands) -> Verdict:
     return assess(
         text, kept["probability"], kept["guess"], kept["guess_confidence"], lines, kept["unsure"], bands=bands
     )
+
+
+def pattern_doubted(
+    text: str, risk_probability: float, lines: LineReading, model_guess: str | None, model_unsure: bool, bands: Bands
+) -> bool:
+    """Everything but the pattern says the danger word is not about now (PATTERN_DOUBT_BELOW): then the parent is
+    asked, one tap, rather than shown emergency numbers over a question about the school run."""
+    return (
+        risk_probability < bands.pattern_doubt_below
+        and lines.surest < bands.line_check_at
+        and not model_unsure
+        and model_guess in _situations()
+        and not tells_of_now(text)
+    )
+
+
+@cache
+def _situations() -> frozenset[str]:
+    """The SEND situations the model knows (not crisis, not the chat's own intents such as "stop")."""
+    return frozenset(situation_intents()) - {CRISIS_INTENT}
 
 
 def patterns_show_danger_now(normalised: str) -> bool:
