@@ -14,6 +14,7 @@ from bot.understanding.risk_model import (
     EMERGENCY_AT,
     LINE_CHECK_AT,
     PATTERN_DOUBT_BELOW,
+    PATTERN_DOUBT_GUESS_AT,
     LineReading,
     RiskDetector,
     Verdict,
@@ -323,65 +324,35 @@ def test_an_unsure_model_asks_when_a_sentence_that_says_now_is_sure() -> None:
     assert assess(text, 0.05, "sen_support", 0.3, lower, model_unsure=True) is Verdict.NONE
 
 
+SCHOOL_RUN = "we cant go on like this with the school run, can the council give us transport?"
+
+
 @pytest.mark.parametrize(
-    ("text", "probability", "guess", "confidence", "unsure", "lines", "verdict"),
+    ("text", "probability", "guess", "confidence", "lines", "verdict"),
     [
-        # Session 11: a pattern the detector and a confident situation model both doubt asks, one tap.
+        # Session 11: a pattern everything else doubts asks, one tap, when the model is sure or not.
+        (SCHOOL_RUN, 0.0, "school_transport", 0.97, LineReading(), Verdict.CHECK),
         (
-            "we cant go on like this with the school run, can the council give us transport?",
-            0.0,
+            SCHOOL_RUN,
+            PATTERN_DOUBT_BELOW - 0.01,
             "school_transport",
-            0.97,
-            False,
+            PATTERN_DOUBT_GUESS_AT,
             LineReading(),
             Verdict.CHECK,
         ),
-        # Any of these and it is emergency help, as before: the detector not sure it is ordinary...
+        # Any of these and it is emergency help, as before: the detector not doubting it enough...
+        (SCHOOL_RUN, PATTERN_DOUBT_BELOW, "school_transport", 0.97, LineReading(), Verdict.EMERGENCY),
+        # ...a sentence sure of danger; a weak guess, a crisis guess or a chat command...
+        (SCHOOL_RUN, 0.0, "school_transport", 0.97, LineReading(surest=LINE_CHECK_AT), Verdict.EMERGENCY),
+        (SCHOOL_RUN, 0.0, "school_transport", PATTERN_DOUBT_GUESS_AT - 0.01, LineReading(), Verdict.EMERGENCY),
+        (SCHOOL_RUN, 0.0, "crisis", 0.9, LineReading(), Verdict.EMERGENCY),
+        ("he wants to die", 0.0, "thank", 0.99, LineReading(), Verdict.EMERGENCY),
+        # ...or a word that says now, "now" itself included unless the message says it is over.
         (
-            "we cant go on like this with the school run, can the council give us transport?",
-            PATTERN_DOUBT_BELOW,
-            "school_transport",
-            0.97,
-            False,
-            LineReading(),
-            Verdict.EMERGENCY,
-        ),
-        # ...a sentence sure of danger, the situation model unsure or guessing crisis or a chat command...
-        (
-            "we cant go on like this with the school run, can the council give us transport?",
+            SCHOOL_RUN.replace("school run", "school run tonight"),
             0.0,
             "school_transport",
             0.97,
-            False,
-            LineReading(surest=LINE_CHECK_AT),
-            Verdict.EMERGENCY,
-        ),
-        (
-            "we cant go on like this with the school run, can the council give us transport?",
-            0.0,
-            "school_transport",
-            0.6,
-            True,
-            LineReading(),
-            Verdict.EMERGENCY,
-        ),
-        (
-            "we cant go on like this with the school run, can the council give us transport?",
-            0.0,
-            "crisis",
-            0.9,
-            False,
-            LineReading(),
-            Verdict.EMERGENCY,
-        ),
-        ("he wants to die", 0.0, "thank", 0.99, False, LineReading(), Verdict.EMERGENCY),
-        # ...or a word that says now.
-        (
-            "we cant go on like this tonight, can the council give us transport?",
-            0.0,
-            "school_transport",
-            0.97,
-            False,
             LineReading(),
             Verdict.EMERGENCY,
         ),
@@ -390,35 +361,31 @@ def test_an_unsure_model_asks_when_a_sentence_that_says_now_is_sure() -> None:
             0.0,
             "post16_transition",
             0.9,
-            False,
             LineReading(),
             Verdict.EMERGENCY,
         ),
-        # "now" itself, unless the message says it is over.
         (
             "they excluded him and now he says he wants to die",
             0.0,
             "suspension",
             0.97,
-            False,
             LineReading(),
             Verdict.EMERGENCY,
         ),
         (
-            "we cant go on like this with the school run, he's fine now but can the council give us transport?",
+            SCHOOL_RUN.replace("run,", "run, he's fine now but"),
             0.0,
             "school_transport",
             0.97,
-            False,
             LineReading(),
             Verdict.CHECK,
         ),
     ],
 )
 def test_a_pattern_everything_else_doubts_asks_instead(
-    text: str, probability: float, guess: str, confidence: float, unsure: bool, lines, verdict: Verdict
+    text: str, probability: float, guess: str, confidence: float, lines: LineReading, verdict: Verdict
 ) -> None:
-    assert assess(text, probability, guess, confidence, lines, model_unsure=unsure) is verdict
+    assert assess(text, probability, guess, confidence, lines, model_unsure=confidence < 0.65) is verdict
 
 
 def test_unsure_means_did_you_mean_or_the_middle_band() -> None:

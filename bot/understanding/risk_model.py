@@ -89,12 +89,16 @@ UNSURE_LINE_CHECK_AT = 0.70
 # to 0.55 (0.60 would move a feverish child on chemotherapy "tonight" to the question); 0.50 for a margin.
 LINE_NOW_CONTENT_AT = 0.50
 # A pattern asks the one-tap question instead of giving emergency help when everything else says the danger
-# word is not about now: the detector reads the whole message under this, no sentence reads sure, no word says
-# now (risk_context.tells_of_now), and the situation model confidently knows the SEND situation ("we can't go
-# on like this with the school run, can I ask for transport?", "the exclusion letter says she is a danger to
-# others"). Chosen in session 11 on the tuning sets (docs/safety-and-privacy.md): up to 0.30 no risk message of
-# 1,880 changes; 0.10, well under the detector's own question band, keeps its doubt strong.
+# word is not about now: the detector reads the whole message under PATTERN_DOUBT_BELOW, no sentence reads sure,
+# no word says now (risk_context.tells_of_now), and the situation model's best guess is a SEND situation at
+# PATTERN_DOUBT_GUESS_AT or more ("we can't go on like this with the school run, can I ask for transport?", "the
+# exclusion letter says she is a danger to others"). Where the model is unsure the parent would tap once anyway,
+# and the question carries on with the same guesses. Chosen in session 11 on the tuning sets
+# (docs/safety-and-privacy.md): no risk message of 1,880 changes at 0.10 whatever the guess, nor at 0.20 with a
+# guess of 0.50 or more; 0.10, well under the detector's own question band, and a guess of 0.30 keep a margin
+# (the few risk messages near it had guesses under 0.25).
 PATTERN_DOUBT_BELOW = 0.10
+PATTERN_DOUBT_GUESS_AT = 0.30
 # The situation model's own crisis guess decides only with the detector's agreement and a confident
 # model; on its own it asks (one tap) rather than showing emergency numbers to "my son".
 MODEL_CRISIS_CONFIDENT = 0.65
@@ -121,6 +125,7 @@ class Bands:
     unsure_check_at: float = UNSURE_CHECK_AT
     unsure_line_check_at: float = UNSURE_LINE_CHECK_AT
     pattern_doubt_below: float = PATTERN_DOUBT_BELOW
+    pattern_doubt_guess_at: float = PATTERN_DOUBT_GUESS_AT
 
 
 BANDS = Bands()
@@ -217,7 +222,7 @@ def assess(
     if lines.surest >= bands.line_check_at or asks_about_safety(normalised):
         risk_probability = max(risk_probability, bands.check_at)
     if patterns_show_danger_now(normalised):
-        if pattern_doubted(text, risk_probability, lines, model_guess, model_unsure, bands):
+        if pattern_doubted(text, risk_probability, lines, model_guess, model_confidence, bands):
             return Verdict.CHECK
         return Verdict.EMERGENCY
     # A sure sentence that says now, unless the message says it is over ("nobody was hurt"): then the
@@ -267,15 +272,20 @@ def reassess(text: str, kept: dict, bands: Bands) -> Verdict:
 
 
 def pattern_doubted(
-    text: str, risk_probability: float, lines: LineReading, model_guess: str | None, model_unsure: bool, bands: Bands
+    text: str,
+    risk_probability: float,
+    lines: LineReading,
+    model_guess: str | None,
+    model_confidence: float,
+    bands: Bands,
 ) -> bool:
     """Everything but the pattern says the danger word is not about now (PATTERN_DOUBT_BELOW): then the parent is
     asked, one tap, rather than shown emergency numbers over a question about the school run."""
     return (
         risk_probability < bands.pattern_doubt_below
         and lines.surest < bands.line_check_at
-        and not model_unsure
         and model_guess in _situations()
+        and model_confidence >= bands.pattern_doubt_guess_at
         and not tells_of_now(text)
     )
 
