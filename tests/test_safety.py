@@ -473,11 +473,38 @@ SESSION_10 = [
     ("she grabbed the iron, there's a big blistered burn on her palm", "the burns unit letter came, he's healed"),
     ("she's coughing up a lot of fresh blood", "with his CF he sometimes ends up coughing up a little blood"),
 ]
+# Session 11, from the tuning sets' risk messages only asked or given neither; none of 20,660 ordinary training,
+# tuning and check messages newly fires.
+SESSION_11 = [
+    ("the fit started at 3 and he's still fitting", "he had a fit in year 5 and still goes to forest school"),
+    ("I've given the rescue med and it hasn't worked", "who at school is trained to give his rescue med?"),
+    ("seizure after seizure since this morning", "one seizure a year since he was little"),
+    ("another fit and she doesn't come round in between", "he doesn't come round to our house since the divorce"),
+    ("he drank something from under the sink, I think bleach", "he drank something from the fountain, yuck"),
+    ("he's asleep now and looks grey", "the walls at his new school look grey and gloomy"),
+    ("his face went red then grey after the grape", "his face went red when the teacher shouted"),
+    ("she's bringing up green sick", "she's been sick twice with a tummy bug"),
+    ("his tummy is hard and swollen and he's screaming", "his tummy is fine now the dairy is out"),
+    ("the top of his finger is nearly off", "he nearly finished his finger painting"),
+    ("I think her arm is broken, she fell off the frame", "she broke her arm last year on the trampoline"),
+    ("the taxi crashed and he is injured", "the taxi was in a crash last year, nobody hurt"),
+    (
+        "they gave my son another child's tablets and now his heart is racing",
+        "they gave him the wrong medication, he's fine",
+    ),
+    ("I'm on the bridge near the school now", "I'm on the bridge club committee at his school"),
+]
 
 
 @pytest.mark.parametrize(
     ("danger", "not_danger"),
-    THINGS_NOT_PEOPLE + SIGNS_TO_CALL_999 + SECOND_RED_TEAM + GUNS_GREY_AND_SWALLOWED + SESSION_9 + SESSION_10,
+    THINGS_NOT_PEOPLE
+    + SIGNS_TO_CALL_999
+    + SECOND_RED_TEAM
+    + GUNS_GREY_AND_SWALLOWED
+    + SESSION_9
+    + SESSION_10
+    + SESSION_11,
 )
 def test_each_narrowing_keeps_the_danger_beside_it(danger: str, not_danger: str) -> None:
     assert shows_immediate_risk(danger)

@@ -210,6 +210,8 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\bsplit\s+(?:his|her|their|my)\s+(?!(?:jeans|trousers|pants|bag|coat|shirt|skirt|tights|school\s+bag)\b)(?:\w+\s+)?open\b"
         r"|\b(?:drank|drunk|swallowed|ate|eaten)\s+(?:some\s+(?:of\s+)?|a\s+couple\s+of\s+|a\s+few\s+|two\s+|three\s+|several\s+|\d+\s+)?(?:the\s+)?(?:bleach|(?:a\s+|some\s+)?(?:button\s+|little\s+|small\s+)?batter(?:y|ies)|magnets?|detergent|chemicals|poison(?!\s+apple)|washing\s+(?:tablets|pods)|antifreeze|weed\s*killer)\b"
         r"|\b(?:standing|sitting|stood|sat|climbed)\b.{0,30}\b(?:bridge|ledge|window\s*sill|roof)\b(?!\s+(?:reading|watching|looking\s+at|to\s+(?:read|watch)))"
+        # Session 11: "I'm on the bridge near the school now".
+        r"|\b(?:i'?m|i\s+am|he'?s|she'?s|he\s+is|she\s+is|they'?re)\s+(?:up\s+)?on\s+(?:the|a)\s+(?:\w+\s+){0,2}?(?:bridge|ledge|cliff|railway\s+line|tracks)\b(?!\s+(?:club|course|programme|team|scheme))"
         # A blade or glass held to someone's own neck or wrists; driving a car into something on purpose.
         r"|(?<!hairdresser's\s)(?<!barber's\s)\b(?:knife|knives|blade|razor|glass|scissors)\b.{0,40}\b(?:to|against|at|across)\s+"
         + _POSSESSIVE
@@ -277,7 +279,25 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         # A fever with a stiff neck (meningitis); no drink for days and now can't stand or wake (dehydration).
         r"|\b(?:temperature|fever|temp)\b.{0,80}\bstiff\s+neck\b|\bstiff\s+neck\b.{0,80}\b(?:temperature|fever|temp|rash)\b"
         r"|\b(?:refused|refusing|not|won'?t|hasn'?t|isn'?t)\s+(?:\w+\s+){0,4}?(?:drink\w*|water|fluids)\b.{0,80}"
-        r"\b(?:barely|can'?t|cannot)\s+(?:stand|walk|wake|keep\s+(?:his|her)\s+eyes\s+open)",
+        r"\b(?:barely|can'?t|cannot)\s+(?:stand|walk|wake|keep\s+(?:his|her)\s+eyes\s+open)"
+        # Session 11, from the tuning sets' risk messages only asked: a fit still going (or rescue medicine given
+        # for it), fit after fit, not coming round between them, something from under the sink drunk, going grey,
+        # green sick, a hard swollen tummy, a fingertip nearly off, a broken bone, an injury in a crash, the
+        # wrong child's medicine given and the child now unwell.
+        r"|\b(?:fit|fits|fitting|seizure|seizures|seizing)\b.{0,80}\bstill\s+(?:doing\s+it|fitting|seizing|jerking|shaking|convulsing|twitching)\b"
+        r"|\b(?:i'?ve|i\s+have|we'?ve|we\s+have|i|we|just)\s+(?:given|gave|used)\s+(?:him\s+|her\s+|them\s+)?(?:the\s+|his\s+|her\s+|their\s+)?(?:rescue|emergency)\s+(?:med\w*|midazolam|buccal)\b"
+        r"|\b(?:seizure|fit)\s+after\s+(?:seizure|fit)\b"
+        r"|\b(?:fits?|seizures?|fitting)\b.{0,60}\b(?:doesn'?t|does\s+not|didn'?t|isn'?t)\s+(?:coming|come)\s+round\b(?!\s+(?:to|for|anymore|any\s+more|quickly)\b)"
+        r"|\b(?:drank|drink|drinks|drunk|swallowed|swallow)\s+(?:something|some\s+stuff|stuff)\b.{0,50}\b(?:bleach|detergent|chemicals?|cleaner|poison|antifreeze|weed\s*killer)\b"
+        r"|\b(?:and|now)\s+(?:looks?|looking|gone|going|turning|turned)\s+(?:a\s+bit\s+|really\s+|very\s+)?(?:grey|gray|blue)\b(?!\s+(?:since|about|because|over|when|hair|eyes))"
+        r"|\b(?:red|pale|white)\s+(?:and\s+)?then\s+(?:grey|gray|blue)\b"
+        r"|\b(?:brought\s+up|bringing\s+up|throwing\s+up|thrown\s+up|vomit\w*|being\s+sick|sicked\s+up)\s+(?:\w+\s+){0,2}green\b|\bgreen\s+(?:vomit|sick|bile)\b"
+        r"|\b(?:tummy|stomach|belly)\b.{0,30}\b(?:swollen\s+and\s+hard|hard\s+and\s+swollen|rock\s+hard)\b"
+        r"|\b(?:finger|thumb|toe)\b.{0,30}\b(?:nearly|almost|half|hanging)\s+off\b"
+        r"|\b(?:think|thinks|pretty\s+sure|looks\s+like)\s+(?:his|her|their|my)\s+(?:arm|leg|wrist|ankle|collarbone|hip)\s+is\s+broken\b"
+        r"|\b(?:crashed|crash|accident)\b.{0,60}\b(?:is|'s|has\s+been)\s+(?:badly\s+|seriously\s+)?injured\b"
+        r"|\b(?:given|gave)\s+(?:him|her|them|my\s+(?:son|daughter|child|boy|girl))\s+(?:another\s+(?:child|pupil|kid|boy|girl)'?s|someone\s+else'?s|the\s+wrong)\s+(?:medication|medicine|tablets|meds|insulin)\b"
+        r".{0,120}\b(?:heart|chest|breath\w*|drowsy|sleepy|vomit\w*|being\s+sick|agitated|floppy|shaking|won'?t\s+wake)",
     ),
     (
         "nowhere to sleep",
