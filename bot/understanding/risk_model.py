@@ -15,7 +15,8 @@ three bands (docs/safety-and-privacy.md says how the bands were chosen):
 - below CHECK_AT: the message is answered as usual.
 
 A pattern match gives emergency help first, unless every risk word is told only as the past, a plan, a
-topic or a quoted label (bot/understanding/risk_context.py). A longer message is also read sentence by
+topic or a quoted label (bot/understanding/risk_context.py), or everything else doubts it (pattern_doubted:
+then it asks the one-tap question). A longer message is also read sentence by
 sentence: a sure sentence that itself says now or very recently (LINE_EMERGENCY_AT: "also she's been
 drowsy and breathing weird since lunch") gives emergency help, and any very sure sentence (LINE_CHECK_AT)
 asks the one-tap question. `assess` is where all of it is decided.
