@@ -293,8 +293,9 @@ def pattern_doubted(
 
 @cache
 def _situations() -> frozenset[str]:
-    """The SEND situations the model knows (not crisis, not the chat's own intents such as "stop")."""
-    return frozenset(situation_intents()) - {CRISIS_INTENT}
+    """The SEND situations the model knows: not crisis, nor asking for a person to talk to or naming another
+    nation (where a parent in danger may well start), nor the chat's own intents such as "stop"."""
+    return frozenset(situation_intents()) - {CRISIS_INTENT, "talk_to_adviser", "outside_england"}
 
 
 def patterns_show_danger_now(normalised: str) -> bool:
