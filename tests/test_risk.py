@@ -346,6 +346,8 @@ SCHOOL_RUN = "we cant go on like this with the school run, can the council give 
         (SCHOOL_RUN, 0.0, "school_transport", 0.97, LineReading(surest=LINE_CHECK_AT), Verdict.EMERGENCY),
         (SCHOOL_RUN, 0.0, "school_transport", PATTERN_DOUBT_GUESS_AT - 0.01, LineReading(), Verdict.EMERGENCY),
         (SCHOOL_RUN, 0.0, "crisis", 0.9, LineReading(), Verdict.EMERGENCY),
+        (SCHOOL_RUN, 0.0, "talk_to_adviser", 0.9, LineReading(), Verdict.EMERGENCY),
+        (SCHOOL_RUN, 0.0, "outside_england", 0.9, LineReading(), Verdict.EMERGENCY),
         ("he wants to die", 0.0, "thank", 0.99, LineReading(), Verdict.EMERGENCY),
         # ...or a word that says now, "now" itself included unless the message says it is over.
         (
