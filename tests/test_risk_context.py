@@ -329,6 +329,8 @@ def test_seeming_fine_is_not_over() -> None:
         # Session 11: "rn" is "right now".
         ("asthma really bad rn, inhaler not working", True),
         ("the rnib sent a leaflet", False),
+        ("she ran out of school and nobody knows where she is", True),
+        ("nobody has seen him since he left", True),
     ],
 )
 def test_what_counts_as_happening_now(text: str, now: bool) -> None:

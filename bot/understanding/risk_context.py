@@ -95,6 +95,8 @@ _RECENT = re.compile(
     + r"\s+(?:hours?|hrs?|minutes?|mins?|days?|weeks?|nights?)\s+ago|"
     r"since\s+(?:this|last|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday|the\s+weekend)|"
     r"hasn'?t\s+come\s+home|(?:won'?t|will\s+not)\s+stop|not\s+stopping|"
+    # A child missing now, said as a state ("nobody knows where she is", "no one has seen him").
+    r"(?:nobody|no\s+one|noone)\s+(?:knows\s+where\s+(?:he|she|they)\s+(?:is|are)|has\s+seen\s+(?:him|her|them))|"
     # "still" when the danger goes on ("she's still bleeding"), not when the paperwork does ("the plan still says").
     r"still(?!\s+(?:mention\w*|talk\w*|say|says|said|list\w*|on\s+(?:my\s+mind|her|his|the|their|my)|in\s+(?:the|her|his|their|my)|"
     r"have\s+(?:it|this|that)|be\s+(?:in|on|there|mentioned|listed)|put|include\w*|need\w*|want\w*|lost|won|wait\w*|count\w*|relevant|matter\w*|true|there|"
@@ -139,7 +141,9 @@ def without_time_words(text: str) -> str:
     return " ".join(_RECENT.sub(_time_part, without_deadlines(text)).split())
 
 
-_SAYS_WHAT_TOO = re.compile(r"new\s|fresh|started|hasn|won|will\s+not|not\s+stopping", re.IGNORECASE)
+_SAYS_WHAT_TOO = re.compile(
+    r"new\s|fresh|started|hasn|won|will\s+not|not\s+stopping|nobody|no\s+one|noone", re.IGNORECASE
+)
 
 
 def _time_part(match: re.Match) -> str:

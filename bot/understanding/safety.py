@@ -31,7 +31,11 @@ _NOT_A_PLACE = (
     r"(?!\s+(?:on|in)\s+(?:the\s+)?(?:list|queue|waiting\s+list|process|spectrum))(?!\s+(?:up\s+to|at\s+with|at\s+in)\b)"
 )
 _CANT = r"(?:can'?t|cannot|cant|can\s+not)"
-_PILLS = r"(?:pills|tablets|paracet\w*mol|meds|medication|medicine|painkillers)"
+# Session 11: the medicines a child or parent is likeliest to have at home, by name.
+_PILLS = (
+    r"(?:pills|tablets|paracet\w*mol|meds|medication|medicine|painkillers|ibuprofen|sertraline|fluoxetine|citalopram"
+    r"|amitriptyline|melatonin|codeine|co-codamol)"
+)
 _RESCUE_NOT_HELPING = (
     r"\b(?:inhaler|nebuli[sz]er|neb)\s+(?:is\s+|'s\s+)?(?:not|isn'?t|doesn'?t|does\s+not|hasn'?t|has\s+not|didn'?t)\s+"
     r"(?:working|helping|helped|worked|doing\s+anything|done\s+(?:much|anything))\b"
@@ -99,7 +103,7 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         r"(?<!not\san\s)(?<!no\s)\bover\s?dos\w*\b(?!\s+of\s+(?!"
         + _PILLS
         + r"|his|her|their|my))(?!\s+on\s+(?:screen|tv|telly|sugar|games|gaming|youtube|tiktok|sweets|chocolate|haribo|soft\s+play|ipad|phone|minecraft|fortnite|lego|books?|trains|dinosaurs))|\bod'?d\s+on\b(?!\s+(?:soft\s+play|sugar|sweets|haribo|chocolate|screen|tv|games|youtube))|\bod'd\b(?!\s+on\b)|\boded\b"
-        r"|(?<!pharmacy\s)(?<!chemist\s)(?<!pharmacist\s)\b(?:took|take|taking|taken|had|swallowed|swallowing)\s+(?:\w+\s+){0,2}?(?:loads|lots|a\s+load|a\s+handful|a\s+(?:whole\s+)?(?:strip|box|packet|bottle)"
+        r"|(?<!pharmacy\s)(?<!chemist\s)(?<!pharmacist\s)\b(?:took|take|taking|taken|had|swallowed|swallowing|ate|eaten)\s+(?:\w+\s+){0,2}?(?:loads|lots|a\s+load|a\s+handful|a\s+(?:whole\s+)?(?:strip|box|packet|bottle)"
         r"|all|too\s+many|every|a\s+bunch)\s+(?:of\s+)?(?:[\w']+\s+){0,3}?"
         + _PILLS
         + r"\b"
@@ -156,6 +160,7 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         r"|(?<!council\s)(?<!school\s)(?<!tribunal\s)(?<!paperwork\s)(?<!process\s)(?<!\bla\s)(?<!council\sis\s)(?<!school\sis\s)(?<!this\sis\s)(?<!wait\sis\s)(?<!wait\s)"
         r"\b(?:going\s+to|gonna|will|'ll|wants?\s+to)\s+(?:kill|hurt|harm|stab)\s+(?:me|us|him|her|them|the\s+kids|the\s+children|my\s+\w+)\b(?!\s+(?:feelings|chances|case|academically|grades|education|prospects|progress|learning|confidence|in\s+(?:minecraft|fortnite|the\s+game)))(?<!my\scharacter)(?<!my\savatar)(?<!my\sback)(?<!my\sshoulder)(?<!my\sknee)"
         r"|\b(?:i|I)\s*(?:'m|\s+am)?\s*(?:going\s+to|gonna)\s+(?:hurt|harm)\s+(?:him|her|them|my|myself)\b(?!\s+(?:feelings|chances|case))"
+        r"|\b(?:so\s+|really\s+)?close\s+to\s+(?:lashing\s+out|hurting\s+(?:him|her|them)|hitting\s+(?:him|her|them))\b"
         r"|\b(?:scared|afraid|worried|frightened|terrified)\s+(?:i|I)\s*(?:'ll|\s+will|\s+might|\s+may)\s+(?:hurt|harm|hit)\b(?!\s+(?:the\s+wrong|a\s+wrong|the\s+(?:button|key)|send|reply|his\s+(?:feelings|chances)|her\s+(?:feelings|chances)))",
     ),
     (
@@ -180,11 +185,13 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         + _CANT
         + r"\s+(?:find|see)|lost)\s+(?:him|her|them|my\s+(?:son|daughter|child))\b(?!'s\b)(?!\s+(?:while|until|till|unless|without|before\s+(?:his|her|the)))(?!\s+(?:at|in)\s+(?:the\s+)?(?:meeting|plan))(?!\s+(?:temper|place|patience|voice|cool|job|way|rag|paperwork|papers|file|forms?|details|records?|reports?|appointments?|referral|spot|seat|slot|turn))(?!\s+(?:a|an|any)\s)"
         r"|\b(?:hasn'?t|hasnt|has\s+not|didn'?t|didnt|did\s+not|'s\s+not|is\s+not)\s+(?:come|came)\s+home\b(?!\s+all\s+(?:term|year|week|half\s+term))(?!\s+to\s+(?:mine|ours|my\s+(?:house|place)|our\s+(?:house|place))\s+since)|\b(?:hasn'?t|hasnt|has\s+not)\s+been\s+seen\s+since\b"
-        r"|\b(?:nobody|no\s+one|noone)\s+knows\s+where\s+(?:he|she|they)\s+(?:is|are)\b"
+        r"|\b(?:nobody|no\s+one|noone)\s+(?:knows\s+where\s+(?:he|she|they)\s+(?:is|are)|has\s+seen\s+(?:him|her|them))\b"
         + _NOT_A_PLACE
         # "school don't know where he is" - a child, not a place on a waiting list or in a process.
         + r"|\b(?:don'?t|do\s+not|doesn'?t|does\s+not|didn'?t)\s+know\s+where\s+(?:he|she|they)\s+(?:is|are|went|has\s+gone|'s\s+gone)\b(?!\s+to\s+(?:school|college|nursery))"
-        + _NOT_A_PLACE,
+        + _NOT_A_PLACE
+        # Session 11 (calm tuning set): people out searching for a child.
+        + r"|\b(?:are|is|'re|been)\s+(?:out\s+)?(?:searching|looking)\s+(?:for\s+(?:him|her|them)\b(?!\s+(?:a|an)\b)|the\s+streets)",
     ),
     (
         "warning signs",
@@ -198,6 +205,9 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         r"\b(?:carry|carrying|selling|deliver\w*)\s+drugs\b(?!\s+(?:straight|to\s+(?:the\s+)?(?:school|home)|on\s+the\s+bus|in\s+science|for\s+(?:his|her|their)\s+(?:asthma|epilepsy|diabetes|allergies|condition|seizures)|like\s+(?:his|her|their)))|\bcounty\s+lines?\b(?!\s+between)"
         r"|\b(?:men|man|lads|adults?)\b.{0,30}\b(?:give|gave|giving|gives)\s+(?:him|her|them)\s+(?:stuff|money|drugs|presents|gifts)\b(?!\s+(?:for\s+(?:the|his|her|their)\s+(?:veg|work|help|jobs?|birthday|christmas)|at\s+(?:christmas|birthdays?|eid|diwali)))"
         r"|\basking\s+(?:my\s+)?(?:[\w-]+\s+){0,4}for\s+(?:photos|pictures|pics|nudes)\b(?!\s+of\s+(?:(?:him|her|them)\s+(?:at\s+home|as\s+a\s+baby|for\s+(?:his|her|the))|(?:his|her|their|the)\s+(?:lego|models?|work|drawings?|project|room|bedroom|house|meltdowns?|stairs|portfolio|splints?|equipment|garden)))|\b(?:photos|pictures|pics|nudes)\s+of\s+(?:herself|himself)\b(?!\s+as\s+a\s+(?:baby|child|toddler))"
+        # Session 11 (calm tuning set): an adult sending a child sexual messages, or asking a child to undress.
+        r"|\bsend(?:s|ing)?\s+(?:her|him|my\s+(?:son|daughter|child))\s+(?:sexual|sexy|dirty|explicit|rude)\s+(?:messages|texts|pictures|photos|pics|videos)\b"
+        r"|\b(?:asking|asked|asks|telling|told|wants?|getting|got)\s+(?:her|him|my\s+(?:son|daughter|child))\s+to\s+(?:undress|strip|get\s+undressed|take\s+(?:her|his|their)\s+(?:clothes|top|shirt)\s+off)\b"
         # Sexual exploitation described as "favours" for older men, or paying off someone's debt.
         r"|\b(?:favours?|favors?)[\"'\u2019\u201d]?\s+for\s+(?:older|grown|adult)\s+(?:men|boys|lads)\b"
         r"|\b(?:made|making|make|forced|forcing)\s+to\s+(?:do\s+(?:things|stuff)|have\s+sex)\b.{0,40}\b(?:debt|owes?|pay\s+off)\b",
@@ -210,7 +220,8 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\bsplit\s+(?:his|her|their|my)\s+(?!(?:jeans|trousers|pants|bag|coat|shirt|skirt|tights|school\s+bag)\b)(?:\w+\s+)?open\b"
         r"|\b(?:drank|drunk|swallowed|ate|eaten)\s+(?:some\s+(?:of\s+)?|a\s+couple\s+of\s+|a\s+few\s+|two\s+|three\s+|several\s+|\d+\s+)?(?:the\s+)?(?:bleach|(?:a\s+|some\s+)?(?:button\s+|little\s+|small\s+)?batter(?:y|ies)|magnets?|detergent|chemicals|poison(?!\s+apple)|washing\s+(?:tablets|pods)|antifreeze|weed\s*killer)\b"
         r"|\b(?:standing|sitting|stood|sat|climbed)\b.{0,30}\b(?:bridge|ledge|window\s*sill|roof)\b(?!\s+(?:reading|watching|looking\s+at|to\s+(?:read|watch)))"
-        # Session 11: "I'm on the bridge near the school now".
+        # Session 11: "I'm on the bridge near the school now"; people with weapons outside the home.
+        r"|\b(?:outside|at)\s+(?:our|the|my)\s+(?:house|door|home|flat|front\s+door)\s+with\s+(?:a\s+)?(?:knives|knife|weapons?|guns?|machetes?|bats?)\b"
         r"|\b(?:i'?m|i\s+am|he'?s|she'?s|he\s+is|she\s+is|they'?re)\s+(?:up\s+)?on\s+(?:the|a)\s+(?:\w+\s+){0,2}?(?:bridge|ledge|cliff|railway\s+line|tracks)\b(?!\s+(?:club|course|programme|team|scheme))"
         # A blade or glass held to someone's own neck or wrists; driving a car into something on purpose.
         r"|(?<!hairdresser's\s)(?<!barber's\s)\b(?:knife|knives|blade|razor|glass|scissors)\b.{0,40}\b(?:to|against|at|across)\s+"
