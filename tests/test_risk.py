@@ -347,6 +347,31 @@ SCHOOL_RUN = "we cant go on like this with the school run, can the council give 
         (SCHOOL_RUN, 0.0, "school_transport", PATTERN_DOUBT_GUESS_AT - 0.01, LineReading(), Verdict.EMERGENCY),
         (SCHOOL_RUN, 0.0, "crisis", 0.9, LineReading(), Verdict.EMERGENCY),
         (SCHOOL_RUN, 0.0, "talk_to_adviser", 0.9, LineReading(), Verdict.EMERGENCY),
+        # ...or the words of a concrete event, however calmly told (only DOUBTED_KINDS are doubted).
+        (
+            "there's a group of lads outside our house with knives, can he get a managed move?",
+            0.0,
+            "off_rolling",
+            0.9,
+            LineReading(),
+            Verdict.EMERGENCY,
+        ),
+        (
+            "the school let her walk out alone and nobody knows where she is, is that a breach?",
+            0.0,
+            "reduced_timetable",
+            0.9,
+            LineReading(),
+            Verdict.EMERGENCY,
+        ),
+        (
+            "he has eaten a handful of my iron tablets, can I apply for a new school?",
+            0.0,
+            "school_placement",
+            0.9,
+            LineReading(),
+            Verdict.EMERGENCY,
+        ),
         (SCHOOL_RUN, 0.0, "outside_england", 0.9, LineReading(), Verdict.EMERGENCY),
         ("he wants to die", 0.0, "thank", 0.99, LineReading(), Verdict.EMERGENCY),
         # ...or a word that says now, "now" itself included unless the message says it is over.

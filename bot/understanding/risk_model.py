@@ -100,6 +100,25 @@ LINE_NOW_CONTENT_AT = 0.50
 # (the few risk messages near it had guesses under 0.25).
 PATTERN_DOUBT_BELOW = 0.10
 PATTERN_DOUBT_GUESS_AT = 0.30
+# Only the kinds of pattern whose words are often a figure of speech, a topic, a label or history ("killing
+# me", "abusive paperwork", "self-harm in his plan") are doubted; words of a concrete event happening (a child
+# missing, weapons outside, a medical emergency, an overdose, a child on a roof, nowhere to sleep) never are,
+# however calmly told: a calm red team (tests/safety/crisis_calm.txt) lost "lads outside our house with knives".
+DOUBTED_KINDS = frozenset(
+    {
+        "suicide",
+        "wants to die",
+        "kill self",
+        "no point living",
+        "self-harm",
+        "abuse",
+        "hurt by someone",
+        "injury",
+        "threat",
+        "warning signs",
+        "crisis",
+    }
+)
 # The situation model's own crisis guess decides only with the detector's agreement and a confident
 # model; on its own it asks (one tap) rather than showing emergency numbers to "my son".
 MODEL_CRISIS_CONFIDENT = 0.65
@@ -283,7 +302,8 @@ def pattern_doubted(
     """Everything but the pattern says the danger word is not about now (PATTERN_DOUBT_BELOW): then the parent is
     asked, one tap, rather than shown emergency numbers over a question about the school run."""
     return (
-        risk_probability < bands.pattern_doubt_below
+        {kind for kind, _ in risk_matches(normalise_text(text))} <= DOUBTED_KINDS
+        and risk_probability < bands.pattern_doubt_below
         and lines.surest < bands.line_check_at
         and model_guess in _situations()
         and model_confidence >= bands.pattern_doubt_guess_at
