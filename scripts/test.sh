@@ -72,6 +72,8 @@ for name in fresh3 fresh4 fresh5 fresh6; do
   step "Risk on tests/$name (risk and ordinary messages only; never trained on)"
   "$PY" scripts/evaluate.py "$MODEL" --set "$name" --gate || fail "risk handling on tests/$name is below its floors (figures above; docs/safety-and-privacy.md)"
 done
+step "Understanding on tests/fresh7 (situation messages only; never trained on)"
+"$PY" scripts/evaluate.py "$MODEL" --set fresh7 --gate || fail "understanding on tests/fresh7 is below its floors (figures above; docs/nlu.md)"
 done_step
 
 step "Conversation tests (tests/stories)"

@@ -99,3 +99,12 @@ def test_a_set_without_situations_is_gated_on_risk_and_ordinary(evaluate, name: 
     assert evaluate.failures(found, gates) == []  # a first reply of 0 is not looked at: there is none
     found["risk"] = {"emergency": gates["risk_emergency_first"] - 0.01, "check": 0.0}
     assert [f.split(" ")[0] for f in evaluate.failures(found, gates)] == ["risk", "risk"]
+
+
+def test_a_set_of_situations_only_is_gated_on_situations(evaluate) -> None:
+    gates = evaluate.GATES["fresh7"]
+    assert not any(key.startswith(("risk", "ordinary", "openers")) for key in gates)
+    found = {"situations": figures(0.97, 0.02)["situations"]}
+    assert evaluate.failures(found, gates) == []
+    found["situations"]["first_reply"] = gates["situations_first_reply"] - 0.01
+    assert [f.split(" ")[0] for f in evaluate.failures(found, gates)] == ["first-reply"]
