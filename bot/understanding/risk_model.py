@@ -241,8 +241,9 @@ def assess(
     normalised = normalise_text(text)
     if lines.surest >= bands.line_check_at or asks_about_safety(normalised):
         risk_probability = max(risk_probability, bands.check_at)
-    if patterns_show_danger_now(normalised):
-        if pattern_doubted(text, risk_probability, lines, model_guess, model_confidence, bands):
+    kinds = danger_now_kinds(normalised)
+    if kinds:
+        if pattern_doubted(normalised, kinds, risk_probability, lines, model_guess, model_confidence, bands):
             return Verdict.CHECK
         return Verdict.EMERGENCY
     # A sure sentence that says now, unless the message says it is over ("nobody was hurt"): then the
@@ -292,22 +293,24 @@ def reassess(text: str, kept: dict, bands: Bands) -> Verdict:
 
 
 def pattern_doubted(
-    text: str,
+    normalised: str,
+    kinds: frozenset[str],
     risk_probability: float,
     lines: LineReading,
     model_guess: str | None,
     model_confidence: float,
     bands: Bands,
 ) -> bool:
-    """Everything but the pattern says the danger word is not about now (PATTERN_DOUBT_BELOW): then the parent is
-    asked, one tap, rather than shown emergency numbers over a question about the school run."""
+    """Everything but the patterns of `kinds` (danger_now_kinds) says the danger word is not about now
+    (PATTERN_DOUBT_BELOW): then the parent is asked, one tap, rather than shown emergency numbers over a question
+    about the school run."""
     return (
-        {kind for kind, _ in risk_matches(normalise_text(text))} <= DOUBTED_KINDS
+        kinds <= DOUBTED_KINDS
         and risk_probability < bands.pattern_doubt_below
         and lines.surest < bands.line_check_at
         and model_guess in _situations()
         and model_confidence >= bands.pattern_doubt_guess_at
-        and not tells_of_now(text)
+        and not tells_of_now(normalised)
     )
 
 
@@ -322,8 +325,16 @@ def patterns_show_danger_now(normalised: str) -> bool:
     """A risk pattern fires on already normalised text, and not only on words told as the past, a plan or a
     topic ("self-harmed two years ago, doing well now", "suicide prevention training"): those leave the
     decision to the detector and the model."""
-    spans = [span for _, span in risk_matches(normalised)]
-    return bool(spans) and not not_about_danger_now(normalised, spans)
+    return bool(danger_now_kinds(normalised))
+
+
+def danger_now_kinds(normalised: str) -> frozenset[str]:
+    """The kinds of every pattern that matched, when the patterns show danger now (patterns_show_danger_now);
+    empty otherwise. One pass over the patterns serves both the verdict and the doubt (pattern_doubted)."""
+    matches = risk_matches(normalised)
+    if not matches or not_about_danger_now(normalised, [span for _, span in matches]):
+        return frozenset()
+    return frozenset(kind for kind, _ in matches)
 
 
 def is_chat_command(text: str, model_guess: str | None, model_confidence: float) -> bool:
