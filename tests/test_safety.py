@@ -346,6 +346,11 @@ LATER_RED_TEAMS = [
     # and 120 calm ordinary twins with the same danger words; 12 of the twins fire a pattern (a hypothetical, a
     # policy, a past attempt written in a plan), most of them doubted and asked.
     ("ordinary_calm.txt", 120, 12),
+    # Session 12: red teams of medical emergencies and of children missing now, told in a condition's or a
+    # placement's own words, each with 100 ordinary twins (routine care, an incident that is over, "missing
+    # lessons"); one and two twins fire a pattern (a seizure "in February", a child lost for 20 minutes today).
+    ("ordinary_medical_rt7.txt", 100, 1),
+    ("ordinary_missing_rt7.txt", 100, 2),
 ]
 
 
@@ -507,6 +512,32 @@ SESSION_11 = [
     ("lads outside our house with knives", "a knife crime talk at our school"),
     ("I'm so close to lashing out at them", "I'm so close to giving up on the council"),
 ]
+# Session 12, from the medical and missing-child red teams (tests/safety/*_rt7.txt): signs in the words of a child's
+# own condition or equipment, and a child who never arrived, is still not found or ran off today.
+SESSION_12 = [
+    ("she has a shunt and has been sick three times", "she has a shunt and was sick once last term with a bug"),
+    ("his PEG came out about 40 minutes ago", "what should staff do if his PEG comes out at school?"),
+    ("the trachy came out and they can't get the spare in", "his trachy came out for good last year"),
+    ("he can't keep his hydrocortisone down", "he can't keep his hydrocortisone in the school office"),
+    ("sats dropped to 86 and she's working hard to breathe", "her year 6 SATs are in May"),
+    ("she's on chemo and has spiked 38.5", "she finished chemo and is back at school"),
+    ("her heart rate on her watch is 38", "her heart rate goes up to 140 in PE"),
+    ("his sugar is 3.1 and dropping even after juice", "his sugar is 6.1 and his reading age is 3 years behind"),
+    ("ketones 3.6 and he's being sick", "ketones 0.2 this morning, all fine"),
+    ("his arm is bent the wrong way", "his arm splint is bent, can the OT fix it?"),
+    ("he's on dialysis, missed it today and now he's breathless", "he's on dialysis three mornings a week"),
+    ("he goes blue round the lips and he's not responding", "he goes blue round the lips when he's cold"),
+    ("school say she never arrived this morning", "she never arrived on time for registration"),
+    ("he didn't get off the school bus", "he didn't get off the bus at school, he stayed on to the depot"),
+    ("she's not been seen for 3 hours", "she's not been seen by CAMHS for 2 years"),
+    ("they've searched the grounds and he isn't there", "we searched the site for a specialist school"),
+    ("he absconded from residential this afternoon", "his EHCP says he absconds from class"),
+    ("she didn't return to her placement last night", "she didn't return to school after Easter"),
+    ("staff are still searching", "the council are still looking for a placement"),
+    ("the school say they cannot find.", "the school say they cannot find his file"),
+    ("he's still not found", "he's still not found a college course"),
+    ("she's been missing since lunch", "he's been missing lectures to walk round campus"),
+]
 
 
 @pytest.mark.parametrize(
@@ -517,7 +548,8 @@ SESSION_11 = [
     + GUNS_GREY_AND_SWALLOWED
     + SESSION_9
     + SESSION_10
-    + SESSION_11,
+    + SESSION_11
+    + SESSION_12,
 )
 def test_each_narrowing_keeps_the_danger_beside_it(danger: str, not_danger: str) -> None:
     assert shows_immediate_risk(danger)

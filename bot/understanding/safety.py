@@ -179,7 +179,7 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "missing",
-        r"\b(?:he|she|they|(?:my|our)\s+(?:son|daughter|child|boy|girl|kid|teenager)|\w+\s+year\s+old)(?:'s|\s+has|\s+have|\s+is|\s+was)?\s+(?:gone|went|go|goes|going|reported|been)\s+missing\b(?!\s+(?:off|out|school|lessons?|education|class|classes|days|weeks|months|exams?|a\s+lot|so\s+much|the|his|her|their|my|from\s+(?:school|lessons?|class(?:es)?|the\s+\w+)))"
+        r"\b(?:he|she|they|(?:my|our)\s+(?:son|daughter|child|boy|girl|kid|teenager)|\w+\s+year\s+old)(?:'s|\s+has|\s+have|\s+is|\s+was)?\s+(?:gone|went|go|goes|going|reported|been)\s+missing\b(?!\s+(?:off|out|school|lessons?|lectures?|seminars?|sessions?|appointments?|registration|periods?|college|uni|nursery|therapy|pe|meals?|breakfast|lunch|tea|dinner|homework|deadlines?|work|mornings?|afternoons?|education|class|classes|days|weeks|months|exams?|a\s+lot|so\s+much|the|his|her|their|my|from\s+(?:school|lessons?|class(?:es)?|the\s+\w+)))"
         r"|(?<!support\sthe\s)\b(?:he|she|son|daughter|child|boy|girl|kid|teen|teenager|lad|old)\s+is\s+missing\s*(?:[.!?]|$)|\bmissing\s+(?:since|overnight|from\s+home)\b(?!\s+(?:education|ed|schooling|learning|educating))|\bran\s+away\s+from\s+home\b"
         r"|\b(?:"
         + _CANT
@@ -191,7 +191,26 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         + r"|\b(?:don'?t|do\s+not|doesn'?t|does\s+not|didn'?t)\s+know\s+where\s+(?:he|she|they)\s+(?:is|are|went|has\s+gone|'s\s+gone)\b(?!\s+to\s+(?:school|college|nursery))"
         + _NOT_A_PLACE
         # Session 11 (calm tuning set): people out searching for a child.
-        + r"|\b(?:are|is|'re|been)\s+(?:out\s+)?(?:searching|looking)\s+(?:for\s+(?:him|her|them)\b(?!\s+(?:a|an)\b)|the\s+streets)",
+        + r"|\b(?:are|is|'re|been)\s+(?:out\s+)?(?:searching|looking)\s+(?:for\s+(?:him|her|them)\b(?!\s+(?:a|an)\b)|the\s+streets)"
+        # Session 12 (the missing-child red team, tuning): a child who never arrived or didn't get off the bus, is
+        # still not found or not seen for hours, ran off from school or a placement today, or didn't come back
+        # to where they live; staff searching the grounds; "reported her missing"; "they say they cannot find".
+        r"|\b(?:he|she|they|son|daughter|child|boy|girl|kid)\s+(?:didn'?t|did\s+not|never|hasn'?t|has\s+not)\s+"
+        r"(?:get\s+off\s+(?:the|her|his|their)\s+(?:school\s+)?(?:bus|coach|taxi|minibus)\b(?!\s+at\s+(?:school|the\s+right))"
+        r"|(?:arrived?|turn(?:ed)?\s+up)(?:\s+(?:at\s+)?(?:school|college|home))?\b"
+        r"(?!\s+(?:on\s+time|until|till|in\s+time|before|to|for|at|in|with|late|early|yet\b)))"
+        r"|\bstill\s+(?:not|hasn'?t\s+been|has\s+not\s+been|isn'?t|not\s+been)\s+found\b(?!\s+(?:a|an|any|the|his|her|their|one|somewhere|anything|anywhere|out)\b)"
+        r"|\bnot\s+been\s+seen\s+(?:for\s+(?:over\s+|about\s+|nearly\s+)?(?:\w+\s+)?(?:hours?|an\s+hour|hrs?)"
+        r"|since\s+(?:this\s+(?:morning|afternoon|evening)|last\s+night|lunch\w*|break\w*|yesterday|\d{1,2}(?::\d\d)?\s*(?:am|pm|o'?clock)?\b))"
+        r"|\babscond(?:ed|s)?\b.{0,40}\b(?:\d+\s+min\w*\s+ago|(?:an?|one|two)\s+hours?\s+ago|this\s+(?:morning|afternoon|evening)|today|tonight|just\s+now)\b"
+        r"|\bjust\s+absconded\b"
+        r"|(?:\bnot|n'?t|\bnever)\s+(?:return(?:ed)?|come\s+back|came\s+back)\s+(?:home|to\s+(?:the\s+|her\s+|his\s+|their\s+)?(?:supported\s+)?"
+        r"(?:home|house|accommodation|placement|residential|unit|hostel|flat|foster\s+\w+|care\s+home|children'?s\s+home))\b"
+        r"|\b(?:searched|searching|search)\s+(?:the\s+)?(?:grounds|whole\s+(?:school|house|site|building|estate)|site|building|park|streets|everywhere|the\s+house)\b"
+        r"(?!\s+for\s+(?:a|the|his|her|my|their|an?)\s+(?!son|daughter|child|boy|girl))"
+        r"|\b(?:staff|school|teachers?|security|they|police|lifeguards|everyone|people|we)\s*[\"']?(?:are|'re|re|have\s+been)\s+(?:all\s+)?(?:still\s+)?[\"']?searching\b[\"']?"
+        r"(?!\s+for\s+(?:a|an|the|another|somewhere|options|places?|schools?)\b)(?!\s+(?:online|the\s+(?:web|internet|database)))"
+        r"|\bnobody'?s\s+got\s+(?:him|her)\b|\breported\s+(?:him|her|them)\s+missing\b|\b(?:say|said|says)\s+(?:they\s+)?(?:cannot|can'?t|cant)\s+find\s*(?:[.!?,]|$)",
     ),
     (
         "warning signs",
@@ -253,7 +272,7 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\b(?:sucking|pulling)\s+in\s+(?:under|between|at)\s+(?:his|her|their|the)\s+ribs\b"
         # Going grey or blue, said of the child or the lips ("he's going grey round the mouth").
         r"|\b(?:he|she|they|lips|face|skin)(?:'s|'re|\s+is|\s+are|\s+has|\s+have)?\s+(?:gone|going|turned|turning|looks?|looking)\s+"
-        r"(?:a\s+bit\s+|really\s+|very\s+|quite\s+)?(?:grey|gray|blue|purple)\b(?!\s+(?:since|about|because|over|when|these\s+days|at\s+the\s+moment|lately))|\b(?:blue|grey|gray)\s+(?:round|around)\s+(?:the|his|her|their)\s+(?:lips|mouth)\b"
+        r"(?:a\s+bit\s+|really\s+|very\s+|quite\s+)?(?:grey|gray|blue|purple)\b(?!\s+(?:since|about|because|over|when|these\s+days|at\s+the\s+moment|lately))|\b(?:blue|grey|gray)\s+(?:round|around)\s+(?:the|his|her|their)\s+(?:lips|mouth)\b(?!\s+(?:when|whenever|if)\s+(?:he|she|they|it)(?:'s|'re|\s+is|\s+are|\s+gets?)?\s+(?:a\s+bit\s+|really\s+)?cold)(?!\s+after\s+(?:swimming|pe|exercise|a\s+bath))"
         r"|\bcan'?t\s+wake\s+(?:him|her|them)\b(?!\s+(?:up\s+)?(?:for|in\s+time|on\s+time|in\s+the\s+morning|for\s+school))"
         r"|\brash\b.{0,60}\b(?:doesn'?t|does\s+not|won'?t|didn'?t)\s+(?:(?:fade|go\s+away)\s+(?:under|with\s+(?:a|the)\s+glass|when\s+(?:i|you)\s+(?:press|roll))"
         r"|go\s+(?:under\s+(?:a|the)\s+glass|when\s+(?:i|you)\s+(?:press|roll)))"
@@ -308,7 +327,32 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\b(?:think|thinks|pretty\s+sure|looks\s+like)\s+(?:his|her|their|my)\s+(?:arm|leg|wrist|ankle|collarbone|hip)\s+is\s+broken\b"
         r"|\b(?:crashed|crash|accident)\b.{0,60}\b(?:is|'s|has\s+been)\s+(?:badly\s+|seriously\s+)?injured\b"
         r"|\b(?:given|gave)\s+(?:him|her|them|my\s+(?:son|daughter|child|boy|girl))\s+(?:another\s+(?:child|pupil|kid|boy|girl)'?s|someone\s+else'?s|the\s+wrong)\s+(?:medication|medicine|tablets|meds|insulin)\b"
-        r".{0,120}\b(?:heart|chest|breath\w*|drowsy|sleepy|vomit\w*|being\s+sick|agitated|floppy|shaking|won'?t\s+wake)",
+        r".{0,120}\b(?:heart|chest|breath\w*|drowsy|sleepy|vomit\w*|being\s+sick|agitated|floppy|shaking|won'?t\s+wake)"
+        # Session 12 (the medical red team, tuning): signs told in the words of a child's own condition or
+        # equipment. A shunt and being sick; a feeding tube, trachy or line come out; a steroid dose that won't stay
+        # down (adrenal crisis); oxygen saturation under 92 or ribs pulling in; a fever on chemotherapy or with a
+        # central line; a heart rate of 45 or less; a low blood sugar still dropping, or insulin given twice; high
+        # sugars with sickness, or ketones of 3 or more; a limb bent the wrong way; breathless after missed dialysis.
+        r"|(?=.*\bshunt\b).*\b(?:(?:been|being|keeps\s+being)\s+(?:\w+\s+){0,2}?(?:sick|vomiting|throwing\s+up)|(?:is|'s|keeps)\s+(?:vomiting|throwing\s+up))\b"
+        r"|(?<!if\s)(?<!if\shis\s)(?<!if\sher\s)(?<!if\sthe\s)\b(?:peg|g-?tube|gastrostomy(?:\s+tube)?|button|mic-?key|ng\s+tube|nasogastric\s+tube|trach|trachy|tracheostomy"
+        r"|trache?\s+tube|central\s+line|picc(?:\s+line)?|hickman(?:\s+line)?)\s+(?:tube\s+)?(?:has\s+|just\s+|has\s+just\s+|'s\s+)?(?:came|come|fell|fallen|pulled|yanked|been\s+pulled)\s+out\b"
+        r"(?!\s+for\s+good)(?!.{0,40}\b(?:last|years?\s+ago|months?\s+ago|weeks?\s+ago|in\s+the\s+(?:spring|summer|autumn|winter|holidays?))\b)"
+        r"|\b(?:can'?t|cannot|not|won'?t|couldn'?t|isn'?t)\s+keep(?:ing)?\s+(?:his|her|their|my|the|any)\s+(?:hydrocortisone|steroids?|meds|medication|medicine|tablets|fluids|water)\s+down\b"
+        r"|(?<!an\s)(?<!of\s)(?<!if\s)(?<!his\s)(?<!her\s)(?<!their\s)(?<!my\s)\badrenal\s+crisis\b(?!\s+(?:plan|card|letter|kit|protocol|injection|pack|training))"
+        r"|\b(?:sats|oxygen\s+sats|oxygen\s+levels?|o2|spo2)\s+(?:are\s+|is\s+|at\s+|down\s+to\s+|dropped\s+to\s+|dropping\s+to\s+|only\s+|reading\s+|now\s+|keep\s+dropping\s+to\s+)?"
+        r"(?:[4-8]\d|9[01])\b(?!\s+(?:in|for|on)\s+(?:reading|maths|spag|writing|the)\b)|\bribs\s+(?:are\s+)?(?:pulling|sucking|going)\s+in\b"
+        r"|\b(?:central\s+line|picc|hickman|chemo\w*|neutropeni\w*|immunosuppress\w*)\b.{0,100}\b(?:spiked|spiking|(?:temp(?:erature)?|fever)\s+(?:of\s+|is\s+|at\s+|now\s+)?3[89]"
+        r"|3[89](?:\.\d)?\s*(?:degrees|°c?|c\b)|shivery|shivering|rigou?rs?)\b"
+        r"|\bheart\s*rate\b[^.]{0,25}?\b(?:is|of|at|to|only)\s+(?:[1-3]\d|4[0-5])\b(?!\s*(?:%|years|min|sec|weeks|days))"
+        r"|(?=.*\b(?:sugars?|bg|bm|glucose|insulin|hypo\w*|diabet\w*)\b).*\b(?:[1-3]\.\d|[1-3])\s+(?:mmol\s+)?and\s+(?:still\s+)?(?:dropping|falling|going\s+down)\b"
+        r"|\b(?:given|gave|had|got)\s+(?:him|her|them)?\s*(?:his|her|their)\s+(?:lunchtime\s+|morning\s+)?insulin\s+twice\b"
+        r"|\b(?:sugars?|bg|bm|glucose|blood\s+sugars?)\s+(?:is\s+|are\s+|at\s+|of\s+|'s\s+|reading\s+)?(?:2\d|3\d|hi)\b(?:\.\d)?.{0,60}"
+        r"\b(?:vomit\w*|being\s+sick|been\s+sick|throwing\s+up|drowsy|breathing\s+(?:fast|funny|deep))"
+        r"|\bketones\s+(?:are\s+|is\s+|of\s+|at\s+|'re\s+)?(?:[3-9](?:\.\d)?|high)\b(?!\s*(?:years|weeks|days|times))"
+        r"|\b(?:arm|leg|wrist|ankle|finger|elbow|knee|shoulder)\s+(?:is\s+|looks\s+|'s\s+)?(?:all\s+)?(?:bent|bending|pointing|sticking\s+out)\s+"
+        r"(?:funny|wrong|weird|the\s+wrong\s+way|at\s+an?\s+(?:funny|weird|strange|odd|wrong)\s+angle)"
+        r"|\b(?:arm|leg|wrist|ankle|finger|elbow)\b.{0,30}\bat\s+a\s+(?:funny|weird|strange|odd|wrong)\s+angle\b"
+        r"|\bdialysis\b.{0,120}\b(?:breathless|can'?t\s+(?:breathe|catch)|struggling\s+to\s+breathe)",
     ),
     (
         "nowhere to sleep",
