@@ -41,6 +41,12 @@ _RESCUE_NOT_HELPING = (
     r"(?:working|helping|helped|worked|doing\s+anything|done\s+(?:much|anything))\b"
 )
 
+# Session 12: being sick now, said beside a shunt; a low blood sugar still falling, said beside a word of diabetes.
+# Bounded windows either way round (not a look-ahead over the whole message, which is slow on very long text).
+_SICK_NOW = r"\b(?:(?:been|being|keeps\s+being)\s+(?:\w+\s+){0,2}?(?:sick|vomiting|throwing\s+up)|(?:is|'s|keeps)\s+(?:vomiting|throwing\s+up))\b"
+_SUGAR_WORD = r"\b(?:sugars?|bg|bm|glucose|insulin|hypo\w*|diabet\w*)\b"
+_LOW_AND_FALLING = r"\b(?:[1-3]\.\d|[1-3])\s+(?:mmol\s+)?and\s+(?:still\s+)?(?:dropping|falling|going\s+down)\b"
+
 _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "suicide",
@@ -333,7 +339,7 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         # down (adrenal crisis); oxygen saturation under 92 or ribs pulling in; a fever on chemotherapy or with a
         # central line; a heart rate of 45 or less; a low blood sugar still dropping, or insulin given twice; high
         # sugars with sickness, or ketones of 3 or more; a limb bent the wrong way; breathless after missed dialysis.
-        r"|(?=.*\bshunt\b).*\b(?:(?:been|being|keeps\s+being)\s+(?:\w+\s+){0,2}?(?:sick|vomiting|throwing\s+up)|(?:is|'s|keeps)\s+(?:vomiting|throwing\s+up))\b"
+        r"|\bshunt\b.{0,400}?" + _SICK_NOW + r"|" + _SICK_NOW + r".{0,400}?\bshunt\b"
         r"|(?<!if\s)(?<!if\shis\s)(?<!if\sher\s)(?<!if\sthe\s)\b(?:peg|g-?tube|gastrostomy(?:\s+tube)?|button|mic-?key|ng\s+tube|nasogastric\s+tube|trach|trachy|tracheostomy"
         r"|trache?\s+tube|central\s+line|picc(?:\s+line)?|hickman(?:\s+line)?)\s+(?:tube\s+)?(?:has\s+|just\s+|has\s+just\s+|'s\s+)?(?:came|come|fell|fallen|pulled|yanked|been\s+pulled)\s+out\b"
         r"(?!\s+for\s+good)(?!.{0,40}\b(?:last|years?\s+ago|months?\s+ago|weeks?\s+ago|in\s+the\s+(?:spring|summer|autumn|winter|holidays?))\b)"
@@ -344,8 +350,15 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\b(?:central\s+line|picc|hickman|chemo\w*|neutropeni\w*|immunosuppress\w*)\b.{0,100}\b(?:spiked|spiking|(?:temp(?:erature)?|fever)\s+(?:of\s+|is\s+|at\s+|now\s+)?3[89]"
         r"|3[89](?:\.\d)?\s*(?:degrees|°c?|c\b)|shivery|shivering|rigou?rs?)\b"
         r"|\bheart\s*rate\b[^.]{0,25}?\b(?:is|of|at|to|only)\s+(?:[1-3]\d|4[0-5])\b(?!\s*(?:%|years|min|sec|weeks|days))"
-        r"|(?=.*\b(?:sugars?|bg|bm|glucose|insulin|hypo\w*|diabet\w*)\b).*\b(?:[1-3]\.\d|[1-3])\s+(?:mmol\s+)?and\s+(?:still\s+)?(?:dropping|falling|going\s+down)\b"
-        r"|\b(?:given|gave|had|got)\s+(?:him|her|them)?\s*(?:his|her|their)\s+(?:lunchtime\s+|morning\s+)?insulin\s+twice\b"
+        r"|"
+        + _SUGAR_WORD
+        + r".{0,200}?"
+        + _LOW_AND_FALLING
+        + r"|"
+        + _LOW_AND_FALLING
+        + r".{0,200}?"
+        + _SUGAR_WORD
+        + r"|\b(?:given|gave|had|got)\s+(?:him|her|them)?\s*(?:his|her|their)\s+(?:lunchtime\s+|morning\s+)?insulin\s+twice\b"
         r"|\b(?:sugars?|bg|bm|glucose|blood\s+sugars?)\s+(?:is\s+|are\s+|at\s+|of\s+|'s\s+|reading\s+)?(?:2\d|3\d|hi)\b(?:\.\d)?.{0,60}"
         r"\b(?:vomit\w*|being\s+sick|been\s+sick|throwing\s+up|drowsy|breathing\s+(?:fast|funny|deep))"
         r"|\bketones\s+(?:are\s+|is\s+|of\s+|at\s+|'re\s+)?(?:[3-9](?:\.\d)?|high)\b(?!\s*(?:years|weeks|days|times))"
