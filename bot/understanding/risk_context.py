@@ -85,18 +85,24 @@ _TOPIC = (
 )
 _READINGS = tuple(re.compile(r"\b(?:" + reading + r")\b", re.IGNORECASE) for reading in (_PAST, _PLAN, _TOPIC))
 
+# Words of recency that also say what is happening ("new cuts", "won't stop", "nobody knows where she is"):
+# without_time_words keeps them, where it takes out words that only say when ("tonight", "2 hours ago").
+_HAPPENING = (
+    r"started\s+(?:again|back)|fresh(?!\s+start)|new\s+(?:cuts|marks|bruises)|hasn'?t\s+come\s+home|(?:won'?t|will\s+not)\s+stop|not\s+stopping|"
+    # A child missing now, said as a state ("nobody knows where she is", "no one has seen him").
+    r"(?:nobody|no\s+one|noone)\s+(?:knows\s+where\s+(?:he|she|they)\s+(?:is|are)|has\s+seen\s+(?:him|her|them))"
+)
 # Anywhere in the message: it is happening now, again, or very recently.
 _RECENT = re.compile(
-    r"\b(?:right\s+now|rn|as\s+(?:i|we)\s+(?:type|write|speak)|tonight|today|this\s+(?:morning|afternoon|evening|week)|last\s+night|yesterday|earlier|"
+    r"\b(?:(?P<happening>"
+    + _HAPPENING
+    + r")|right\s+now|rn|as\s+(?:i|we)\s+(?:type|write|speak)|tonight|today|this\s+(?:morning|afternoon|evening|week)|last\s+night|yesterday|earlier|"
     r"just\s+(?!(?:want|wanted|wondering|need|needed|curious|asking|checking|a|one|the|to|so|in\s+case|because|ignore\w*|like|how|what|for|that|really|in\s+general|out\s+of\s+interest|watched|read|finished)\b)\w+|"
     r"(?<!never\s)(?<!not\s)(?<!hasnt\s)(?<!hasn't\s)(?<!happened\s)again(?!\s+in\s+(?:the\s+)?future)|"
-    r"currently|at\s+the\s+(?:moment|minute)|started\s+(?:again|back)|fresh(?!\s+start)|new\s+(?:cuts|marks|bruises)|"
+    r"currently|at\s+the\s+(?:moment|minute)|"
     + _NUMBER
     + r"\s+(?:hours?|hrs?|minutes?|mins?|days?|weeks?|nights?)\s+ago|"
     r"since\s+(?:this|last|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday|the\s+weekend)|"
-    r"hasn'?t\s+come\s+home|(?:won'?t|will\s+not)\s+stop|not\s+stopping|"
-    # A child missing now, said as a state ("nobody knows where she is", "no one has seen him").
-    r"(?:nobody|no\s+one|noone)\s+(?:knows\s+where\s+(?:he|she|they)\s+(?:is|are)|has\s+seen\s+(?:him|her|them))|"
     # "still" when the danger goes on ("she's still bleeding"), not when the paperwork does ("the plan still says").
     r"still(?!\s+(?:mention\w*|talk\w*|say|says|said|list\w*|on\s+(?:my\s+mind|her|his|the|their|my)|in\s+(?:the|her|his|their|my)|"
     r"have\s+(?:it|this|that)|be\s+(?:in|on|there|mentioned|listed)|put|include\w*|need\w*|want\w*|lost|won|wait\w*|count\w*|relevant|matter\w*|true|there|"
@@ -141,16 +147,12 @@ def without_time_words(text: str) -> str:
     return " ".join(_RECENT.sub(_time_part, without_deadlines(text)).split())
 
 
-_SAYS_WHAT_TOO = re.compile(
-    r"new\s|fresh|started|hasn|won|will\s+not|not\s+stopping|nobody|no\s+one|noone", re.IGNORECASE
-)
-
-
 def _time_part(match: re.Match) -> str:
+    """What stays of a word of recency: all of it when it says what is happening, the verb after "just"."""
     words = match.group(0)
-    if words.lower().startswith("just"):
-        return words[4:]
-    return words if _SAYS_WHAT_TOO.match(words) else " "
+    if match.group("happening"):
+        return words
+    return words[4:] if words.lower().startswith("just") else " "
 
 
 # A sentence ends at . ! ? ; or a new line, and at ", now" / "but now" / "and now" (a turn to the present);
