@@ -537,6 +537,7 @@ SESSION_12 = [
     ("the school say they cannot find.", "the school say they cannot find his file"),
     ("he's still not found", "he's still not found a college course"),
     ("she's been missing since lunch", "he's been missing lectures to walk round campus"),
+    ("he stormed out of the house and isn't answering", "he stormed out of the meeting; the council isn't answering"),
 ]
 
 

@@ -47,6 +47,12 @@ _SICK_NOW = r"\b(?:(?:been|being|keeps\s+being)\s+(?:\w+\s+){0,2}?(?:sick|vomiti
 _SUGAR_WORD = r"\b(?:sugars?|bg|bm|glucose|insulin|hypo\w*|diabet\w*)\b"
 _LOW_AND_FALLING = r"\b(?:[1-3]\.\d|[1-3])\s+(?:mmol\s+)?and\s+(?:still\s+)?(?:dropping|falling|going\s+down)\b"
 
+# Session 12: a child not answering (the phone, messages), not a council or a school.
+_NOT_ANSWERING = (
+    r"(?<!council\s)(?<!school\s)(?<!\bla\s)(?<!office\s)(?<!senco\s)(?<!caseworker\s)(?<!team\s)(?<!they\s)"
+    r"\b(?:isn'?t|is\s+not|not|won'?t|wont|isnt|hasn'?t\s+been|stopped)\s+(?:answering|picking\s+up|replying|responding)\b"
+)
+
 _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "suicide",
@@ -216,7 +222,13 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         r"(?!\s+for\s+(?:a|the|his|her|my|their|an?)\s+(?!son|daughter|child|boy|girl))"
         r"|\b(?:staff|school|teachers?|security|they|police|lifeguards|everyone|people|we)\s*[\"']?(?:are|'re|re|have\s+been)\s+(?:all\s+)?(?:still\s+)?[\"']?searching\b[\"']?"
         r"(?!\s+for\s+(?:a|an|the|another|somewhere|options|places?|schools?)\b)(?!\s+(?:online|the\s+(?:web|internet|database)))"
-        r"|\bnobody'?s\s+got\s+(?:him|her)\b|\breported\s+(?:him|her|them)\s+missing\b|\b(?:say|said|says)\s+(?:they\s+)?(?:cannot|can'?t|cant)\s+find\s*(?:[.!?,]|$)",
+        r"|\bnobody'?s\s+got\s+(?:him|her)\b|\breported\s+(?:him|her|them)\s+missing\b|\b(?:say|said|says)\s+(?:they\s+)?(?:cannot|can'?t|cant)\s+find\s*(?:[.!?,]|$)"
+        # Session 12 (the calm red team's last message given neither): gone off and not answering, either way round.
+        r"|\b(?:stormed|ran|run|walked|gone|went|took|legged\s+it|bolted|marched)\s+(?:out|off)\b.{0,100}?"
+        + _NOT_ANSWERING
+        + r"|"
+        + _NOT_ANSWERING
+        + r".{0,60}\b(?:stormed|ran|walked|legged\s+it|bolted)\s+(?:out|off)\b",
     ),
     (
         "warning signs",
