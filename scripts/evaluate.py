@@ -84,11 +84,11 @@ GATES = {
         **RISK_ONLY_AIMS,
         "ordinary_emergency_max": 0.065,  # 6.0% since session 10 (7.3% before); the aim is 3%
     },
-    # Risk and ordinary messages only (sessions 6, 7, 8 and 11): the aims, all met since session 8, except
-    # on tests/fresh5, where one risk message is still neither given emergency help nor asked.
+    # Risk and ordinary messages only (sessions 6, 7, 8 and 11): the aims, all met since session 8 (on
+    # tests/fresh5 since session 12, when its one risk message given neither got emergency help).
     "fresh3": RISK_ONLY_AIMS,
     "fresh4": RISK_ONLY_AIMS,
-    "fresh5": {**RISK_ONLY_AIMS, "risk_emergency_or_check": 0.99},
+    "fresh5": RISK_ONLY_AIMS,
     # Session 11, written and measured before that session changed anything (docs/safety-and-privacy.md): every
     # risk aim met then, ordinary messages given emergency help 3.3%; 2.7% after session 11, every aim met.
     "fresh6": RISK_ONLY_AIMS,
