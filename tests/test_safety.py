@@ -520,6 +520,7 @@ SESSION_12 = [
     ("the trachy came out and they can't get the spare in", "his trachy came out for good last year"),
     ("he can't keep his hydrocortisone down", "he can't keep his hydrocortisone in the school office"),
     ("sats dropped to 86 and she's working hard to breathe", "her year 6 SATs are in May"),
+    ("his sats are 88 on oxygen", "his year 6 sats are 88 in the mock"),
     ("she's on chemo and has spiked 38.5", "she finished chemo and is back at school"),
     ("her heart rate on her watch is 38", "her heart rate goes up to 140 in PE"),
     ("his sugar is 3.1 and dropping even after juice", "his sugar is 6.1 and his reading age is 3 years behind"),

@@ -357,7 +357,7 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         r"(?!\s+for\s+good)(?!.{0,40}\b(?:last|years?\s+ago|months?\s+ago|weeks?\s+ago|in\s+the\s+(?:spring|summer|autumn|winter|holidays?))\b)"
         r"|\b(?:can'?t|cannot|not|won'?t|couldn'?t|isn'?t)\s+keep(?:ing)?\s+(?:his|her|their|my|the|any)\s+(?:hydrocortisone|steroids?|meds|medication|medicine|tablets|fluids|water)\s+down\b"
         r"|(?<!an\s)(?<!of\s)(?<!if\s)(?<!his\s)(?<!her\s)(?<!their\s)(?<!my\s)\badrenal\s+crisis\b(?!\s+(?:plan|card|letter|kit|protocol|injection|pack|training))"
-        r"|\b(?:sats|oxygen\s+sats|oxygen\s+levels?|o2|spo2)\s+(?:are\s+|is\s+|at\s+|down\s+to\s+|dropped\s+to\s+|dropping\s+to\s+|only\s+|reading\s+|now\s+|keep\s+dropping\s+to\s+)?"
+        r"|(?<!year\s6\s)(?<!ks2\s)(?<!y6\s)(?<!mock\s)(?<!practice\s)\b(?:sats|oxygen\s+sats|oxygen\s+levels?|o2|spo2)\s+(?:are\s+|is\s+|at\s+|down\s+to\s+|dropped\s+to\s+|dropping\s+to\s+|only\s+|reading\s+|now\s+|keep\s+dropping\s+to\s+)?"
         r"(?:[4-8]\d|9[01])\b(?!\s+(?:in|for|on)\s+(?:reading|maths|spag|writing|the)\b)|\bribs\s+(?:are\s+)?(?:pulling|sucking|going)\s+in\b"
         r"|\b(?:central\s+line|picc|hickman|chemo\w*|neutropeni\w*|immunosuppress\w*)\b.{0,100}\b(?:spiked|spiking|(?:temp(?:erature)?|fever)\s+(?:of\s+|is\s+|at\s+|now\s+)?3[89]"
         r"|3[89](?:\.\d)?\s*(?:degrees|°c?|c\b)|shivery|shivering|rigou?rs?)\b"
