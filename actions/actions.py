@@ -356,8 +356,8 @@ class ActionCrisisFollowUp(SafeAction):
     def act(self, dispatcher, tracker, service):
         titles = titles_by_intent(service)
         titles.pop("crisis", None)
-        fitting = [answers.Reply(line) for line in emergency.fitting_help(tracker.latest_message.get("text") or "")]
-        send(
-            dispatcher, [*fitting, answers.crisis_follow_up(tracker.latest_message.get("intent_ranking") or [], titles)]
-        )
+        message = tracker.latest_message
+        learned_kind = (message.get("risk") or {}).get("kind")
+        fitting = [answers.Reply(line) for line in emergency.fitting_help(message.get("text") or "", learned_kind)]
+        send(dispatcher, [*fitting, answers.crisis_follow_up(message.get("intent_ranking") or [], titles)])
         return leave_form(tracker)

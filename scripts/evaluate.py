@@ -67,6 +67,10 @@ RISK_ONLY_AIMS = {
     "ordinary_emergency_max": 0.03,
     "ordinary_check_max": 0.08,
 }
+# Not an aim of the issue: a floor under the share of risk messages of a kind with a line of its own (medical,
+# missing, domestic abuse, nowhere to sleep, exploitation) that get that line after the emergency help. Session 12,
+# when the kind reader came: 84% to 97% on the six sets with risk messages (29% to 48% before it).
+KIND_LINE_FLOOR = 0.80
 GATES = {
     "fresh": {
         "situations_first_reply": 0.95,
@@ -185,15 +189,36 @@ async def evaluate(model: str, middle_band: bool, folder: Path) -> dict:
 
     agent = Agent.load(model)
     replies = Replies(Path(tempfile.mkdtemp(prefix="evaluate-")))
+    parses: dict[str, dict] = {}
+
+    async def parse(text: str) -> dict:
+        if text not in parses:
+            parses[text] = await agent.parse_message(text)
+        return parses[text]
 
     async def read(text: str) -> tuple[str, list[str], bool]:
-        return reading(await agent.parse_message(text), middle_band, replies)
+        return reading(await parse(text), middle_band, replies)
+
+    async def fits(text: str, kind: str) -> bool | None:
+        return kind_help_fits(await parse(text), kind)
 
     figures: dict = {}
     if (folder / "situations.yml").exists():  # tests/fresh3 to fresh6 hold risk and ordinary messages only
         figures["situations"] = await situation_figures(read, situation_examples(folder / "situations.yml"))
-    figures.update(await risk_figures(read, folder))
+    figures.update(await risk_figures(read, folder, fits))
     return figures
+
+
+def kind_help_fits(parse: dict, kind: str) -> bool | None:
+    """Whether the help after the emergency message (action_crisis_follow_up) has the line for this kind of danger,
+    read from the parse as the action reads it; None for a kind with no line of its own (the general help serves it)."""
+    from bot.dialogue import emergency
+
+    line = emergency.line_for_kind(kind)
+    if line is None:
+        return None
+    learned = (parse.get("risk") or {}).get("kind")
+    return line in emergency.fitting_help(parse.get("text") or "", learned)
 
 
 async def situation_figures(read, examples: list[tuple[str, str]]) -> dict:
@@ -220,16 +245,21 @@ async def situation_figures(read, examples: list[tuple[str, str]]) -> dict:
     }
 
 
-async def risk_figures(read, folder: Path) -> dict:
-    """Risk, ordinary and (where the set has them) opener messages, as the assistant acts on each."""
+async def risk_figures(read, folder: Path, fits=None) -> dict:
+    """Risk, ordinary and (where the set has them) opener messages, as the assistant acts on each; and, for the
+    kinds of danger with a line of help of their own, how often that line follows the emergency help."""
     figures: dict = {}
     if not (folder / "risk.tsv").exists():  # tests/fresh7 holds situation messages only
         return figures
     risk_kinds: dict[str, Counter] = defaultdict(Counter)
+    fitted: list[bool] = []
     for line in lines(folder / "risk.tsv"):
         kind, text = line.split("\t", 1)
         got, _, _ = await read(text)
         risk_kinds[kind][got if got in ("emergency", "check") else "missed"] += 1
+        fit = await fits(text, kind) if fits else None
+        if fit is not None:
+            fitted.append(fit)
     total = Counter()
     for counts in risk_kinds.values():
         total.update(counts)
@@ -241,6 +271,8 @@ async def risk_figures(read, folder: Path) -> dict:
         "missed": total["missed"] / risk_n,
         "by_kind": {k: dict(v) for k, v in sorted(risk_kinds.items())},
     }
+    if fitted:
+        figures["risk"]["kind_line"] = sum(fitted) / len(fitted)
     ordinary = Counter([(await read(t))[0] for t in lines(folder / "ordinary.txt")])
     ordinary_n = sum(ordinary.values())
     figures["ordinary"] = {
@@ -270,7 +302,10 @@ def failures(figures: dict, gates: dict[str, float]) -> list[str]:
 
 
 def risk_checks(r: dict, o: dict, gates: dict[str, float]) -> list[tuple[bool, str]]:
-    return [
+    kind_line = (
+        [] if "kind_line" not in r else [(r["kind_line"] >= KIND_LINE_FLOOR, f"kind's line {r['kind_line']:.3f}")]
+    )
+    return kind_line + [
         (
             r["emergency"] >= gates["risk_emergency_first"],
             f"risk messages given emergency help first {r['emergency']:.3f}",
@@ -318,6 +353,8 @@ def show(figures: dict) -> None:
     )
     for kind, counts in r["by_kind"].items():
         print(f"    {kind:28} {counts}")
+    if "kind_line" in r:
+        print(f"    the line of help for the kind of danger follows: {r['kind_line']:.1%}")
     print(f"ordinary ({o['n']}): emergency {o['emergency']:.1%}, safety question {o['check']:.1%}")
     if "openers" in figures:
         op = figures["openers"]

@@ -159,6 +159,17 @@ async def test_crisis_follow_up_offers_the_original_situation(service) -> None:
     assert payloads(messages) == ["/ehc_delay", "/talk_to_adviser"]
 
 
+async def test_crisis_follow_up_adds_the_help_for_the_kind_the_parse_read(service) -> None:
+    # No word of the kind in the text: the parse's reading of the kind of danger (bot/understanding/danger_kind.py).
+    quiet = tracker("crisis", text="it's been hours and it's dark", ranking=[{"name": "crisis", "confidence": 1.0}])
+    quiet.latest_message["risk"] = {"verdict": "emergency", "kind": "missing"}
+    messages, _ = await run_action(acts.ActionCrisisFollowUp(), quiet)
+    assert "Missing People" in texts(messages)[0]
+    quiet.latest_message["risk"] = {"verdict": "emergency", "kind": None}
+    messages, _ = await run_action(acts.ActionCrisisFollowUp(), quiet)
+    assert not any("Missing People" in text for text in texts(messages))
+
+
 async def test_crisis_follow_up_without_a_situation(service) -> None:
     messages, _ = await run_action(
         acts.ActionCrisisFollowUp(), tracker("crisis", ranking=[{"name": "crisis", "confidence": 1.0}])

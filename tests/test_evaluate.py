@@ -109,3 +109,22 @@ def test_a_set_of_situations_only_is_gated_on_situations(evaluate) -> None:
     assert evaluate.failures(found, gates) == []
     found["situations"]["first_reply"] = gates["situations_first_reply"] - 0.01
     assert [f.split(" ")[0] for f in evaluate.failures(found, gates)] == ["first-reply"]
+
+
+def test_the_line_for_the_kind_of_danger_is_read_as_the_action_reads_it(evaluate) -> None:
+    quiet = {**parse("it's been hours and it's dark", ("crisis", 1.0)), "risk": {"kind": "missing"}}
+    assert evaluate.kind_help_fits(quiet, "missing") is True
+    assert evaluate.kind_help_fits({**quiet, "risk": {"kind": None}}, "missing") is False
+    assert evaluate.kind_help_fits(parse("the trachy came out", ("crisis", 1.0)), "medical") is True  # a pattern
+    assert evaluate.kind_help_fits(quiet, "suicide_selfharm") is None  # no line of its own: not counted
+
+
+def test_the_line_for_the_kind_has_a_floor_on_every_set_with_risk(evaluate) -> None:
+    gates = evaluate.GATES["fresh3"]
+    found = {
+        "risk": {"emergency": 0.99, "check": 0.01, "kind_line": evaluate.KIND_LINE_FLOOR},
+        "ordinary": figures(0.0, 0.02)["ordinary"],
+    }
+    assert evaluate.failures(found, gates) == []
+    found["risk"]["kind_line"] = evaluate.KIND_LINE_FLOOR - 0.01
+    assert [f.split(" ")[0] for f in evaluate.failures(found, gates)] == ["kind's"]

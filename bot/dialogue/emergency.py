@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from bot.understanding.safety import risk_signals
+
 _KINDS: tuple[tuple[str, str, str], ...] = (
     (
         "medical",
@@ -45,10 +47,44 @@ _KINDS: tuple[tuple[str, str, str], ...] = (
 _COMPILED = tuple((name, re.compile(pattern, re.IGNORECASE), line) for name, pattern, line in _KINDS)
 
 
+# The risk patterns (bot/understanding/safety.py) whose every match is one kind of danger: when one fires, that kind's
+# line fits even where none of the words above is in the message ("the trachy came out", "she never arrived at
+# school", "she's been sleeping rough"). Patterns that mix kinds ("abuse", "harm at home") add nothing here.
+_KIND_OF_PATTERN = {
+    "medical emergency": "medical",
+    "overdose": "medical",
+    "missing": "missing",
+    "nowhere to sleep": "homeless",
+    "exploitation": "exploitation",
+}
+
+
 def danger_kinds(text: str) -> list[str]:
-    return [name for name, pattern, _ in _COMPILED if pattern.search(text or "")]
+    """The kinds of danger a message shows, in the order of _KINDS: by the words above or by a risk pattern."""
+    by_pattern = {_KIND_OF_PATTERN.get(name) for name in risk_signals(text or "")}
+    return [name for name, pattern, _ in _COMPILED if name in by_pattern or pattern.search(text or "")]
 
 
-def fitting_help(text: str) -> list[str]:
-    """The extra lines of help that fit this message, most specific first (at most two)."""
-    return [line for _, pattern, line in _COMPILED if pattern.search(text or "")][:2]
+# The kinds the risk detector learned (bot/understanding/danger_kind.py, the labels of data/safety/risk.txt) that
+# have a line of their own here; the others (self-harm, a parent at breaking point, physical danger) are served by
+# the general emergency help.
+_KIND_LEARNED = {
+    "medical": "medical",
+    "missing": "missing",
+    "domestic_abuse": "domestic_abuse",
+    "homeless_tonight": "homeless",
+    "sexual_abuse_exploitation": "exploitation",
+}
+
+
+def line_for_kind(learned_kind: str) -> str | None:
+    """The line of help of a kind of danger as the risk data names it ("homeless_tonight"), if it has one."""
+    help_kind = _KIND_LEARNED.get(learned_kind)
+    return next((line for name, _, line in _COMPILED if name == help_kind), None)
+
+
+def fitting_help(text: str, learned_kind: str | None = None) -> list[str]:
+    """The extra lines of help that fit this message, most specific first (at most two). The words and patterns
+    decide when they find a kind; `learned_kind` (the parse's reading of the kind of danger) only when they don't."""
+    kinds = set(danger_kinds(text)) or {_KIND_LEARNED.get(learned_kind or "")}
+    return [line for name, _, line in _COMPILED if name in kinds][:2]

@@ -29,7 +29,8 @@ from bot.dialogue.clarify import CONFIDENT_AT
 from bot.directory.entities import only_names_a_place
 from bot.rasa_ext.stored_model import StoredModelComponent
 from bot.settings import PROJECT_ROOT
-from bot.understanding import risk_model, text_features
+from bot.understanding import danger_kind, risk_model, text_features
+from bot.understanding.danger_kind import read_labelled
 from bot.understanding.intents import CRISIS_INTENT
 from bot.understanding.openers import OPENER_INTENT
 from bot.understanding.risk_model import (
@@ -67,12 +68,13 @@ class CrisisSafetyNet(StoredModelComponent):
             SAFETY_DATA / RISK_FILE,
             SAFETY_DATA / ORDINARY_FILE,
             Path(risk_model.__file__),
+            Path(danger_kind.__file__),
             Path(text_features.__file__),
         )
 
     def train(self, training_data: TrainingData) -> Resource:
         risk, ordinary = training_split(training_data.intent_examples, SAFETY_DATA)
-        return self.store(RiskDetector.train(risk, ordinary))
+        return self.store(RiskDetector.train(risk, ordinary, read_labelled(SAFETY_DATA / RISK_FILE)))
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -90,8 +92,13 @@ class CrisisSafetyNet(StoredModelComponent):
             if verdict is not assessed:
                 # The place's local help answers it (action_out_of_scope), as for any other place name.
                 put_first(message, OUT_OF_SCOPE_INTENT)
+            # The kind of danger, for the line of help that fits it (action_crisis_follow_up).
+            asked_or_helped = verdict in (Verdict.EMERGENCY, Verdict.CHECK)
+            kind = self.detector.kind(text) if self.detector and asked_or_helped else None
             # Kept in the parse result (not in the stored conversation's text) for evaluation and logs.
-            message.set("risk", reading(probability, lines, guess, confidence, unsure, verdict), add_to_output=True)
+            message.set(
+                "risk", reading(probability, lines, guess, confidence, unsure, verdict, kind), add_to_output=True
+            )
             if verdict in _INTENT_FOR:
                 put_first(message, _INTENT_FOR[verdict])
         return messages

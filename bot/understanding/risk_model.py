@@ -34,6 +34,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 
 from bot.text import normalise_text
+from bot.understanding.danger_kind import KindReader
 from bot.understanding.intents import CRISIS_INTENT, situation_intents
 from bot.understanding.openers import is_opener
 from bot.understanding.risk_context import (
@@ -176,19 +177,28 @@ class LineReading:
 
 
 class RiskDetector:
-    """Probability that a message shows immediate risk, learned from examples."""
+    """Probability that a message shows immediate risk, learned from examples; and, trained with it and stored
+    with it, which kind of danger a risk message tells of (bot/understanding/danger_kind.py)."""
 
-    def __init__(self, pipeline: Pipeline) -> None:
+    def __init__(self, pipeline: Pipeline, kinds: KindReader | None = None) -> None:
         self._pipeline = pipeline
+        self._kinds = kinds
 
     @classmethod
-    def train(cls, risk: Iterable[str], ordinary: Iterable[str]) -> RiskDetector:
+    def train(cls, risk: Iterable[str], ordinary: Iterable[str], kinds: Iterable[tuple[str, str]] = ()) -> RiskDetector:
+        """`kinds`: labelled risk examples (kind, message); without them no kind is read."""
         risk_texts, ordinary_texts = _clean(risk), _clean(ordinary)
         if not risk_texts or not ordinary_texts:
             raise ValueError("the risk detector needs both risk and ordinary examples")
         pipeline = build_pipeline()
         pipeline.fit(risk_texts + ordinary_texts, [1] * len(risk_texts) + [0] * len(ordinary_texts))
-        return cls(pipeline)
+        labelled = list(kinds)
+        return cls(pipeline, KindReader.train(labelled) if labelled else None)
+
+    def kind(self, text: str) -> str | None:
+        """The kind of danger the message tells of, when sure (None from a model stored before session 12)."""
+        reader = getattr(self, "_kinds", None)
+        return reader.kind(text) if reader else None
 
     def probability(self, text: str) -> float:
         if not (text or "").strip():
@@ -267,7 +277,13 @@ def assess(
 
 
 def reading(
-    probability: float, lines: LineReading, guess: str | None, confidence: float, unsure: bool, verdict: Verdict
+    probability: float,
+    lines: LineReading,
+    guess: str | None,
+    confidence: float,
+    unsure: bool,
+    verdict: Verdict,
+    kind: str | None = None,
 ) -> dict:
     """What `assess` was given and decided, kept in the parse result (stored with the message's intents: numbers
     and names, no text) for evaluation and logs, so that `reassess` can decide again at other bands without
@@ -281,6 +297,7 @@ def reading(
         "guess_confidence": confidence,
         "unsure": unsure,
         "verdict": verdict.value,
+        "kind": kind,  # the kind of danger (RiskDetector.kind), read only with emergency help or the question
     }
 
 

@@ -1,0 +1,91 @@
+"""The kind of danger a risk message tells of, and the line of help that fits it."""
+
+from __future__ import annotations
+
+import joblib
+import pytest
+
+from bot.dialogue.emergency import danger_kinds, fitting_help
+from bot.understanding.danger_kind import KindReader, read_labelled
+from bot.understanding.risk_model import RiskDetector
+
+LABELLED = (
+    [("medical", f"her trachy came out and they can't get the spare in {i}") for i in range(6)]
+    + [("medical", f"sats dropping and he is breathing really fast {i}") for i in range(6)]
+    + [("missing", f"she didn't come back from the shop and it's dark {i}") for i in range(6)]
+    + [("missing", f"he walked off from the park an hour ago {i}") for i in range(6)]
+    + [("domestic_abuse", f"my partner is shouting and throwing things at me {i}") for i in range(6)]
+)
+
+
+def test_the_reader_learns_the_kind() -> None:
+    reader = KindReader.train(LABELLED)
+    assert reader.kind("the trachy came out") == "medical"
+    assert reader.kind("she didn't come back from the shop") == "missing"
+    assert reader.kind("   ") is None
+
+
+def test_an_unsure_reading_is_no_kind(monkeypatch) -> None:
+    from bot.understanding import danger_kind
+
+    reader = KindReader.train(LABELLED)
+    assert reader.kind("the trachy came out") == "medical"
+    monkeypatch.setattr(danger_kind, "KIND_SURE_AT", 0.999)
+    assert reader.kind("the trachy came out") is None
+
+
+def test_the_reader_needs_two_kinds() -> None:
+    with pytest.raises(ValueError):
+        KindReader.train([("medical", "fitting")])
+
+
+def test_labelled_lines_only(tmp_path) -> None:
+    path = tmp_path / "risk.txt"
+    path.write_text("# comment\nmedical\the is fitting\nno label here\n\tno kind\n", encoding="utf-8")
+    assert read_labelled(path) == [("medical", "he is fitting")]
+    assert read_labelled(tmp_path / "absent.txt") == []
+
+
+def test_the_detector_keeps_its_kind_reader_in_the_model_archive(tmp_path) -> None:
+    risk = [text for _, text in LABELLED]
+    ordinary = [f"the school sent him home again {i}" for i in range(10)]
+    joblib.dump(RiskDetector.train(risk, ordinary, LABELLED), tmp_path / "detector.joblib")
+    assert joblib.load(tmp_path / "detector.joblib").kind("he walked off from the park") == "missing"
+
+
+def test_a_detector_stored_before_the_kind_reader_reads_no_kind() -> None:
+    detector = RiskDetector.train(["he is fitting"] * 3, ["sent home again"] * 3)
+    assert detector.kind("he is fitting") is None
+    del detector._kinds  # as a model archive pickled before session 12 comes back
+    assert detector.kind("he is fitting") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("the trachy came out and they can't get the spare in", "medical"),
+        ("ketones 3.6 and he's being sick", "medical"),
+        ("school say she never arrived this morning", "missing"),
+        ("he stormed out of the house and isn't answering", "missing"),
+        ("they're making her carry drugs for them", "exploitation"),
+    ],
+)
+def test_a_risk_pattern_names_the_kind(text: str, kind: str) -> None:
+    assert kind in danger_kinds(text)
+
+
+def test_the_learned_kind_fits_help_only_where_the_words_find_none() -> None:
+    missing_line = fitting_help("we have nowhere to sleep tonight", "missing")
+    assert len(missing_line) == 1 and "Shelter" in missing_line[0]  # the words decide
+    assert any("Missing People" in line for line in fitting_help("it's been hours and it's dark", "missing"))
+    assert fitting_help("it's been hours and it's dark", "suicide_selfharm") == []  # the general help serves it
+    assert fitting_help("it's been hours and it's dark", None) == []
+
+
+def test_every_kind_with_a_line_of_its_own_is_found_by_its_data_name() -> None:
+    from bot.dialogue.emergency import line_for_kind
+
+    assert "Missing People" in line_for_kind("missing")
+    assert "Shelter" in line_for_kind("homeless_tonight")
+    assert "Domestic Abuse Helpline" in line_for_kind("domestic_abuse")
+    assert line_for_kind("parent_may_harm") is None
