@@ -154,6 +154,19 @@ def changed_slots(tracker: Tracker, values: dict[str, Any]) -> list[dict[str, An
     return [SlotSet(name, value) for name, value in values.items() if tracker.get_slot(name) != value]
 
 
+def told_in_words(tracker: Tracker) -> dict[str, Any]:
+    """The parse of what the parent last typed: after a tap ("Yes, someone is in danger" under the safety
+    question) the message before it, which says what the danger is and what else the parent was asking about."""
+    latest = tracker.latest_message or {}
+    if not str(latest.get("text") or "").startswith("/"):
+        return latest
+    for event in reversed(tracker.events or []):
+        said = event.get("parse_data") or {}
+        if event.get("event") == "user" and not str(event.get("text") or "").startswith("/") and said:
+            return {**said, "text": event.get("text") or ""}
+    return latest
+
+
 def leave_form(tracker: Tracker) -> list[dict[str, Any]]:
     """Events that close an open form: asking about something else means the parent has moved on."""
     if (tracker.active_loop or {}).get("name"):
@@ -356,7 +369,7 @@ class ActionCrisisFollowUp(SafeAction):
     def act(self, dispatcher, tracker, service):
         titles = titles_by_intent(service)
         titles.pop("crisis", None)
-        message = tracker.latest_message
+        message = told_in_words(tracker)
         learned_kind = (message.get("risk") or {}).get("kind")
         fitting = [answers.Reply(line) for line in emergency.fitting_help(message.get("text") or "", learned_kind)]
         send(dispatcher, [*fitting, answers.crisis_follow_up(message.get("intent_ranking") or [], titles)])

@@ -170,6 +170,23 @@ async def test_crisis_follow_up_adds_the_help_for_the_kind_the_parse_read(servic
     assert not any("Missing People" in text for text in texts(messages))
 
 
+async def test_after_the_tap_under_the_safety_question_the_words_before_it_decide(service) -> None:
+    tapped = tracker("crisis", text="/crisis", ranking=[{"name": "crisis", "confidence": 1.0}])
+    said = {
+        "text": "it's been hours and it's dark, also the plan is late",
+        "intent": {"name": "safety_check", "confidence": 1.0},
+        "intent_ranking": [
+            {"name": "safety_check", "confidence": 1.0},
+            {"name": "ehc_delay", "confidence": 0.6},
+        ],
+        "risk": {"verdict": "check", "kind": "missing"},
+    }
+    tapped.events = [{"event": "user", "text": said["text"], "parse_data": said}, {"event": "user", "text": "/crisis"}]
+    messages, _ = await run_action(acts.ActionCrisisFollowUp(), tapped)
+    assert "Missing People" in texts(messages)[0]
+    assert payloads(messages) == ["/ehc_delay", "/talk_to_adviser"]
+
+
 async def test_crisis_follow_up_without_a_situation(service) -> None:
     messages, _ = await run_action(
         acts.ActionCrisisFollowUp(), tracker("crisis", ranking=[{"name": "crisis", "confidence": 1.0}])
