@@ -91,3 +91,14 @@ def test_the_nlu_docs_count_the_intents_there_are() -> None:
     assert conversation == len(set(domain_intents()) & CONVERSATION_INTENTS)
     for name in set(domain_intents()) & CONVERSATION_INTENTS:
         assert name in text, f"docs/nlu.md does not name the conversation intent {name}"
+
+
+def test_today_is_always_the_date_in_england() -> None:
+    # Time limits are counted in England's days (bot/law/parent_dates.england_today); a server clock on UTC is a day
+    # behind England for an hour each summer night, so no module asks the machine for its own date.
+    found = []
+    for path, _ in bot_modules():
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if "date.today()" in line or "datetime.now()" in line:
+                found.append(f"{path.relative_to(PROJECT_ROOT)}:{number}")
+    assert found == []

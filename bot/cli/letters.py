@@ -7,13 +7,13 @@ python -m bot.cli.letters show ID [--fact NAME=VALUE ...]
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from bot.content.letters import article_ids_in, load_letters
 from bot.content.render_letter import render_letter
+from bot.law.parent_dates import england_today
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -48,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"no valid letter with id '{args.id}'", file=sys.stderr)
         return 1
     facts = dict(item.split("=", 1) for item in args.fact if "=" in item)
-    rendered = render_letter(template, facts, dt.date.today())
+    rendered = render_letter(template, facts, england_today())
     print(rendered.text)
     print(f"\n(blanks for the parent: {', '.join(rendered.blanks) or 'none'})")
     return 0

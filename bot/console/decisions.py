@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 
 from bot.console.accounts import utc_now
 from bot.console.tables import decisions
+from bot.law.parent_dates import england_today
 from bot.settings import PROJECT_ROOT
 
 EXISTING = "existing situation"
@@ -62,7 +63,7 @@ def append_examples(intent: str, texts: Iterable[str], path: Path = REVIEW_FILE,
         new = [t for t in dict.fromkeys(" ".join(t.split()) for t in texts) if t and t not in known]
         if not new:
             return 0
-        existing.append({"intent": intent, "added": (today or dt.date.today()).isoformat(), "examples": new})
+        existing.append({"intent": intent, "added": (today or england_today()).isoformat(), "examples": new})
         path.parent.mkdir(parents=True, exist_ok=True)
         body = yaml.safe_dump({"review": existing}, allow_unicode=True, sort_keys=False, width=120)
         temporary = path.with_suffix(".tmp")

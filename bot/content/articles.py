@@ -30,6 +30,7 @@ from bot.content.validation import (
     line_of,
     source_entry,
 )
+from bot.law.parent_dates import england_today
 
 # Body sections, in the order they must appear, keyed by the name the actions use.
 SECTIONS: dict[str, str] = {
@@ -277,7 +278,7 @@ def parse_article(path: Path, known_intents: Iterable[str] | None = None, today:
     reviewed, review_by = dates.get("last_reviewed"), dates.get("review_by")
     if reviewed and review_by and review_by <= reviewed:
         report.error(line("review_by"), "review_by must be after last_reviewed")
-    today = today or dt.date.today()
+    today = today or england_today()
     if reviewed and reviewed > today:
         report.error(line("last_reviewed"), "last_reviewed is in the future")
     if review_by and review_by < today:

@@ -40,6 +40,7 @@ from bot.content.validation import (
     one_line,
     valid_url,
 )
+from bot.law.parent_dates import england_today
 
 LADDERS_DIRNAME = "ladders"
 # These articles deliberately have no ladder: crisis help is immediate, talking to an adviser is itself
@@ -296,7 +297,7 @@ def parse_ladder(
 
     Returns (ladder or None if it has errors, problems, the article ids it claims with their line).
     """
-    parsed = _parse(path, set(article_ids) if article_ids is not None else None, today or dt.date.today())
+    parsed = _parse(path, set(article_ids) if article_ids is not None else None, today or england_today())
     return parsed.ladder, parsed.problems, parsed.claims
 
 
@@ -436,7 +437,7 @@ def load_ladders(
     Returns the valid ladders and every problem found.
     """
     known = set(article_ids) if article_ids is not None else None
-    today = today or dt.date.today()
+    today = today or england_today()
     ladders: list[Ladder] = []
     problems: list[Problem] = []
     ids: dict[str, str] = {}
@@ -487,7 +488,7 @@ def ladder_claims(ladders_dir: Path) -> dict[str, LadderClaims]:
     `bot.content.articles.ladder_cross_check`. A file with errors that lists no article maps to None."""
     claims: dict[str, LadderClaims] = {}
     for path in ladder_paths(ladders_dir):
-        parsed = _parse(path, None, dt.date.today())
+        parsed = _parse(path, None, england_today())
         listed = parsed.claims if parsed.ladder is not None or parsed.claims else None
         claims.setdefault(path.stem, (str(path), listed))
     return claims

@@ -46,6 +46,7 @@ from bot.content.validation import (
     check_jargon,
     source_entry,
 )
+from bot.law.parent_dates import england_today
 
 # Conversation facts the assistant may know and a template may ask for with `from:`.
 # The parent's and child's names, addresses and dates of birth are deliberately not here: the
@@ -408,7 +409,7 @@ def parse_letter(
     reviewed, review_by = dates.get("last_reviewed"), dates.get("review_by")
     if reviewed and review_by and review_by <= reviewed:
         report.error(lines.key("review_by"), "review_by must be after last_reviewed")
-    today = today or dt.date.today()
+    today = today or england_today()
     if reviewed and reviewed > today:
         report.error(lines.key("last_reviewed"), "last_reviewed is in the future")
     if review_by and review_by < today:

@@ -38,6 +38,7 @@ from bot.content.letters import letter_paths, parse_letter
 from bot.content.triage import TRIAGE_DIRNAME, parse_triage
 from bot.content.validation import Problem, Reporter, as_date
 from bot.documents.rules import DOCUMENTS_DIRNAME, parse_rules, rule_paths
+from bot.law.parent_dates import england_today
 from bot.settings import allow_unreviewed_knowledge
 from bot.understanding.intents import situation_intents
 
@@ -408,7 +409,7 @@ def sign_off(shown: Status, role: str, reason: str, today: dt.date | None = None
     if fingerprint(data.decode("utf-8"), path.suffix) != shown.fingerprint:
         raise ReviewError(f"{shown.key} changed while it was being reviewed: run the review again")
     knowledge_dir = path.parent.parent
-    record = SignOff(today or dt.date.today(), role, reason, shown.fingerprint)
+    record = SignOff(today or england_today(), role, reason, shown.fingerprint)
     _replace(reviewed_copy_path(knowledge_dir, shown.key), data)
     register = dict(read_register(knowledge_dir))
     register[shown.key] = (record, *register.get(shown.key, ()))

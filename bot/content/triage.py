@@ -30,6 +30,7 @@ from bot.content.validation import (
     line_containing,
     source_entry,
 )
+from bot.law.parent_dates import england_today
 from bot.text import NUMBER_WORDS
 from bot.understanding.facts import SKIPPED  # the one "skipped" answer, shared by every form
 
@@ -161,7 +162,7 @@ def _check_condition(when: object, where: str, line: int, report: Reporter) -> d
 
 def parse_triage(path: Path, today: dt.date | None = None) -> tuple[TriageGuide | None, list[Problem]]:
     """Validate one triage file; the guide is None when there is any error."""
-    today = today or dt.date.today()
+    today = today or england_today()
     report = Reporter(str(path))
     try:
         text = path.read_text(encoding="utf-8")

@@ -19,6 +19,7 @@ import yaml
 
 from bot.content.validation import ID_PATTERN, Problem, YamlPathLines, as_date, valid_url
 from bot.content.watch import FileWatch
+from bot.law.parent_dates import england_today
 
 DIRECTORY_DIRNAME = "directory"
 COUNCILS_FILE = "councils.yml"
@@ -385,7 +386,7 @@ def _load_national(path: Path, today: dt.date, directory: Directory) -> None:
 
 def load_directory(knowledge_dir: Path, today: dt.date | None = None) -> Directory:
     """The directory in `knowledge_dir/directory`, with every problem found (an empty one if the folder is missing)."""
-    today = today or dt.date.today()
+    today = today or england_today()
     folder = knowledge_dir / DIRECTORY_DIRNAME
     directory = Directory()
     if not folder.is_dir():
@@ -409,7 +410,7 @@ _served_lock = threading.Lock()
 def served_directory(knowledge_dir: Path, today: dt.date | None = None) -> Directory:
     """The directory for answers: re-read when a file changes, through the one "which staff files
     changed?" check (bot/content/watch.py), or when the day changes (review dates are checked against it)."""
-    today = today or dt.date.today()
+    today = today or england_today()
     folder = knowledge_dir / DIRECTORY_DIRNAME
     with _served_lock:
         served = _served.get(knowledge_dir)
