@@ -5,7 +5,7 @@ from __future__ import annotations
 import joblib
 import pytest
 
-from bot.dialogue.emergency import danger_kinds, fitting_help
+from bot.dialogue.emergency import fitting_help
 from bot.understanding.danger_kind import KindReader, read_labelled
 from bot.understanding.risk_model import RiskDetector
 
@@ -58,20 +58,6 @@ def test_a_detector_stored_before_the_kind_reader_reads_no_kind() -> None:
     assert detector.kind("he is fitting") is None
     del detector._kinds  # as a model archive pickled before session 12 comes back
     assert detector.kind("he is fitting") is None
-
-
-@pytest.mark.parametrize(
-    ("text", "kind"),
-    [
-        ("the trachy came out and they can't get the spare in", "medical"),
-        ("ketones 3.6 and he's being sick", "medical"),
-        ("school say she never arrived this morning", "missing"),
-        ("he stormed out of the house and isn't answering", "missing"),
-        ("they're making her carry drugs for them", "exploitation"),
-    ],
-)
-def test_a_risk_pattern_names_the_kind(text: str, kind: str) -> None:
-    assert kind in danger_kinds(text)
 
 
 def test_the_learned_kind_fits_help_only_where_the_words_find_none() -> None:

@@ -252,6 +252,12 @@ def test_the_safety_question_carries_on_with_the_best_two_guesses_above_the_floo
         ("my non-verbal son ran off from school and nobody can find him", "missing"),
         ("we have nowhere to sleep tonight", "homeless"),
         ("someone is threatening to share her nudes unless she pays", "exploitation"),
+        # Session 12: no word of the kind, but a risk pattern of one kind fired (bot/dialogue/emergency.py).
+        ("the trachy came out and they can't get the spare in", "medical"),
+        ("ketones 3.6 and he's being sick", "medical"),
+        ("school say she never arrived this morning", "missing"),
+        ("he stormed out of the house and isn't answering", "missing"),
+        ("they're making her carry drugs for them", "exploitation"),
     ],
 )
 def test_the_emergency_help_fits_the_kind_of_danger(text: str, kind: str) -> None:
