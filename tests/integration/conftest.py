@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -143,15 +144,17 @@ def _load_deploy_script(name: str) -> Any:
 def render_nginx_conf(web: int, actions: int, rasa: list[int], action_servers: list[int]) -> str:
     """deploy/nginx/nginx.conf with its fixed ports swapped for ours; fails if a port is no longer there."""
     text = NGINX_CONF.read_text(encoding="utf-8")
-    swaps = [(NGINX_PORTS["web"], web), (NGINX_PORTS["actions"], actions)]
-    swaps += list(zip(NGINX_PORTS["rasa"], rasa, strict=True)) + list(
+    swaps = {NGINX_PORTS["web"]: web, NGINX_PORTS["actions"]: actions}
+    swaps |= dict(zip(NGINX_PORTS["rasa"], rasa, strict=True)) | dict(
         zip(NGINX_PORTS["action_servers"], action_servers, strict=True)
     )
-    for old, new in swaps:
-        needle = f"127.0.0.1:{old}"
-        assert needle in text, f"{NGINX_CONF} no longer has {needle}: update NGINX_PORTS in {__file__}"
-        text = text.replace(needle, f"127.0.0.1:{new}")
-    return text
+    for old in swaps:
+        assert f"127.0.0.1:{old}" in text, (
+            f"{NGINX_CONF} no longer has 127.0.0.1:{old}: update NGINX_PORTS in {__file__}"
+        )
+    # All at once and whole numbers only: one by one, a new port that starts with an old one (50571 after 5057) was
+    # swapped again, into a port that does not exist (494399).
+    return re.sub(r"127\.0\.0\.1:(\d+)(?!\d)", lambda m: f"127.0.0.1:{swaps.get(int(m.group(1)), m.group(1))}", text)
 
 
 def _prepare_database(database_url: str, env: dict[str, str]) -> None:
