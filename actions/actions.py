@@ -370,7 +370,6 @@ class ActionCrisisFollowUp(SafeAction):
         titles = titles_by_intent(service)
         titles.pop("crisis", None)
         message = told_in_words(tracker)
-        learned_kind = (message.get("risk") or {}).get("kind")
-        fitting = [answers.Reply(line) for line in emergency.fitting_help(message.get("text") or "", learned_kind)]
+        fitting = [answers.Reply(line) for line in emergency.help_for_parse(message)]
         send(dispatcher, [*fitting, answers.crisis_follow_up(message.get("intent_ranking") or [], titles)])
         return leave_form(tracker)

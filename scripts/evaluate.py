@@ -217,8 +217,7 @@ def kind_help_fits(parse: dict, kind: str) -> bool | None:
     line = emergency.line_for_kind(kind)
     if line is None:
         return None
-    learned = (parse.get("risk") or {}).get("kind")
-    return line in emergency.fitting_help(parse.get("text") or "", learned)
+    return line in emergency.help_for_parse(parse)
 
 
 async def situation_figures(read, examples: list[tuple[str, str]]) -> dict:

@@ -9,6 +9,8 @@ listed with where they were checked in docs/safety-and-privacy.md; never add one
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from bot.understanding.safety import risk_signals
 
@@ -81,6 +83,11 @@ def line_for_kind(learned_kind: str) -> str | None:
     """The line of help of a kind of danger as the risk data names it ("homeless_tonight"), if it has one."""
     help_kind = _KIND_LEARNED.get(learned_kind)
     return next((line for name, _, line in _COMPILED if name == help_kind), None)
+
+
+def help_for_parse(parse: Mapping[str, Any]) -> list[str]:
+    """fitting_help for a message as the NLU parsed it: its text, and the kind the safety net read (parse["risk"])."""
+    return fitting_help(str(parse.get("text") or ""), (parse.get("risk") or {}).get("kind"))
 
 
 def fitting_help(text: str, learned_kind: str | None = None) -> list[str]:
