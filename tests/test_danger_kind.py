@@ -75,3 +75,14 @@ def test_every_kind_with_a_line_of_its_own_is_found_by_its_data_name() -> None:
     assert "Shelter" in line_for_kind("homeless_tonight")
     assert "Domestic Abuse Helpline" in line_for_kind("domestic_abuse")
     assert line_for_kind("parent_may_harm") is None
+
+
+def test_the_help_reads_the_patterns_the_safety_net_kept() -> None:
+    from bot.dialogue.emergency import help_for_parse
+
+    kept = {"text": "the trachy came out", "risk": {"kind": None, "patterns": ["medical emergency"]}}
+    assert any("999" in line for line in help_for_parse(kept))
+    # The parse's reading decides: the patterns are not run again when it names none.
+    assert help_for_parse({**kept, "risk": {"kind": None, "patterns": []}}) == []
+    # A parse stored before the patterns were kept in it has them run again.
+    assert any("999" in line for line in help_for_parse({**kept, "risk": {"kind": None}}))

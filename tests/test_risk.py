@@ -196,6 +196,16 @@ def test_a_town_typed_alone_is_where_the_parent_is_not_a_sign_of_danger() -> Non
     assert urgent.get("intent")["name"] == "crisis"
 
 
+def test_the_component_keeps_the_patterns_that_matched_only_with_help_or_the_question() -> None:
+    urgent = _parsed("the trachy came out and we can't get the spare in", "suspension", 0.9)
+    CrisisSafetyNet().process([urgent])
+    assert urgent.get("risk")["verdict"] == "emergency"
+    assert "medical emergency" in urgent.get("risk")["patterns"]
+    calm = _parsed("the school sent him home again", "informal_exclusion", 0.9)
+    CrisisSafetyNet().process([calm])
+    assert calm.get("risk")["patterns"] == []
+
+
 def test_the_component_leaves_button_payloads_to_rasa() -> None:
     message = _parsed("/crisis", "crisis", 1.0)
     CrisisSafetyNet().process([message])

@@ -9,7 +9,7 @@ listed with where they were checked in docs/safety-and-privacy.md; never add one
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.understanding.safety import risk_signals
@@ -61,9 +61,11 @@ _KIND_OF_PATTERN = {
 }
 
 
-def danger_kinds(text: str) -> list[str]:
-    """The kinds of danger a message shows, in the order of _KINDS: by the words above or by a risk pattern."""
-    by_pattern = {_KIND_OF_PATTERN.get(name) for name in risk_signals(text or "")}
+def danger_kinds(text: str, patterns: Sequence[str] | None = None) -> list[str]:
+    """The kinds of danger a message shows, in the order of _KINDS: by the words above or by a risk pattern.
+    `patterns`: the risk patterns the safety net found matching (the parse's reading); run here when not given."""
+    matched = risk_signals(text or "") if patterns is None else patterns
+    by_pattern = {_KIND_OF_PATTERN.get(name) for name in matched}
     return [name for name, pattern, _ in _COMPILED if name in by_pattern or pattern.search(text or "")]
 
 
@@ -86,12 +88,14 @@ def line_for_kind(learned_kind: str) -> str | None:
 
 
 def help_for_parse(parse: Mapping[str, Any]) -> list[str]:
-    """fitting_help for a message as the NLU parsed it: its text, and the kind the safety net read (parse["risk"])."""
-    return fitting_help(str(parse.get("text") or ""), (parse.get("risk") or {}).get("kind"))
+    """fitting_help for a message as the NLU parsed it: its text, and the kind of danger and the risk patterns the
+    safety net read (parse["risk"]; a parse stored before the patterns were kept there has the patterns run again)."""
+    risk = parse.get("risk") or {}
+    return fitting_help(str(parse.get("text") or ""), risk.get("kind"), risk.get("patterns"))
 
 
-def fitting_help(text: str, learned_kind: str | None = None) -> list[str]:
+def fitting_help(text: str, learned_kind: str | None = None, patterns: Sequence[str] | None = None) -> list[str]:
     """The extra lines of help that fit this message, most specific first (at most two). The words and patterns
     decide when they find a kind; `learned_kind` (the parse's reading of the kind of danger) only when they don't."""
-    kinds = set(danger_kinds(text)) or {_KIND_LEARNED.get(learned_kind or "")}
+    kinds = set(danger_kinds(text, patterns)) or {_KIND_LEARNED.get(learned_kind or "")}
     return [line for name, _, line in _COMPILED if name in kinds][:2]

@@ -43,6 +43,7 @@ from bot.understanding.risk_model import (
     reading,
     top_guess,
 )
+from bot.understanding.safety import risk_signals
 
 SAFETY_CHECK_INTENT = "safety_check"
 # Where a message that only names a place goes: its rule answers with the place's local help.
@@ -92,13 +93,14 @@ class CrisisSafetyNet(StoredModelComponent):
             if verdict is not assessed:
                 # The place's local help answers it (action_out_of_scope), as for any other place name.
                 put_first(message, OUT_OF_SCOPE_INTENT)
-            # The kind of danger, for the line of help that fits it (action_crisis_follow_up).
+            # The kind of danger and the patterns that matched, for the line of help that fits it
+            # (action_crisis_follow_up reads them here rather than running the patterns again).
             asked_or_helped = verdict in (Verdict.EMERGENCY, Verdict.CHECK)
             kind = self.detector.kind(text) if self.detector and asked_or_helped else None
+            patterns = risk_signals(text) if asked_or_helped else []
             # Kept in the parse result (not in the stored conversation's text) for evaluation and logs.
-            message.set(
-                "risk", reading(probability, lines, guess, confidence, unsure, verdict, kind), add_to_output=True
-            )
+            kept = reading(probability, lines, guess, confidence, unsure, verdict, kind, patterns)
+            message.set("risk", kept, add_to_output=True)
             if verdict in _INTENT_FOR:
                 put_first(message, _INTENT_FOR[verdict])
         return messages

@@ -284,6 +284,7 @@ def reading(
     unsure: bool,
     verdict: Verdict,
     kind: str | None = None,
+    patterns: Sequence[str] = (),
 ) -> dict:
     """What `assess` was given and decided, kept in the parse result (stored with the message's intents: numbers
     and names, no text) for evaluation and logs, so that `reassess` can decide again at other bands without
@@ -298,6 +299,7 @@ def reading(
         "unsure": unsure,
         "verdict": verdict.value,
         "kind": kind,  # the kind of danger (RiskDetector.kind), read only with emergency help or the question
+        "patterns": list(patterns),  # the risk patterns that matched (safety.risk_signals), read only then too
     }
 
 
