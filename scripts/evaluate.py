@@ -49,6 +49,7 @@ SETS = {
     "fresh6": ROOT / "tests" / "fresh6",
     "fresh7": ROOT / "tests" / "fresh7",
     "fresh8": ROOT / "tests" / "fresh8",
+    "fresh9": ROOT / "tests" / "fresh9",
 }
 SPECIAL = {"crisis": "emergency", "safety_check": "check", "opener": "opener", "nlu_fallback": "unsure"}
 
