@@ -351,6 +351,9 @@ LATER_RED_TEAMS = [
     # lessons"); one and two twins fire a pattern (a seizure "in February", a child lost for 20 minutes today).
     ("ordinary_medical_rt7.txt", 100, 1),
     ("ordinary_missing_rt7.txt", 100, 2),
+    # Session 13: the same briefs by two new helpers (rt8), for tuning; unchanged by session 13's new patterns.
+    ("ordinary_medical_rt8.txt", 100, 2),
+    ("ordinary_missing_rt8.txt", 100, 1),
 ]
 
 
@@ -540,6 +543,25 @@ SESSION_12 = [
     ("she's been missing since lunch", "he's been missing lectures to walk round campus"),
     ("he stormed out of the house and isn't answering", "he stormed out of the meeting; the council isn't answering"),
 ]
+# Session 13, from the missing-child and medical red teams rt8 (tests/safety/*_rt8.txt).
+SESSION_13 = [
+    ("they cant find callum. hes 10", "we cant find childcare anywhere."),
+    ("we are now unable to locate him", "they are unable to locate him on the system"),
+    ("he left the building at lunch and hasn't been found", "he hasn't been found a place yet"),
+    ("school rang to ask if she was home. She isn't.", "school rang to ask if she was home yet for the OT visit"),
+    ("no one knows where she went after the taxi left", "no one knows where she went to school before she came to us"),
+    (
+        "he isn't back and he isn't answering his phone",
+        "he isn't back at school till Monday and the council isn't answering",
+    ),
+    ("school says he never came in", "she never came in on Mondays last year"),
+    ("he has not returned from his Saturday club", "he has not returned to his Saturday club since the row"),
+    ("she didn't get on the coach home", "she didn't get on the coach with the others, so I drove her"),
+    ("he's not come round and his colour is awful", "since the split his dad's not coming round anymore"),
+    ("got him in the recovery position", "last night I put him in the recovery position as his plan says"),
+    ("she's just collapsed at home", "she's collapsed in giggles at the video"),
+    ("now she's fainted again", "she fainted once in assembly in Year 7"),
+]
 
 
 @pytest.mark.parametrize(
@@ -551,7 +573,8 @@ SESSION_12 = [
     + SESSION_9
     + SESSION_10
     + SESSION_11
-    + SESSION_12,
+    + SESSION_12
+    + SESSION_13,
 )
 def test_each_narrowing_keeps_the_danger_beside_it(danger: str, not_danger: str) -> None:
     assert shows_immediate_risk(danger)

@@ -161,7 +161,7 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         "injury",
         r"(?<!apples\swith\s)(?<!fruit\swith\s)(?<!bananas\swith\s)\bbruises\b(?!\s+(?:really\s+|very\s+|so\s+|quite\s+)?easily)(?!(?:\s+on\s+(?:his|her|their)\s+\w+)?\s+from\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:splints?|afos?|boots|shoes|straps?|football|rugby|pe|falling|the\s+trampoline|walking\s+frame|frame|walker|wheelchair|standing\s+frame|callipers|calipers|braces?|crashing|bumping))|\bbruised\s+(?:"
         + _POSSESSIVE
-        + r"\s+|him|her)(?!\s*(?:pride|ego|feelings)\b)|\bcovered\s+in\s+bruis\w*|\bblack\s+eye\b(?!\s+patch)(?!\s+from\s+(?:walking|running|falling|the\s+door|a\s+door|football|rugby|pe))|\bcut\s+lip\b|(?<!nose\s)(?<!colours\sare\s)(?<!colour\sis\s)(?<!no\s)(?<!until\s)(?<!till\s)(?<!scratches\still\sit\s)(?<!scratches\still\sthey\s)(?<!scratch\still\sit\s)\bbleed(?:ing|s)?\b(?!\s+(?:disorder|us|me|them|money|cash|staff|teachers|pupils|members|through|out\s+on|school|bus|taxi|council|la|form|website|phone|computer|thing|in\s+the\s+wash)\b)(?!(?:\s+\w+){0,3}\s+dry\b)|(?<!scratches\s)(?<!scratch\s)(?<!scratching\s)\btil+\s+(?:they|it)\s+bleeds?\b|\b(?:he|she|they|i|son|daughter|child|boy|girl)\s+(?:has\s+|just\s+|'s\s+)?collapsed\b(?!\s+(?:with\s+exhaustion|on\s+(?:the\s+)?(?:sofa|bed|couch)|in\s+(?:giggles|laughter|fits|a\s+heap)|on\s+the\s+floor\s+laughing|into\s+bed))"
+        + r"\s+|him|her)(?!\s*(?:pride|ego|feelings)\b)|\bcovered\s+in\s+bruis\w*|\bblack\s+eye\b(?!\s+patch)(?!\s+from\s+(?:walking|running|falling|the\s+door|a\s+door|football|rugby|pe))|\bcut\s+lip\b|(?<!nose\s)(?<!colours\sare\s)(?<!colour\sis\s)(?<!no\s)(?<!until\s)(?<!till\s)(?<!scratches\still\sit\s)(?<!scratches\still\sthey\s)(?<!scratch\still\sit\s)\bbleed(?:ing|s)?\b(?!\s+(?:disorder|us|me|them|money|cash|staff|teachers|pupils|members|through|out\s+on|school|bus|taxi|council|la|form|website|phone|computer|thing|in\s+the\s+wash)\b)(?!(?:\s+\w+){0,3}\s+dry\b)|(?<!scratches\s)(?<!scratch\s)(?<!scratching\s)\btil+\s+(?:they|it)\s+bleeds?\b|\b(?:he|she|they|i|son|daughter|child|boy|girl)(?:'s\s+|\s+has\s+|\s+)(?:just\s+)?collapsed\b(?!\s+(?:with\s+exhaustion|on\s+(?:the\s+)?(?:sofa|bed|couch)|in\s+(?:giggles|laughter|fits|a\s+heap)|on\s+the\s+floor\s+laughing|into\s+bed))"
         r"|(?<!felt\stip\s)(?<!pen\s)(?<!ink\s)(?<!biro\s)(?<!marker\s)(?<!paint\s)\bmarks\s+on\s+"
         + _POSSESSIVE
         + r"\s+(?:arms?|legs?|neck|wrists?|body|face|back)\b",
@@ -228,7 +228,34 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         + _NOT_ANSWERING
         + r"|"
         + _NOT_ANSWERING
-        + r".{0,60}\b(?:stormed|ran|walked|legged\s+it|bolted)\s+(?:out|off)\b",
+        + r".{0,60}\b(?:stormed|ran|walked|legged\s+it|bolted)\s+(?:out|off)\b"
+        # Session 13 (the missing-child red team rt8, tuning): staff unable to find or locate a child, by name
+        # too ("they cant find callum"); not yet found; a school ringing to ask if the child is home and they
+        # are not; nobody knows where they went; not back and not answering; never came in after being dropped
+        # off; not back from a club or the shop; didn't get on the coach home.
+        r"|\b(?:unable\s+to|"
+        + _CANT
+        + r")\s+(?:find|locate)\s+(?:him|her|them)\b(?!\s+(?:a|an|any)\s)(?!\s+(?:on|in)\s+(?:the\s+)?(?:list|system|register))"
+        r"|\b(?:unable\s+to|"
+        + _CANT
+        + r")\s+(?:find|locate)\s+(?!(?:a|an|any|the|it|its|anything|anyone|anybody|anywhere|one|work|help|time|childcare|words|"
+        r"school|schools|somewhere|out|my|his|her|their|our|your|this|that|what|where|how|who|which|why|when|support|provision|information|info|"
+        r"details|evidence|paperwork|forms?|letters?|reports?|placements?|tutors?|therapists?|places?|transport|funding|records|documents|emails?|"
+        r"numbers?|contacts?|website|links?|policy|answers?|advice|someone|somebody|anything|nothing|much|enough|space|parking|peace|energy|"
+        r"motivation|pictures?|photos?|proof|them|him|her|me|us)\b)[a-z]+\s*(?:[.!?,]|$|\s+anywhere\b)"
+        r"|\b(?:hasn'?t|has\s+not|haven'?t|have\s+not)\s+(?:yet\s+)?been\s+found\b(?!\s+(?:a|an|any|the|his|her|their|one|somewhere|anything|anywhere|out|to|"
+        r"guilty|liable|at\s+fault|eligible|suitable|fit|yet\s+to)\b)"
+        r"|\b(?:rang|ringing|called|calling|phoned|phoning|texted|emailed)\b.{0,25}?\bif\s+(?:he|she|they|\w+)\s+(?:was|is|were|'s|had\s+come|has\s+come|got)\s+"
+        r"(?:at\s+|back\s+|gone\s+)?home\b.{0,40}?\b(?:(?:he|she|they)\s*(?:isn'?t|is\s+not|wasn'?t|was\s+not|aren'?t|'s\s+not|hasn'?t|has\s+not)\b|not\s+here\b)"
+        r"|\b(?:nobody|no\s+one|noone|we\s+don'?t|i\s+don'?t)\s+knows?\s+where\s+(?:he|she|they)\s+(?:went|has\s+gone|'s\s+gone|have\s+gone|ran|walked)\b"
+        r"(?!\s+(?:to\s+school|to\s+college|on\s+(?:holiday|the\s+trip))\b)"
+        r"|\b(?:isn'?t|is\s+not|still\s+not|hasn'?t\s+come|has\s+not\s+come|hasn'?t\s+got|not\s+come)\s+back\b(?!\s+(?:at|to|in)\s+(?:school|college|class|work))"
+        r".{0,80}?"
+        + _NOT_ANSWERING
+        + r"|\b(?:he|she|they|son|daughter|child|boy|girl)\s+never\s+came\s+in\b(?!\s+(?:on|to|for|at|until|till|because|after|again|much|that)\b)"
+        r"|(?:\bnot|n'?t|\bnever)\s+(?:return(?:ed)?|come\s+back|came\s+back|got\s+back)\s+from\s+(?:his|her|their|the)\s+(?:\w+\s+){0,2}?"
+        r"(?:club|shop|shops|park|walk|youth\s+club|swimming|football|cinema|town|friend'?s|mate'?s)\b"
+        r"|\b(?:didn'?t|did\s+not|never)\s+(?:get\s+on|board)\s+(?:the|her|his|their)\s+(?:school\s+)?(?:bus|coach|minibus|train)\s+(?:home|back)\b",
     ),
     (
         "warning signs",
@@ -377,7 +404,14 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\b(?:arm|leg|wrist|ankle|finger|elbow|knee|shoulder)\s+(?:is\s+|looks\s+|'s\s+)?(?:all\s+)?(?:bent|bending|pointing|sticking\s+out)\s+"
         r"(?:funny|wrong|weird|the\s+wrong\s+way|at\s+an?\s+(?:funny|weird|strange|odd|wrong)\s+angle)"
         r"|\b(?:arm|leg|wrist|ankle|finger|elbow)\b.{0,30}\bat\s+a\s+(?:funny|weird|strange|odd|wrong)\s+angle\b"
-        r"|\bdialysis\b.{0,120}\b(?:breathless|can'?t\s+(?:breathe|catch)|struggling\s+to\s+breathe)",
+        r"|\bdialysis\b.{0,120}\b(?:breathless|can'?t\s+(?:breathe|catch)|struggling\s+to\s+breathe)"
+        # Session 13 (the medical red team rt8, tuning): not come round, whatever came before, and the recovery
+        # position; collapsed or fainted again.
+        r"|\b(?:he|she)\s*(?:'s|\s+has|\s+is)?\s*(?:not|n'?t|still\s+not|never)\s+(?:come|coming|came)\s+round\b"
+        r"(?!\s+(?:to|for|yet\s+to|on|anymore|any\s+more|quickly|much|often|as|here|there|ours|mine|since)\b)"
+        r"|\b(?:got|have|'ve\s+(?:got|put)|has\s+put|just\s+put)\s+(?:him|her|them)\s+in(?:to)?\s+(?:the\s+)?recovery\s+position\b"
+        r"|\b(?:he|she|they)(?:'s|'re|\s+is|\s+are)\s+in\s+(?:the\s+)?recovery\s+position\b"
+        r"|\b(?:collapsed|fainted|passed\s+out)\s+again\b(?!\s+(?:last|this\s+(?:week|month|term)|at\s+school\s+(?:last|on)))",
     ),
     (
         "nowhere to sleep",
