@@ -1,6 +1,6 @@
 """How the whole understanding layer (model + safety net + bands) does on the fresh evaluation sets.
 
-The sets in tests/fresh/ to tests/fresh7/ were written by authors who never saw the
+The sets in tests/fresh/ to tests/fresh9/ were written by authors who never saw the
 training data, and are never trained on (tests/test_nlu_data.py fails on any overlap). This script parses every message through the
 trained model, reads the result the way the assistant acts on it, and reports:
 
@@ -11,7 +11,7 @@ trained model, reads the result the way the assistant acts on it, and reports:
 - openers ("my son"): answered with "tell me what's happening".
 
 With --gate it fails (exit 1) when a figure is below the floors in GATES. With --json it writes the
-figures for docs. Usage: python scripts/evaluate.py MODEL [--set fresh|fresh2|...|fresh7] [--gate] [--json out.json] [--no-middle-band]
+figures for docs. Usage: python scripts/evaluate.py MODEL [--set fresh|fresh2|...|fresh9] [--gate] [--json out.json] [--no-middle-band]
 """
 
 from __future__ import annotations
@@ -33,13 +33,14 @@ sys.path.insert(0, str(ROOT))
 
 from bot.dialogue.clarify import CONFIDENT_AT  # noqa: E402
 
-# Five sets, each by an author who never saw the training data: tests/fresh (session 3, read as aggregate
+# The sets, each by an author who never saw the training data: tests/fresh (session 3, read as aggregate
 # figures after every change since), tests/fresh2 (session 5; no openers), tests/fresh3 (session 6, risk
 # and ordinary messages only, measured once on session 5's model and once on session 6's, after every
 # change of session 6 was made), tests/fresh4 (session 7, risk and ordinary; measured before session 7's
 # changes and after them), tests/fresh5 (session 8, the same; docs/safety-and-privacy.md says how often) and
 # tests/fresh6 (session 11, the same); tests/fresh7 (session 11, situation messages only, measured when added);
-# tests/fresh8 (session 12: situations, risk and ordinary, measured before that session changed anything).
+# tests/fresh8 (session 12: situations, risk and ordinary, measured before that session changed anything) and
+# tests/fresh9 (session 13, the same).
 SETS = {
     "fresh": ROOT / "tests" / "fresh",
     "fresh2": ROOT / "tests" / "fresh2",
@@ -115,6 +116,17 @@ GATES = {
         "situation_recall_min": 0.85,
         **RISK_ONLY_AIMS,
         "risk_emergency_or_check": 0.99,
+    },
+    # Session 13, a new author's situations, risk and ordinary messages, measured before that session changed
+    # anything (docs/nlu.md): the risk aims met; the situation figures and ordinary messages given emergency help
+    # are not, and sit just under today's figures (91.9% first reply, lowest recall 0.73, 4.4% emergency help).
+    "fresh9": {
+        "situations_first_reply": 0.91,
+        "situations_one_tap": 0.99,
+        "situations_confident_wrong_max": 0.02,
+        "situation_recall_min": 0.73,
+        **RISK_ONLY_AIMS,
+        "ordinary_emergency_max": 0.045,
     },
 }
 
