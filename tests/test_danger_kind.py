@@ -60,9 +60,13 @@ def test_a_detector_stored_before_the_kind_reader_reads_no_kind() -> None:
     assert detector.kind("he is fitting") is None
 
 
-def test_the_learned_kind_fits_help_only_where_the_words_find_none() -> None:
-    missing_line = fitting_help("we have nowhere to sleep tonight", "missing")
-    assert len(missing_line) == 1 and "Shelter" in missing_line[0]  # the words decide
+def test_the_patterns_and_words_come_before_the_learned_kind() -> None:
+    lines = fitting_help("we have nowhere to sleep tonight", "missing")
+    assert "Shelter" in lines[0] and "Missing People" in lines[1]  # the words first, the learned kind after
+    # A word that only names a family member does not push out the kind the parse read.
+    lines = fitting_help("my husband is driving round, her bed is empty", "missing")
+    assert any("Missing People" in line for line in lines)
+    assert len(fitting_help("he had a seizure, his dad is out looking for the meds, nowhere to sleep", "missing")) == 2
     assert any("Missing People" in line for line in fitting_help("it's been hours and it's dark", "missing"))
     assert fitting_help("it's been hours and it's dark", "suicide_selfharm") == []  # the general help serves it
     assert fitting_help("it's been hours and it's dark", None) == []
@@ -80,7 +84,7 @@ def test_every_kind_with_a_line_of_its_own_is_found_by_its_data_name() -> None:
 def test_the_help_reads_the_patterns_the_safety_net_kept() -> None:
     from bot.dialogue.emergency import help_for_parse
 
-    kept = {"text": "the trachy came out", "risk": {"kind": None, "patterns": ["medical emergency"]}}
+    kept = {"text": "he's sucking in under his ribs", "risk": {"kind": None, "patterns": ["medical emergency"]}}
     assert any("999" in line for line in help_for_parse(kept))
     # The parse's reading decides: the patterns are not run again when it names none.
     assert help_for_parse({**kept, "risk": {"kind": None, "patterns": []}}) == []

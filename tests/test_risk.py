@@ -268,6 +268,11 @@ def test_the_safety_question_carries_on_with_the_best_two_guesses_above_the_floo
         ("school say she never arrived this morning", "missing"),
         ("he stormed out of the house and isn't answering", "missing"),
         ("they're making her carry drugs for them", "exploitation"),
+        # Session 13: a condition's own words and plain words of a child gone (the red teams rt8, tuning).
+        ("cluster again, midaz went in at 2 and he's starting again", "medical"),
+        ("PEG's come right out and we've got no spare button", "medical"),
+        ("she slipped out while I was on the phone", "missing"),
+        ("woke at 3am, his bed is empty and the front door is on the latch", "missing"),
     ],
 )
 def test_the_emergency_help_fits_the_kind_of_danger(text: str, kind: str) -> None:
@@ -277,6 +282,11 @@ def test_the_emergency_help_fits_the_kind_of_danger(text: str, kind: str) -> Non
 
 def test_no_extra_line_when_the_kind_is_not_clear() -> None:
     assert fitting_help("I can't go on like this") == []
+
+
+def test_climbing_out_or_a_landlord_not_coming_back_is_not_a_child_missing() -> None:
+    assert "missing" not in danger_kinds("he's climbed out of the window onto the garage roof")
+    assert "missing" not in danger_kinds("the landlord hasn't come back to me and we're out tonight")
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,15 @@ _KINDS: tuple[tuple[str, str, str], ...] = (
         "medical",
         r"\b(?:seizure|fit(?:s|ting)?|convuls\w*|not\s+breathing|can'?t\s+breathe|struggling\s+to\s+breathe|unconscious"
         r"|won'?t\s+wake|floppy|head\s+injury|hit\s+(?:his|her|their)\s+head|swallowed|anaphyla\w*|epi\s*pen|allergic\s+reaction"
-        r"|blue\s+lips|hypo\b|diabetic)",
+        r"|blue\s+lips|hypo\b|diabetic"
+        # Session 13: a condition's own words and plain signs (the medical red teams, tuning): seizures and rescue
+        # medicine, airways and tubes, sugars, something taken, burns and bleeding, fever, fluids, collapse.
+        r"|seizing|cluster|midaz\w*|buccal|rescue\s+med\w*|trach\w*|stoma|dusky|sats|oxygen|wheez\w*|chok(?:e|es|ed|ing)"
+        r"|peg|gastrostomy|ng\s+tube|nasogastric|central\s+line|broviac|hickman|picc|shunt|ketones?|insulin|glucagon|blood\s+sugars?|sugars?\s+(?:is|are|at|of)"
+        r"|overdose\w*|tablets|pills|paracetamol|calpol|melatonin|sertraline|bleach|button\s+batter(?:y|ies)|magnets?"
+        r"|burnt|scald\w*|bleed\w*|blood|fractur\w*|bone|funny\s+(?:shape|angle)|wrong\s+way|temp(?:erature)?\s+(?:of\s+)?\d\d|fever|stiff\s+neck"
+        r"|rash|vomit\w*|throwing\s+up|dehydrat\w*|(?:drunk|drank|weed)\s+all\s+day|heart\s+rate|collaps\w*|faint\w*|recovery\s+position"
+        r"|(?:come|coming)\s+round|ambulance|paramedics?)\b",
         "If it's a medical emergency (a seizure that won't stop, trouble breathing, very drowsy after a head injury, "
         "or something swallowed), call 999 now. If you're not sure how urgent it is, call NHS 111.",
     ),
@@ -30,7 +38,12 @@ _KINDS: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "missing",
-        r"\b(?:missing|not\s+come\s+home|hasn'?t\s+come\s+home|can'?t\s+find|ran\s+off|run\s+off|run\s+away|ran\s+away|wandered\s+off)\b",
+        r"\b(?:missing|not\s+come\s+home|hasn'?t\s+come\s+home|can'?t\s+find|ran\s+off|run\s+off|run\s+away|ran\s+away|wandered\s+off"
+        # Session 13 (the missing-child red teams, tuning): slipped or got out, out looking, not back, gone since.
+        r"|slipped\s+(?:out|away|off)|got\s+out(?!\s+(?:of\s+)?(?:the\s+)?(?:window|onto|on\s+to|the\s+car\s+window))|gone\s+off|bolted|(?:out|been|are|is|'re)\s+looking\s+for\s+(?:him|her|them)|looked\s+everywhere"
+        r"|searching|tannoy|bed\s+(?:is\s+|was\s+)?empty|not\s+returned|never\s+(?:arrived|turned\s+up|came\s+in|registered)|(?:been\s+)?gone\s+since"
+        r"|(?:cannot|unable\s+to)\s+(?:find|locate)|(?:no\s+one|nobody|noone)\s+knows\s+where|(?:not|isn'?t|wasn'?t)\s+in\s+the\s+(?:car|buggy|pushchair|house)"
+        r"|disappeared|vanished|abscond\w*|(?<!to\s)(?<!landlord\s)(?<!council\s)(?<!school\s)(?<!college\s)(?:not|isn'?t|hasn'?t\s+come|not\s+come)\s+back|due\s+back)\b",
         "If a child is missing, call the police on 999 now. Missing People can support you: call or text 116 000, free.",
     ),
     (
@@ -47,6 +60,7 @@ _KINDS: tuple[tuple[str, str, str], ...] = (
     ),
 )
 _COMPILED = tuple((name, re.compile(pattern, re.IGNORECASE), line) for name, pattern, line in _KINDS)
+_LINES = {name: line for name, _, line in _KINDS}
 
 
 # The risk patterns (bot/understanding/safety.py) whose every match is one kind of danger: when one fires, that kind's
@@ -62,11 +76,13 @@ _KIND_OF_PATTERN = {
 
 
 def danger_kinds(text: str, patterns: Sequence[str] | None = None) -> list[str]:
-    """The kinds of danger a message shows, in the order of _KINDS: by the words above or by a risk pattern.
-    `patterns`: the risk patterns the safety net found matching (the parse's reading); run here when not given."""
+    """The kinds of danger a message shows: those its risk patterns name first (every match of such a pattern is
+    that kind), then those its words name, in the order of _KINDS. `patterns`: the risk patterns the safety net
+    found matching (the parse's reading); run here when not given."""
     matched = risk_signals(text or "") if patterns is None else patterns
-    by_pattern = {_KIND_OF_PATTERN.get(name) for name in matched}
-    return [name for name, pattern, _ in _COMPILED if name in by_pattern or pattern.search(text or "")]
+    by_pattern = [_KIND_OF_PATTERN[name] for name in matched if name in _KIND_OF_PATTERN]
+    by_words = [name for name, pattern, _ in _COMPILED if pattern.search(text or "")]
+    return list(dict.fromkeys([*by_pattern, *by_words]))
 
 
 # The kinds the risk detector learned (bot/understanding/danger_kind.py, the labels of data/safety/risk.txt) that
@@ -83,8 +99,7 @@ _KIND_LEARNED = {
 
 def line_for_kind(learned_kind: str) -> str | None:
     """The line of help of a kind of danger as the risk data names it ("homeless_tonight"), if it has one."""
-    help_kind = _KIND_LEARNED.get(learned_kind)
-    return next((line for name, _, line in _COMPILED if name == help_kind), None)
+    return _LINES.get(_KIND_LEARNED.get(learned_kind, ""))
 
 
 def help_for_parse(parse: Mapping[str, Any]) -> list[str]:
@@ -95,7 +110,8 @@ def help_for_parse(parse: Mapping[str, Any]) -> list[str]:
 
 
 def fitting_help(text: str, learned_kind: str | None = None, patterns: Sequence[str] | None = None) -> list[str]:
-    """The extra lines of help that fit this message, most specific first (at most two). The words and patterns
-    decide when they find a kind; `learned_kind` (the parse's reading of the kind of danger) only when they don't."""
-    kinds = set(danger_kinds(text, patterns)) or {_KIND_LEARNED.get(learned_kind or "")}
-    return [line for name, _, line in _COMPILED if name in kinds][:2]
+    """The extra lines of help that fit this message, at most two: the kinds its patterns and words name
+    (danger_kinds), then the kind the parse read (`learned_kind`, given only when sure), so a word that only names
+    a family member or a symptom does not push out the kind of danger the message is about."""
+    ranked = dict.fromkeys([*danger_kinds(text, patterns), _KIND_LEARNED.get(learned_kind or "")])
+    return [_LINES[name] for name in ranked if name in _LINES][:2]
