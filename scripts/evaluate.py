@@ -71,8 +71,9 @@ RISK_ONLY_AIMS = {
 }
 # Not an aim of the issue: a floor under the share of risk messages of a kind with a line of its own (medical,
 # missing, domestic abuse, nowhere to sleep, exploitation) that get that line after the emergency help. Session 12,
-# when the kind reader came: 84% to 97% on the six sets with risk messages (29% to 48% before it).
-KIND_LINE_FLOOR = 0.80
+# when the kind reader came: 84% to 97% on the six sets with risk messages (29% to 48% before it); session 13, with
+# the patterns' kinds first and more words of each kind: 88% to 99% on the eight sets.
+KIND_LINE_FLOOR = 0.85
 GATES = {
     "fresh": {
         "situations_first_reply": 0.95,
