@@ -251,6 +251,25 @@ SESSION_10_TOPICS = [
     ("she's self-harming", "my nan asked me what self harm is after a leaflet came home"),
     ("he threatened to kill us today", "in his English story the villain threatens to kill everyone"),
 ]
+# Session 13, from the ordinary tuning set tests/safety/ordinary_brief9.txt: rules asked about, and a plan still valid.
+SESSION_13_TOPICS = [
+    (
+        "my daughter disclosed abuse by her stepdad last night",
+        "what should happen after a child discloses abuse at school?",
+    ),
+    ("he is being abused at home", "what's the difference between reasonable force and abuse in a school setting?"),
+    (
+        "she's having anaphylaxis, the pen hasn't worked",
+        "her anaphylaxis plan has expired, will school still accept it?",
+    ),
+]
+
+
+@pytest.mark.parametrize(("danger", "not_danger"), SESSION_13_TOPICS)
+def test_session_13_rules_asked_about_and_plans_still_valid(danger: str, not_danger: str) -> None:
+    assert risk_matches(normalise_text(danger)) and risk_matches(normalise_text(not_danger))
+    assert not set_aside(danger)
+    assert set_aside(not_danger)
 
 
 @pytest.mark.parametrize(("danger", "not_danger"), SESSION_10_TOPICS)

@@ -354,6 +354,9 @@ LATER_RED_TEAMS = [
     # Session 13: the same briefs by two new helpers (rt8), for tuning; unchanged by session 13's new patterns.
     ("ordinary_medical_rt8.txt", 100, 2),
     ("ordinary_missing_rt8.txt", 100, 1),
+    # Session 13: ordinary messages from the brief of tests/fresh9's ordinary file, by a new helper (tuning): 14 fired
+    # and got emergency help; 7 fire after narrowing (rules asked about self-harm or abuse, a wall punched today).
+    ("ordinary_brief9.txt", 300, 7),
 ]
 
 
@@ -561,6 +564,15 @@ SESSION_13 = [
     ("got him in the recovery position", "last night I put him in the recovery position as his plan says"),
     ("she's just collapsed at home", "she's collapsed in giggles at the video"),
     ("now she's fainted again", "she fainted once in assembly in Year 7"),
+    # From the ordinary tuning set of session 13 (tests/safety/ordinary_brief9.txt): over, or an idiom.
+    ("her cut is bleeding and won't stop", "she bleeds easily, she has von Willebrand disease"),
+    ("his hand is still bleeding", "he cut his hand in DT, the bleeding stopped quickly"),
+    (
+        "a seizure for 6 minutes and it has not stopped",
+        "a seizure in class, lasted about 2 minutes and stopped on its own",
+    ),
+    ("we lost him 15 mins ago", "we lost him at the fete for about 15 mins, a teacher found him"),
+    ("my husband is going to kill me", "Mrs Okafor is going to kill me but I forgot to sign the form"),
 ]
 
 

@@ -106,7 +106,7 @@ _RECENT = re.compile(
     # "still" when the danger goes on ("she's still bleeding"), not when the paperwork does ("the plan still says").
     r"still(?!\s+(?:mention\w*|talk\w*|say|says|said|list\w*|on\s+(?:my\s+mind|her|his|the|their|my)|in\s+(?:the|her|his|their|my)|"
     r"have\s+(?:it|this|that)|be\s+(?:in|on|there|mentioned|listed)|put|include\w*|need\w*|want\w*|lost|won|wait\w*|count\w*|relevant|matter\w*|true|there|"
-    r"written|apply|applies|affect\w*|worry|worried|have\s+a\s+right|get|entitled|eligible|bring\w*|bring\s+it|come\s+up|comes\s+up|has\s+(?:it|that|the|a)\b)))\b",
+    r"written|apply|applies|accept\w*|valid|in\s+date|affect\w*|worry|worried|have\s+a\s+right|get|entitled|eligible|bring\w*|bring\s+it|come\s+up|comes\s+up|has\s+(?:it|that|the|a)\b)))\b",
     re.IGNORECASE,
 )
 # "Again" inside a what-if ("what happens if he starts harming himself again when the 1:1 goes?") is the
@@ -235,6 +235,10 @@ _NAMED_BEFORE = re.compile(
     r"|\b(?:classed|counted|classified|defined|considered|treated|labelled|labeled)\s+as|\b(?:calls?|called|calling)\s+it|\b(?:being|been|is|was|be|get|gets|got)\s+called"
     r"|\bwithout|\b(?:died|death)\s+(?:by|from|of)|\blost\s+(?:his|her|my|their|our)\s+(?:[\w'-]+\s+){1,2}to|\b(?:more|less|times)\s+likely\s+to\s+be"
     r"|\brisk(?:ing)?(?=\s+an?\s)|\baccus(?:e|ed|es|ing)\s+(?:(?:me|us|him|her|them)\s+)?of"
+    # Session 13 (ordinary tuning set): "the difference between reasonable force and abuse", "what should happen
+    # after a child discloses abuse" (any child: a rule asked about, not this family's news).
+    r"|\bdifference\s+between\b[^.!?;\n]{0,40}?\band|\b(?:if|when|after|once)\s+(?:a|any)\s+(?:child|pupil|student|young\s+person)\s+"
+    r"(?:discloses?|disclosed|reports?|makes?\s+an?\s+(?:allegation|disclosure)\s+of)"
     r"|\b(?:protections?|safeguards?)\b[^.!?;\n]{0,15}?\bagainst|\b(?:more|greater|higher|increased|the|no|any|a|and|about)\s+(?:at\s+)?risks?\s+of)"
     r"\s+(?:an?\s+|the\s+)?(?P<between>(?:[\w'-]+\s+){0,6})$",
     re.IGNORECASE,
