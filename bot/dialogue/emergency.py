@@ -111,7 +111,8 @@ def help_for_parse(parse: Mapping[str, Any]) -> list[str]:
 
 def fitting_help(text: str, learned_kind: str | None = None, patterns: Sequence[str] | None = None) -> list[str]:
     """The extra lines of help that fit this message, at most two: the kinds its patterns and words name
-    (danger_kinds), then the kind the parse read (`learned_kind`, given only when sure), so a word that only names
-    a family member or a symptom does not push out the kind of danger the message is about."""
+    (danger_kinds), then the kind the parse read (`learned_kind`, given only when sure). Until session 13 the
+    parse's kind counted only where no pattern or word named one, so "my husband is out looking for her" got the
+    domestic abuse line alone; now the parse's kind follows, unless two kinds are named already."""
     ranked = dict.fromkeys([*danger_kinds(text, patterns), _KIND_LEARNED.get(learned_kind or "")])
     return [_LINES[name] for name in ranked if name in _LINES][:2]
