@@ -88,5 +88,6 @@ def test_the_help_reads_the_patterns_the_safety_net_kept() -> None:
     assert any("999" in line for line in help_for_parse(kept))
     # The parse's reading decides: the patterns are not run again when it names none.
     assert help_for_parse({**kept, "risk": {"kind": None, "patterns": []}}) == []
-    # A parse stored before the patterns were kept in it has them run again.
+    # Not read (an ordinary answer, then a tap on "someone is in danger"; or a parse stored before session 13): run.
+    assert any("999" in line for line in help_for_parse({**kept, "risk": {"kind": None, "patterns": None}}))
     assert any("999" in line for line in help_for_parse({**kept, "risk": {"kind": None}}))

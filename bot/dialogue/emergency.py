@@ -104,7 +104,8 @@ def line_for_kind(learned_kind: str) -> str | None:
 
 def help_for_parse(parse: Mapping[str, Any]) -> list[str]:
     """fitting_help for a message as the NLU parsed it: its text, and the kind of danger and the risk patterns the
-    safety net read (parse["risk"]; a parse stored before the patterns were kept there has the patterns run again)."""
+    safety net read (parse["risk"]). Where it did not read them (a message answered as ordinary, then "someone is in
+    danger" tapped; or a parse stored before session 13) the patterns are run here."""
     risk = parse.get("risk") or {}
     return fitting_help(str(parse.get("text") or ""), risk.get("kind"), risk.get("patterns"))
 

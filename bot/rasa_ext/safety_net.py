@@ -97,7 +97,7 @@ class CrisisSafetyNet(StoredModelComponent):
             # (action_crisis_follow_up reads them here rather than running the patterns again).
             asked_or_helped = verdict in (Verdict.EMERGENCY, Verdict.CHECK)
             kind = self.detector.kind(text) if self.detector and asked_or_helped else None
-            patterns = risk_signals(text) if asked_or_helped else []
+            patterns = risk_signals(text) if asked_or_helped else None
             # Kept in the parse result (not in the stored conversation's text) for evaluation and logs.
             kept = reading(probability, lines, guess, confidence, unsure, verdict, kind, patterns)
             message.set("risk", kept, add_to_output=True)

@@ -284,7 +284,7 @@ def reading(
     unsure: bool,
     verdict: Verdict,
     kind: str | None = None,
-    patterns: Sequence[str] = (),
+    patterns: Sequence[str] | None = None,
 ) -> dict:
     """What `assess` was given and decided, kept in the parse result (stored with the message's intents: numbers
     and names, no text) for evaluation and logs, so that `reassess` can decide again at other bands without
@@ -299,7 +299,9 @@ def reading(
         "unsure": unsure,
         "verdict": verdict.value,
         "kind": kind,  # the kind of danger (RiskDetector.kind), read only with emergency help or the question
-        "patterns": list(patterns),  # the risk patterns that matched (safety.risk_signals), read only then too
+        # The risk patterns that matched (safety.risk_signals), read only then too: None when not read, so a later
+        # "someone is in danger" tap under an ordinary answer has them read then (emergency.help_for_parse).
+        "patterns": None if patterns is None else list(patterns),
     }
 
 
