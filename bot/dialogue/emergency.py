@@ -59,7 +59,8 @@ _KINDS: tuple[tuple[str, str, str], ...] = (
         "emergency. Don't pay or send anything more. Childline (0800 1111) can help a young person, day or night.",
     ),
 )
-_COMPILED = tuple((name, re.compile(pattern, re.IGNORECASE), line) for name, pattern, line in _KINDS)
+# Each kind's words, compiled, and its line of help, looked up by kind.
+_WORDS = tuple((name, re.compile(pattern, re.IGNORECASE)) for name, pattern, _ in _KINDS)
 _LINES = {name: line for name, _, line in _KINDS}
 
 
@@ -81,7 +82,7 @@ def danger_kinds(text: str, patterns: Sequence[str] | None = None) -> list[str]:
     found matching (the parse's reading); run here when not given."""
     matched = risk_signals(text or "") if patterns is None else patterns
     by_pattern = [_KIND_OF_PATTERN[name] for name in matched if name in _KIND_OF_PATTERN]
-    by_words = [name for name, pattern, _ in _COMPILED if pattern.search(text or "")]
+    by_words = [name for name, words in _WORDS if words.search(text or "")]
     return list(dict.fromkeys([*by_pattern, *by_words]))
 
 
