@@ -51,6 +51,7 @@ SETS = {
     "fresh7": ROOT / "tests" / "fresh7",
     "fresh8": ROOT / "tests" / "fresh8",
     "fresh9": ROOT / "tests" / "fresh9",
+    "fresh10": ROOT / "tests" / "fresh10",
 }
 SPECIAL = {"crisis": "emergency", "safety_check": "check", "opener": "opener", "nlu_fallback": "unsure"}
 
