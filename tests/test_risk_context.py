@@ -133,6 +133,14 @@ def test_a_single_sentence_has_no_lines_of_its_own() -> None:
     assert lines_that_may_be_now("he has been fitting since breakfast") == []
 
 
+def test_a_sentence_of_four_words_or_fewer_is_not_read_alone() -> None:
+    # Session 14: alone, "hes non verbal" read 0.98 and asked a parent whose assessment was refused about danger.
+    text = "i cant believe it. they said no to assessing him. hes non verbal"
+    assert lines_that_may_be_now(text) == []  # only one sentence of five words or more is left
+    longer = "they said no to assessing him. he is non verbal and we are lost"
+    assert lines_that_may_be_now(longer) == ["they said no to assessing him.", "he is non verbal and we are lost"]
+
+
 def test_lines_told_as_past_plan_or_topic_are_left_out_unless_something_is_recent() -> None:
     text = "She used to self-harm years ago. Does the new college need to know about it?"
     assert lines_that_may_be_now(text) == ["Does the new college need to know about it?"]
@@ -179,7 +187,7 @@ def test_a_line_sure_only_because_of_its_words_of_time_does_not_say_danger_now()
     plan = "The form is due friday. Writing it tonight after the kids are in bed."
     assert detector.read_lines(plan).surest > 0.5
     assert detector.read_lines(plan).surest_now == 0.0
-    danger = "The plan is late. He took all his tablets tonight."
+    danger = "The plan is late again. He took all his tablets tonight."
     assert detector.read_lines(danger).surest_now == detector.read_lines(danger).surest > 0.5
 
 

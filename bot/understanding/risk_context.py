@@ -165,7 +165,11 @@ _GOES_BACK = re.compile(r"\s*(?:that|it|this)\s+(?:was|were|is\s+all|'s\s+all)\b
 # unlike the sentence around a risk word above, it also breaks at "also", "btw" and "ps", where a long
 # message changes subject.
 _LINE_BREAK = re.compile(r"(?<=[.!?;])\s+|\n+|\s+(?:also|oh\s+and|and\s+also|btw|ps|p\.s\.)\s+", re.IGNORECASE)
-MIN_LINE_WORDS = 3
+# A sentence of four words or fewer is not read alone: the detector has too little to go on there and reads
+# descriptions as danger ("hes non verbal" 0.98, "hes 19 and scared" 0.82 on session 13's model). Chosen in
+# session 14 on the tuning sets (tests/safety/, tests/situations/): from 3 to 5 words no risk message of any set
+# changed, and 5 situation or ordinary messages were no longer asked the safety question (docs/safety-and-privacy.md).
+MIN_LINE_WORDS = 5
 
 
 def says_now(text: str) -> bool:
