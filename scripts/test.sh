@@ -78,6 +78,8 @@ step "Understanding on tests/fresh8 (situations, risk, ordinary; never trained o
 "$PY" scripts/evaluate.py "$MODEL" --set fresh8 --gate || fail "understanding on tests/fresh8 is below its floors (figures above; docs/nlu.md)"
 step "Understanding on tests/fresh9 (situations, risk, ordinary; never trained on)"
 "$PY" scripts/evaluate.py "$MODEL" --set fresh9 --gate || fail "understanding on tests/fresh9 is below its floors (figures above; docs/nlu.md)"
+step "Understanding on tests/fresh10 (situations, risk, ordinary; never trained on)"
+"$PY" scripts/evaluate.py "$MODEL" --set fresh10 --gate || fail "understanding on tests/fresh10 is below its floors (figures above; docs/nlu.md)"
 done_step
 
 step "Conversation tests (tests/stories)"

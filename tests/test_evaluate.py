@@ -86,7 +86,7 @@ def test_the_gate_fails_below_a_floor_and_passes_at_it(evaluate) -> None:
     assert [f.split(" ")[0] for f in found] == ["first-reply", "ordinary", "openers"]
 
 
-@pytest.mark.parametrize("name", ["fresh2", "fresh8", "fresh9"])
+@pytest.mark.parametrize("name", ["fresh2", "fresh8", "fresh9", "fresh10"])
 def test_a_set_without_openers_is_gated_on_the_rest(evaluate, name: str) -> None:
     gates = evaluate.GATES[name]
     assert "openers_opener" not in gates
