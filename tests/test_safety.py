@@ -574,6 +574,15 @@ SESSION_13 = [
     ("we lost him 15 mins ago", "we lost him at the fete for about 15 mins, a teacher found him"),
     ("my husband is going to kill me", "Mrs Okafor is going to kill me but I forgot to sign the form"),
 ]
+# Session 14, from the hard red team rt9 (tests/safety/crisis_hard_rt9.txt, tuning).
+SESSION_14 = [
+    ("found his tie knotted into a loop hanging in his wardrobe", "her scarf was tied into a loop for the costume"),
+    ("she said she's saved up her tablets", "we saved up for her new tablet for school"),
+    ("it's been 4 hours, usually she's back within one", "it's been 4 hours of homework, usually she's done by 6"),
+    ("she is not there. Now 1 hour.", "the ramp is not there. Now 1 year of asking."),
+    ("the landlord has given us until 6pm to leave", "the school has given us until Friday to return the form"),
+    ("we've been living in the car since Saturday", "we practically live in the car on the school run"),
+]
 
 
 @pytest.mark.parametrize(
@@ -586,7 +595,8 @@ SESSION_13 = [
     + SESSION_10
     + SESSION_11
     + SESSION_12
-    + SESSION_13,
+    + SESSION_13
+    + SESSION_14,
 )
 def test_each_narrowing_keeps_the_danger_beside_it(danger: str, not_danger: str) -> None:
     assert shows_immediate_risk(danger)

@@ -98,9 +98,11 @@ LINE_NOW_CONTENT_AT = 0.50
 # and the question carries on with the same guesses. Chosen in session 11 on the tuning sets
 # (docs/safety-and-privacy.md): no risk message of 1,880 changes at 0.10 whatever the guess, nor at 0.20 with a
 # guess of 0.50 or more; 0.10, well under the detector's own question band, and a guess of 0.30 keep a margin
-# (the few risk messages near it had guesses under 0.25).
+# (the few risk messages near it had guesses under 0.25). Session 14 lowered the guess to 0.10 on the same rule:
+# no risk message of any set (4,300 with the new red team) changes at any guess, while 53 tuning and 10 check-set
+# ordinary messages move from emergency help to the question; 0.10 still asks that the model lean to a SEND matter.
 PATTERN_DOUBT_BELOW = 0.10
-PATTERN_DOUBT_GUESS_AT = 0.30
+PATTERN_DOUBT_GUESS_AT = 0.10
 # Only the kinds of pattern whose words are often a figure of speech, a topic, a label or history ("killing
 # me", "abusive paperwork", "self-harm in his plan") are doubted; words of a concrete event happening (a child
 # missing, weapons outside, a medical emergency, an overdose, a child on a roof, nowhere to sleep) never are,

@@ -60,7 +60,9 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\bwritten\s+(?:goodbye\s+)?letters?\s+(?:for|to)\s+(?:the\s+kids|the\s+children|my\s+\w+|everyone\b(?!\s+at\b))\b"
         # The means of hanging, named: "he's already got the rope" (tests/safety, second set).
         r"|\bnoose\b|(?=.*\b(?:already|neck|hang\w*|banister|ceiling|beam)\b).*\b(?:got|has|have|had|bought|found|hid|tied)\s+(?:a|the)\s+rope\b(?!\s+(?:ladder|swing|bridge|course|toy|pull|for\s+\w+\s+to\s+climb|to\s+climb))"
-        r"|(?<!like\sa\s)\b(?:rope|belt|ligature)\s+(?:round|around)\s+(?:his|her|their|my)\s+neck\b",
+        r"|(?<!like\sa\s)\b(?:rope|belt|ligature)\s+(?:round|around)\s+(?:his|her|their|my)\s+neck\b"
+        # Session 14 (the hard red team rt9, tuning): something knotted into a loop and hanging, either way round.
+        r"|\b(?:knotted|tied)\s+(?:in|into)\s+a\s+(?:loop|noose)\b.{0,60}?\bhang\w*|\bhang\w*\b.{0,40}?\b(?:knotted|tied)\s+(?:in|into)\s+a\s+(?:loop|noose)\b",
     ),
     (
         "wants to die",
@@ -259,14 +261,22 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         + r"|\b(?:he|she|they|son|daughter|child|boy|girl)\s+never\s+came\s+in\b(?!\s+(?:on|to|for|at|until|till|because|after|again|much|that)\b)"
         r"|(?:\bnot|n'?t|\bnever)\s+(?:return(?:ed)?|come\s+back|came\s+back|got\s+back)\s+from\s+(?:his|her|their|the)\s+(?:\w+\s+){0,2}?"
         r"(?:club|shop|shops|park|walk|youth\s+club|swimming|football|cinema|town|friend'?s|mate'?s)\b"
-        r"|\b(?:didn'?t|did\s+not|never)\s+(?:get\s+on|board)\s+(?:the|her|his|their)\s+(?:school\s+)?(?:bus|coach|minibus|train)\s+(?:home|back)\b",
+        r"|\b(?:didn'?t|did\s+not|never)\s+(?:get\s+on|board)\s+(?:the|her|his|their)\s+(?:school\s+)?(?:bus|coach|minibus|train)\s+(?:home|back)\b"
+        # Session 14 (rt9, tuning): gone for hours when they are usually back; "she is not there. Now 1 hour".
+        r"|\b(?:it'?s\s+been|been\s+gone|gone\s+for|out\s+for|been\s+out\s+for)\s+(?:over\s+|nearly\s+|about\s+|almost\s+)?(?:\d+|two|three|four|five|six)\s+"
+        r"(?:hours?|hrs?)\b.{0,60}?\b(?:usually|normally|always)\b.{0,30}?\bback\b"
+        r"|\b(?:is|was)\s+not\s+there\b.{0,40}?\bnow\s+(?:\d+|one|two|three)\s+(?:hours?|hrs?)\b",
     ),
     (
         "warning signs",
         r"\bif\s+(?:i|he|she|they)\s+(?:wasn'?t|weren'?t|was\s+not|were\s+not)\s+(?:here|around|alive)\b(?!\s+(?:to\s+(?:chase|do|help|push|sort|fight|drive|take|get|ring|phone)|in\s+the|for\s+))"
         r"|\bgiv(?:ing|en|es)\s+(?:away\s+)?(?:his|her|their|my|all\s+(?:his|her|their|my))\s+(?:things|stuff|games|belongings|possessions|toys)\b(?!\s+(?:to\s+do|back))"
         r"|\bsaying\s+goodbye\s+to\s+(?:her|his|their|my|everyone)\b(?!\s+(?:ta|teacher|class|classmates|friends\s+at|at\s+the|at\s+school|key\s*worker|tutor|nursery|old\s+school|school|on\s+the\s+last))|\bletter\s+to\s+open\s+['\"]?later"
-        r"|\b(?:think\w*|thoughts|talk\w*)\s+(?:about|of)\s+ending\s+it\b(?!\s+with)|\bscared\s+to\s+go\s+to\s+bed\b",
+        r"|\b(?:think\w*|thoughts|talk\w*)\s+(?:about|of)\s+ending\s+it\b(?!\s+with)|\bscared\s+to\s+go\s+to\s+bed\b"
+        # Session 14 (rt9, tuning): tablets saved up or hidden away ("I've saved up my sertraline").
+        r"|\b(?:saved|saving|hoard\w*|stash\w*)\s+(?:up\s+)?(?:all\s+)?(?:of\s+)?(?:her|his|my|their)\s+"
+        + _PILLS
+        + r"\b",
     ),
     (
         "exploitation",
@@ -425,7 +435,13 @@ _RISK_PATTERNS: tuple[tuple[str, str], ...] = (
         r"|(?<!people\s)\b(?:sleeping|sleep|slept|sleep\s+tonight)\s+(?:in\s+(?:the|my|our)\s+car|rough|on\s+the\s+streets?)\b"
         r"(?!\s+(?:on\s+the\s+(?:way|journey|taxi)|all\s+the\s+way|park|between|during|journey|there\s+and\s+back|to\s+and\s+from|after\s+school|at\s+the\s+festival|for\s+one\s+night|under\s+tarps|on\s+(?:the|an)\s+expedition))"
         r"|\b(?:kicked|thrown|threw|put)\s+(?:us|me)\s+out\b(?!\s+(?:early|of\s+(?:the\s+)?(?:swimming|pool|class|club|session|meeting|shop|cafe|park|lesson)))"
-        r".{0,40}\btonight\b",
+        r".{0,40}\btonight\b"
+        # Session 14 (rt9, tuning): told to be out by a time today; living in the car (not "we practically live in
+        # the car on the school run").
+        r"|\b(?:given|gave|give|giving|got)\s+(?:me|us)\s+(?:until|till|til|'?til)\s+(?:\d{1,2}(?:[:.]\d\d)?\s*(?:am|pm|o'?clock)?|tonight|this\s+evening"
+        r"|the\s+end\s+of\s+(?:today|the\s+day))\b(?:\s+(?:today|tonight))?\s+to\s+(?:leave|get\s+out|move\s+out|be\s+out|go)\b"
+        r"|(?<!practically\s)(?<!basically\s)(?<!much\s)(?<!well\s)(?<!literally\s)\b(?:live|lives|living)\s+in\s+(?:the|a|our|my|their|her|his)\s+(?:car|van)\b"
+        r"(?!\s+(?:park|wash|seat|sticker|on|during|with|for|because|at|between|these|most|half)\b)",
     ),
     (
         "crisis",
