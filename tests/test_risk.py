@@ -353,6 +353,14 @@ def test_an_unsure_model_asks_when_a_sentence_that_says_now_is_sure() -> None:
 SCHOOL_RUN = "we cant go on like this with the school run, can the council give us transport?"
 
 
+def test_now_far_from_the_danger_words_does_not_stop_the_doubt() -> None:
+    # Session 14: "now" said of a form, 40 characters or more past the danger words, is not the danger now.
+    far = f"{SCHOOL_RUN} The form they sent now has three extra pages to fill in and the deadline is in March."
+    assert assess(far, 0.0, "school_transport", 0.9, LineReading()) is Verdict.CHECK
+    near = "we cant go on like this now, can I ask the council for transport for the school run?"
+    assert assess(near, 0.0, "school_transport", 0.9, LineReading()) is Verdict.EMERGENCY
+
+
 @pytest.mark.parametrize(
     ("text", "probability", "guess", "confidence", "lines", "verdict"),
     [

@@ -134,10 +134,22 @@ def without_deadlines(text: str) -> str:
 _NOW = re.compile(r"\bnow\b", re.IGNORECASE)
 
 
-def tells_of_now(text: str) -> bool:
-    """Any word of now or recency, "now" itself included ("and now he says he wants to die"), unless the
-    message says it is over ("she's fine now"): the stricter reading, for setting a pattern aside."""
-    return says_now(text) or (bool(_NOW.search(normalise_text(text))) and not says_it_is_over(text))
+# How near a danger word "now" itself must be to say the danger is now: "and now he says he wants to die" is, but in
+# "she self-harmed in Year 8 ... now she's at college and the EHCP ends" the "now" is about the college. Chosen in
+# session 14 on the tuning sets (docs/safety-and-privacy.md): at 40 characters no risk message of any set changes.
+NOW_NEAR_DANGER = 40
+
+
+def tells_of_now(text: str, spans: Iterable[tuple[int, int]]) -> bool:
+    """Any word of recency, or "now" itself near a danger word (`spans`, in the normalised text), unless the message
+    says it is over ("she's fine now"): the stricter reading, for setting a pattern aside."""
+    normalised = normalise_text(text)
+    if says_now(normalised):
+        return True
+    if says_it_is_over(text):
+        return False
+    near = [(start - NOW_NEAR_DANGER, end + NOW_NEAR_DANGER) for start, end in spans]
+    return any(low <= now.start() <= high for now in _NOW.finditer(normalised) for low, high in near)
 
 
 def without_time_words(text: str) -> str:

@@ -333,7 +333,7 @@ def pattern_doubted(
         and lines.surest < bands.line_check_at
         and model_guess in _situations()
         and model_confidence >= bands.pattern_doubt_guess_at
-        and not tells_of_now(normalised)
+        and not tells_of_now(normalised, [span for _, span in risk_matches(normalised)])
     )
 
 
