@@ -90,7 +90,7 @@ GATES = {
         "situations_confident_wrong_max": 0.02,
         "situation_recall_min": 0.85,
         **RISK_ONLY_AIMS,
-        "ordinary_emergency_max": 0.065,  # 6.0% since session 10 (7.3% before); the aim is 3%
+        "ordinary_emergency_max": 0.05,  # 4.7% since session 14 (6.0% sessions 10 to 13, 7.3% before); the aim is 3%
     },
     # Risk and ordinary messages only (sessions 6, 7, 8 and 11): the aims, all met since session 8 (on
     # tests/fresh5 since session 12, when its one risk message given neither got emergency help).
@@ -121,14 +121,15 @@ GATES = {
     },
     # Session 13, a new author's situations, risk and ordinary messages, measured before that session changed
     # anything (docs/nlu.md): the risk aims met; the situation figures and ordinary messages given emergency help
-    # are not, and sit just under today's figures (91.9% first reply, lowest recall 0.73, 4.4% emergency help).
+    # are not, and sit just under today's figures (91.9% first reply, lowest recall 0.73, 3.9% emergency help since
+    # session 14, 4.4% before).
     "fresh9": {
         "situations_first_reply": 0.91,
         "situations_one_tap": 0.99,
         "situations_confident_wrong_max": 0.02,
         "situation_recall_min": 0.73,
         **RISK_ONLY_AIMS,
-        "ordinary_emergency_max": 0.045,
+        "ordinary_emergency_max": 0.04,
     },
     # Session 14, a new author's situations, risk and ordinary messages, measured before that session changed
     # anything (docs/nlu.md): every aim met but one, a risk message given neither (117 of 118 helped).
