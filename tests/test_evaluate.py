@@ -128,3 +128,43 @@ def test_the_line_for_the_kind_has_a_floor_on_every_set_with_risk(evaluate) -> N
     assert evaluate.failures(found, gates) == []
     found["risk"]["kind_line"] = evaluate.KIND_LINE_FLOOR - 0.01
     assert [f.split(" ")[0] for f in evaluate.failures(found, gates)] == ["kind's"]
+
+
+def one_set(first: int, n: int, counts: dict, risk: tuple[int, int, int], ordinary: tuple[int, int, int]) -> dict:
+    """A set's figures as situation_figures and risk_figures give them, from counts."""
+    risk_n, ordinary_n = sum(risk), sum(ordinary)
+    return {
+        "situations": {
+            "n": n,
+            "first_reply": first / n,
+            "one_tap": 1.0,
+            "confident_wrong": 0.0,
+            "recall": {k: c["first"] / c["n"] for k, c in counts.items()},
+            "counts": counts,
+        },
+        "risk": {"n": risk_n, "emergency": risk[0] / risk_n, "check": risk[1] / risk_n, "missed": risk[2] / risk_n},
+        "ordinary": {"n": ordinary_n, "emergency": ordinary[0] / ordinary_n, "check": ordinary[1] / ordinary_n},
+    }
+
+
+def test_every_set_pooled_weighs_each_by_its_size(evaluate) -> None:
+    small = one_set(8, 10, {"a": {"first": 3, "n": 5}, "b": {"first": 5, "n": 5}}, (9, 1, 0), (1, 1, 8))
+    big = one_set(90, 100, {"a": {"first": 50, "n": 50}, "b": {"first": 40, "n": 50}}, (99, 0, 1), (0, 0, 100))
+    risk_only = {k: v for k, v in one_set(1, 1, {}, (10, 0, 0), (0, 10, 0)).items() if k != "situations"}
+    found = evaluate.pooled([small, big, risk_only])
+    assert found["situations"]["n"] == 110
+    assert found["situations"]["first_reply"] == pytest.approx(98 / 110)
+    # Recall from counts over every set: "a" 53 of 55, not the mean of 0.6 and 1.0.
+    assert found["situations"]["recall"] == pytest.approx({"a": 53 / 55, "b": 45 / 55})
+    assert found["risk"]["n"] == 120 and found["risk"]["missed"] == pytest.approx(1 / 120)
+    assert found["ordinary"]["check"] == pytest.approx(11 / 120)
+    # The issue's aims on the pooled figures: here 89%, "b" at 0.82, 1 of 120 risk messages given neither and 11 of
+    # 120 ordinary messages asked are each past a floor.
+    failed = evaluate.failures(found, evaluate.POOLED_GATES)
+    assert [f.split(" ")[0] for f in failed] == ["first-reply", "lowest", "risk", "ordinary"]
+
+
+def test_every_fresh_set_on_disk_is_read_and_gated(evaluate) -> None:
+    # `--set all` (make test) reads SETS and gates each by GATES: a new set must be in both.
+    on_disk = {path.name for path in (ROOT / "tests").glob("fresh*") if path.is_dir()}
+    assert set(evaluate.SETS) == on_disk == set(evaluate.GATES)
