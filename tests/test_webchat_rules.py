@@ -231,6 +231,9 @@ def test_offered_payloads_are_those_of_the_latest_turn_only() -> None:
         ("/section_law", {"/section_law"}, guard.Checked(text="/section_law", is_payload=True)),
         ("/section_law", set(), guard.Checked(text="section_law")),
         ('/crisis{"x": 1}', {"/section_law"}, guard.Checked(text='crisis{"x": 1}')),
+        # The toolbar's "Someone in danger?" is always offered (session 14), with nothing after it.
+        ("/crisis", set(), guard.Checked(text="/crisis", is_payload=True)),
+        ("/crisis now", set(), guard.Checked(text="crisis now")),
         ("  //greet", set(), guard.Checked(text="greet")),
         ("/ /greet", set(), guard.Checked(text="greet")),
         ("/section_law ", {"/section_law"}, guard.Checked(text="/section_law", is_payload=True)),

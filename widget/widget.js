@@ -553,6 +553,12 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
   background: #ffffff; color: #0b0c0c; font-weight: 700;
 }
 .exit:hover { background: #0b0c0c; color: #ffffff; }
+.help-now {
+  min-height: 36px; padding: 4px 12px; border: 2px solid #b3261e; border-radius: 6px;
+  background: #ffffff; color: #b3261e; font-weight: 700;
+}
+.help-now:hover { background: #b3261e; color: #ffffff; }
+.notice-danger { font-weight: 700; }
 .sizes { display: flex; align-items: center; gap: 6px; color: var(--sa-muted); }
 .size-button {
   min-width: 40px; min-height: 36px; padding: 2px 8px; border: 1px solid #6b717a; border-radius: 6px;
@@ -723,7 +729,7 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
   .typing span { opacity: 0.8; transform: none; }
 }
 @media (forced-colors: active) {
-  .launcher, .panel, .msg, .reply, .send, .primary-button, .fb-button, .exit { border: 1px solid CanvasText; }
+  .launcher, .panel, .msg, .reply, .send, .primary-button, .fb-button, .exit, .help-now { border: 1px solid CanvasText; }
 }
 `;
 
@@ -795,6 +801,15 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
       text: "A+",
       onclick: () => changeSize(1),
     });
+    // One tap to the emergency help from anywhere in the chat, whatever the last reply was: a message that shows
+    // danger in words the safety net does not know still has a way out (docs/safety-and-privacy.md, "Session 14").
+    ui.helpNow = h("button", {
+      type: "button",
+      class: "help-now",
+      text: "Someone in danger?",
+      "aria-label": "Someone in danger? Show emergency help",
+      onclick: () => send({ payload: "/crisis" }, "Someone is in danger now"),
+    });
     const toolbar = h(
       "div",
       { class: "toolbar" },
@@ -805,6 +820,7 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
         title: "Leave quickly: this clears the chat from this browser and opens a neutral website",
         onclick: safeExit,
       }),
+      ui.helpNow,
       h(
         "div",
         { class: "sizes", role: "group", "aria-labelledby": "sa-size-label" },
@@ -822,6 +838,7 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
       { class: "notice", "aria-labelledby": "sa-notice-title" },
       h("h2", { id: "sa-notice-title", text: "Before you start" }),
       ui.noticeText,
+      h("p", { class: "notice-danger", text: "If anyone is in immediate danger, call 999 now." }),
       ui.start,
     );
 
@@ -991,6 +1008,7 @@ a:focus-visible { outline-offset: 1px; background: #ffdd00; color: #0b0c0c; text
   function showNoticeOrChat() {
     ui.notice.hidden = state.accepted;
     ui.chat.hidden = !state.accepted;
+    ui.helpNow.hidden = !state.accepted; // before the chat starts, the notice itself says to call 999
   }
 
   function acceptNotice() {

@@ -2,8 +2,8 @@
 
 Rasa treats a message starting with "/" as an intent to trigger directly, skipping the language
 model and the safety net. So a "/..." message is passed on as a payload only when it is exactly one
-of the buttons the assistant offered in its latest turn; anything else has its leading slashes
-removed and is read as ordinary words. HTML or script in a message is just text: it is never
+of the buttons the assistant offered in its latest turn, or the emergency help the widget's toolbar
+always offers (ALWAYS_OFFERED); anything else has its leading slashes removed and is read as ordinary words. HTML or script in a message is just text: it is never
 interpreted here, and the widget shows answers as text.
 
 Every other message is read through `bot.text.normalise_text` (Unicode NFKC, invisible and control
@@ -21,6 +21,9 @@ from typing import Any
 
 from bot.text import normalise_text
 
+# "Someone in danger?" is on the widget's toolbar whatever the last reply was (docs/safety-and-privacy.md, "Session
+# 14"), so its payload is always a button; typed, it shows the same emergency help, which is never harmful.
+ALWAYS_OFFERED = frozenset({"/crisis"})
 MAX_MESSAGE_CHARS = 1000
 TOO_LONG = (
     f"That message is a bit long for me. Please keep it under {MAX_MESSAGE_CHARS} characters: "
@@ -74,7 +77,7 @@ def check_message(raw: object, offered: Collection[str] = ()) -> Checked:
     if not isinstance(raw, str):
         return Checked(problem=NOT_TEXT)
     exact = clean(raw)
-    if exact.startswith("/") and exact in offered:  # a button: our own words, passed on exactly
+    if exact.startswith("/") and (exact in offered or exact in ALWAYS_OFFERED):  # a button: our own words, exactly
         return Checked(text=exact, is_payload=True)
     text = LEADING_SLASHES.sub("", normalise_text(raw))
     if not text:

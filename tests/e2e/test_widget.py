@@ -33,6 +33,9 @@ def in_shadow(page: Page, body: str, arg: object = None):
     )
 
 
+HELP_NOW = "Someone in danger? Show emergency help"
+
+
 def open_widget(page: Page, accept: bool = True) -> None:
     page.get_by_role("button", name=OPEN_LABEL).click()
     expect(page.get_by_role("dialog")).to_be_visible()
@@ -505,6 +508,24 @@ def test_leave_this_site(open_page):
     assert stored(page) is None
     open_widget(page, accept=False)
     expect(page.get_by_role("heading", name="Before you start")).to_be_visible()
+
+
+def test_emergency_help_is_one_tap_away_whatever_the_last_reply(open_page):
+    # Session 14: a risk message the safety net does not recognise gets an ordinary answer; the toolbar still has a
+    # way to the emergency help. Before the chat starts, the notice itself says to call 999.
+    page = open_page()
+    open_widget(page, accept=False)
+    expect(page.get_by_text("If anyone is in immediate danger, call 999 now.")).to_be_visible()
+    expect(page.get_by_role("button", name=HELP_NOW)).to_have_count(0)
+    page.get_by_role("button", name="OK, start").click()
+    ask_situation(page)
+    before = last_bot_id(page)
+    page.get_by_role("button", name=HELP_NOW).click()
+    wait_for_reply(page, before)
+    shown = in_shadow(page, "return [...root.querySelectorAll('.msg.bot')].map((m) => m.innerText).join(' | ');")
+    assert "If anyone is in immediate danger, call 999 now." in shown
+    assert "Childline" in shown
+    expect(page.locator(".msg.error")).to_have_count(0)
 
 
 # ------------------------------------------------------------------------------ look and isolation
