@@ -253,9 +253,9 @@ def assess(
     normalised = normalise_text(text)
     if lines.surest >= bands.line_check_at or asks_about_safety(normalised):
         risk_probability = max(risk_probability, bands.check_at)
-    kinds = danger_now_kinds(normalised)
-    if kinds:
-        if pattern_doubted(normalised, kinds, risk_probability, lines, model_guess, model_confidence, bands):
+    matches = danger_now_matches(normalised)
+    if matches:
+        if pattern_doubted(normalised, matches, risk_probability, lines, model_guess, model_confidence, bands):
             return Verdict.CHECK
         return Verdict.EMERGENCY
     # A sure sentence that says now, unless the message says it is over ("nobody was hurt"): then the
@@ -317,23 +317,23 @@ def reassess(text: str, kept: dict, bands: Bands) -> Verdict:
 
 def pattern_doubted(
     normalised: str,
-    kinds: frozenset[str],
+    matches: Sequence[tuple[str, tuple[int, int]]],
     risk_probability: float,
     lines: LineReading,
     model_guess: str | None,
     model_confidence: float,
     bands: Bands,
 ) -> bool:
-    """Everything but the patterns of `kinds` (danger_now_kinds) says the danger word is not about now
+    """Everything but the patterns that matched (danger_now_matches) says the danger word is not about now
     (PATTERN_DOUBT_BELOW): then the parent is asked, one tap, rather than shown emergency numbers over a question
     about the school run."""
     return (
-        kinds <= DOUBTED_KINDS
+        {kind for kind, _ in matches} <= DOUBTED_KINDS
         and risk_probability < bands.pattern_doubt_below
         and lines.surest < bands.line_check_at
         and model_guess in _situations()
         and model_confidence >= bands.pattern_doubt_guess_at
-        and not tells_of_now(normalised, [span for _, span in risk_matches(normalised)])
+        and not tells_of_now(normalised, [span for _, span in matches])
     )
 
 
@@ -348,16 +348,17 @@ def patterns_show_danger_now(normalised: str) -> bool:
     """A risk pattern fires on already normalised text, and not only on words told as the past, a plan or a
     topic ("self-harmed two years ago, doing well now", "suicide prevention training"): those leave the
     decision to the detector and the model."""
-    return bool(danger_now_kinds(normalised))
+    return bool(danger_now_matches(normalised))
 
 
-def danger_now_kinds(normalised: str) -> frozenset[str]:
-    """The kinds of every pattern that matched, when the patterns show danger now (patterns_show_danger_now);
-    empty otherwise. One pass over the patterns serves both the verdict and the doubt (pattern_doubted)."""
+def danger_now_matches(normalised: str) -> list[tuple[str, tuple[int, int]]]:
+    """Every pattern's matches (kind, span), when the patterns show danger now (patterns_show_danger_now); empty
+    otherwise. One pass over the patterns serves both the verdict and the doubt (pattern_doubted: its kinds, and
+    whether "now" is near its words)."""
     matches = risk_matches(normalised)
     if not matches or not_about_danger_now(normalised, [span for _, span in matches]):
-        return frozenset()
-    return frozenset(kind for kind, _ in matches)
+        return []
+    return matches
 
 
 def is_chat_command(text: str, model_guess: str | None, model_confidence: float) -> bool:
