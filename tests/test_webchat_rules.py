@@ -218,6 +218,13 @@ def _events(*turns: tuple[str, list[str]]) -> list[dict]:
     return events
 
 
+def test_only_a_payload_that_may_be_a_button_needs_the_offered_ones() -> None:
+    assert guard.may_be_payload("/section_law") and guard.may_be_payload(" /crisis{}")
+    # The toolbar's emergency help is always offered: no stored conversation is read for it (nor can its outage
+    # refuse it).
+    assert not guard.may_be_payload("/crisis") and not guard.may_be_payload("help") and not guard.may_be_payload(None)
+
+
 def test_offered_payloads_are_those_of_the_latest_turn_only() -> None:
     events = _events(("first", ["/section_law", "/section_escalation"]), ("second", ["/talk_to_adviser"]))
     assert guard.offered_payloads(events) == {"/talk_to_adviser"}

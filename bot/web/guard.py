@@ -68,8 +68,12 @@ def offered_payloads(events: Iterable[Mapping[str, Any]]) -> set[str]:
 
 
 def may_be_payload(raw: object) -> bool:
-    """Whether a message could be one of the offered buttons, so the offered payloads are needed."""
-    return isinstance(raw, str) and clean(raw).startswith("/")
+    """Whether a message could be one of the offered buttons, so the offered payloads are needed: not for the
+    emergency help (ALWAYS_OFFERED), which must not wait on, or be refused for, the stored conversation."""
+    if not isinstance(raw, str):
+        return False
+    exact = clean(raw)
+    return exact.startswith("/") and exact not in ALWAYS_OFFERED
 
 
 def check_message(raw: object, offered: Collection[str] = ()) -> Checked:

@@ -155,6 +155,9 @@ def test_conversation_database_down_is_said_kindly_and_nothing_stored_is_lost(st
     button = chat.say(payload="/section_law")
     assert button.status == 503 and button.body["error"] == "store_unavailable"
     assert button.texts[0].startswith(STORE_DOWN) and HELPLINE_PHONE in button.texts[0]
+    # The widget's "Someone in danger?" is always offered, so it needs no stored conversation: the help comes.
+    help_now = chat.say(payload="/crisis")
+    assert help_now.status == 200 and help_now.texts[0].startswith(CRISIS_FIRST_LINE), help_now.texts
 
     stack.conversations_line.restore()
     # The same button works now: the stored conversation offered it, and its article slot is read back.
