@@ -211,15 +211,17 @@ def reading(parse: dict, middle_band: bool, replies: Replies) -> tuple[str, list
     return intent, [], True
 
 
-async def evaluate(model: str, middle_band: bool, folder: Path) -> dict:
+async def evaluate(model: str, middle_band: bool, names: list[str]) -> dict[str, dict]:
+    """The figures of each named set, with the model loaded once (`--set all` reads every set)."""
     from rasa.core.agent import Agent
 
     agent = Agent.load(model)
-    return await evaluate_with(agent, Replies(Path(tempfile.mkdtemp(prefix="evaluate-"))), middle_band, folder)
+    replies = Replies(Path(tempfile.mkdtemp(prefix="evaluate-")))
+    return {name: await evaluate_with(agent, replies, middle_band, SETS[name]) for name in names}
 
 
 async def evaluate_with(agent, replies: Replies, middle_band: bool, folder: Path) -> dict:
-    """One set's figures with a loaded model (`--set all` loads it once for every set)."""
+    """One set's figures with a loaded model."""
     parses: dict[str, dict] = {}
 
     async def parse(text: str) -> dict:
@@ -352,7 +354,7 @@ def pooled(every_set: list[dict]) -> dict:
     situations["recall"] = {name: c["first"] / c["n"] for name, c in sorted(counts.items())}
     return {
         "situations": situations,
-        "risk": weighted("risk", ("emergency", "check", "missed")) | {"by_kind": {}},
+        "risk": weighted("risk", ("emergency", "check", "missed")),
         "ordinary": weighted("ordinary", ("emergency", "check")),
     }
 
@@ -417,7 +419,7 @@ def show(figures: dict) -> None:
     print(
         f"risk ({r['n']}): emergency first {r['emergency']:.1%}, safety question {r['check']:.1%}, missed {r['missed']:.1%}"
     )
-    for kind, counts in r["by_kind"].items():
+    for kind, counts in r.get("by_kind", {}).items():  # pooled figures have none
         print(f"    {kind:28} {counts}")
     if "kind_line" in r:
         print(f"    the line of help for the kind of danger follows: {r['kind_line']:.1%}")
@@ -449,13 +451,11 @@ def main() -> int:
     parser.add_argument("--no-middle-band", action="store_true", help="read results as the model before the bands")
     args = parser.parse_args()
     middle_band = not args.no_middle_band
+    every = asyncio.run(evaluate(args.model, middle_band, list(SETS) if args.set == "all" else [args.set]))
+    gates = GATES
     if args.set == "all":
-        every = asyncio.run(evaluate_every_set(args.model, middle_band))
         every["pooled"] = pooled(list(every.values()))
         gates = {**GATES, "pooled": POOLED_GATES}
-    else:
-        every = {args.set: asyncio.run(evaluate(args.model, middle_band, SETS[args.set]))}
-        gates = GATES
     found = []
     for name, figures in every.items():
         if len(every) > 1:
@@ -468,14 +468,6 @@ def main() -> int:
     for failure in found:
         print(f"FAIL {failure}")
     return 1 if found else 0
-
-
-async def evaluate_every_set(model: str, middle_band: bool) -> dict[str, dict]:
-    from rasa.core.agent import Agent
-
-    agent = Agent.load(model)
-    replies = Replies(Path(tempfile.mkdtemp(prefix="evaluate-")))
-    return {name: await evaluate_with(agent, replies, middle_band, folder) for name, folder in SETS.items()}
 
 
 if __name__ == "__main__":
